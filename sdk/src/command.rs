@@ -1,0 +1,72 @@
+//! The trait that ties a typed request to its endpoint.
+//!
+//! Every command of the spec gets a request type that implements [`Command`]
+//! (generated in `crate::generated`). The client's generic
+//! [`call`](crate::Client::call) and the generated per-command methods all go
+//! through it, so auth, retries and error handling are one code path.
+
+use crate::validate::Validate;
+
+/// Where a command's payload sits in the HTTP response body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayloadLocation {
+    /// The command returns only the envelope (`ActionStatus`, `ErrorCode`,
+    /// `ErrorInfo`, `RequestId`).
+    None,
+    /// The payload is an object under this key of the body (Room commands use
+    /// `"Response"`).
+    Wrapped(&'static str),
+    /// The payload fields sit at the top level of the body, next to the
+    /// envelope fields.
+    TopLevel,
+}
+
+/// A documented error code of one command, with its command-specific meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandError {
+    /// The `ErrorCode` value.
+    pub code: i64,
+    /// What the code means for this command.
+    pub meaning: &'static str,
+}
+
+/// Static facts about one command, taken from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandInfo {
+    /// The `servicename` path segment, e.g. `room_engine_http_srv`.
+    pub service: &'static str,
+    /// The `command` path segment, e.g. `create_room`.
+    pub command: &'static str,
+    /// Whether re-sending the same request after it may have reached the
+    /// server is harmless.
+    pub idempotent: bool,
+    /// The documented per-app rate limit, in calls per second.
+    pub rate_limit_per_second: u32,
+    /// Where the payload sits in the response body.
+    pub payload: PayloadLocation,
+    /// The command's own documented error codes.
+    pub errors: &'static [CommandError],
+    /// The first documentation URL of the command.
+    pub doc_url: &'static str,
+}
+
+impl CommandInfo {
+    /// The documented meaning of `code` for this command, if it has one.
+    pub fn error_meaning(&self, code: i64) -> Option<&'static str> {
+        self.errors
+            .iter()
+            .find(|e| e.code == code)
+            .map(|e| e.meaning)
+    }
+}
+
+/// A typed request for one command.
+///
+/// Implemented by the generated request types; `INFO` names the endpoint and
+/// `Response` is the typed payload returned on success.
+pub trait Command: serde::Serialize + Validate + Send + Sync {
+    /// The typed payload of a successful answer.
+    type Response: serde::de::DeserializeOwned + Send + 'static;
+    /// Static facts about the command.
+    const INFO: &'static CommandInfo;
+}
