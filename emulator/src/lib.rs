@@ -1,1 +1,195 @@
-//! emulator
+//! An in-memory emulator of the Tencent RTC Room REST service, over real
+//! HTTP on loopback, for tests and offline development.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use trtc_room_emulator::{Emulator, EmulatorConfig};
+//! let emu = Emulator::start(EmulatorConfig::default()).await?;
+//! println!("{} app {} admin {}", emu.base_url(), emu.sdk_app_id(), emu.admin());
+//! # Ok(()) }
+//! ```
+//!
+//! It speaks the wire protocol of the real service: `POST
+//! /v4/<servicename>/<command>?sdkappid&identifier&usersig&random&contenttype=json`,
+//! checks the UserSig with the SDK's verifier, answers every call with HTTP
+//! 200 and the `ActionStatus`/`ErrorCode`/`ErrorInfo`/`RequestId` envelope,
+//! and keeps real state for all 22 commands. Routing follows the SDK's
+//! command catalog. A control API (`/emulator/v1/...`, see [`control`]) and
+//! the [`Emulator`] methods simulate clients (enter, leave, take a seat) and
+//! inject faults.
+#![deny(missing_docs)]
+
+mod auth;
+mod catalog;
+pub mod config;
+pub mod control;
+pub mod error;
+pub mod events;
+pub mod faults;
+mod handlers;
+mod ratelimit;
+mod server;
+// Webhook delivery (`webhooks.rs`, owned by the webhook helper) hooks in
+// through `events::EventSink` / `Emulator::subscribe_events` and
+// `Emulator::callback_config`.
+pub mod state;
+pub mod webhooks;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::sync::{broadcast, oneshot};
+use tokio::task::JoinHandle;
+
+pub use config::EmulatorConfig;
+pub use error::ApiError;
+pub use events::{Event, EventSink};
+pub use faults::{Fault, FaultKind};
+pub use state::CallbackConfig;
+
+use server::App;
+
+/// A running emulator. Dropping it stops the server.
+pub struct Emulator {
+    app: Arc<App>,
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("base_url", &self.base_url())
+            .field("sdk_app_id", &self.sdk_app_id())
+            .field("admin", &self.admin())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// Binds `config.listen` (default: a free loopback port) and serves.
+    pub async fn start(config: EmulatorConfig) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let app = Arc::new(App::new(config));
+        let (tx, rx) = oneshot::channel();
+        let task = tokio::spawn(server::serve(listener, server::router(app.clone()), rx));
+        Ok(Self {
+            app,
+            addr,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
+    }
+
+    /// `http://<addr>` (no trailing slash): the base URL to give a client.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The emulated SDKAppID.
+    pub fn sdk_app_id(&self) -> u64 {
+        self.app.config.sdk_app_id
+    }
+
+    /// The secret key UserSigs must be signed with.
+    pub fn secret_key(&self) -> &str {
+        &self.app.config.secret_key
+    }
+
+    /// The App administrator account.
+    pub fn admin(&self) -> &str {
+        &self.app.config.admin
+    }
+
+    /// The webhook signing token, if configured.
+    pub fn callback_token(&self) -> Option<&str> {
+        self.app.config.callback_token.as_deref()
+    }
+
+    /// A fresh UserSig for `identifier`, valid for `expire_secs`.
+    pub fn user_sig(&self, identifier: &str, expire_secs: u64) -> String {
+        self.app
+            .authority
+            .key
+            .generate(identifier, expire_secs)
+            .unwrap_or_default()
+    }
+
+    /// The query string of a valid admin call (`sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json`).
+    pub fn admin_query(&self) -> String {
+        let sig = self.user_sig(self.admin(), 86_400);
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        q.append_pair("sdkappid", &self.sdk_app_id().to_string())
+            .append_pair("identifier", self.admin())
+            .append_pair("usersig", &sig)
+            .append_pair("random", &rand::random::<u32>().to_string())
+            .append_pair("contenttype", "json");
+        q.finish()
+    }
+
+    /// A user enters a room (as a client SDK would).
+    pub fn enter_room(&self, room_id: &str, account: &str) -> Result<(), ApiError> {
+        control::enter_room(&self.app, room_id, account)
+    }
+
+    /// A member leaves a room.
+    pub fn leave_room(&self, room_id: &str, account: &str) -> Result<(), ApiError> {
+        control::leave_room(&self.app, room_id, account)
+    }
+
+    /// A member takes seat `index` (negative: the first free seat).
+    pub fn take_seat(&self, room_id: &str, account: &str, index: i64) -> Result<(), ApiError> {
+        control::take_seat(&self.app, room_id, account, index)
+    }
+
+    /// Adds a fault for upcoming calls.
+    pub fn inject_fault(&self, fault: Fault) {
+        self.app.faults.add(fault);
+    }
+
+    /// Removes every pending fault.
+    pub fn clear_faults(&self) {
+        self.app.faults.clear();
+    }
+
+    /// Receives every state-change event from now on.
+    pub fn subscribe_events(&self) -> broadcast::Receiver<Event> {
+        self.app.events.subscribe()
+    }
+
+    /// The current callback configuration (`set_callback`), if any.
+    pub fn callback_config(&self) -> Option<CallbackConfig> {
+        self.app.lock_state().callback().cloned()
+    }
+
+    /// Number of live rooms.
+    pub fn room_count(&self) -> usize {
+        self.app.lock_state().room_count()
+    }
+
+    /// Stops the server and waits for the accept loop to end.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

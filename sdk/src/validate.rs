@@ -156,7 +156,12 @@ pub fn min_bytes(path: &str, field: &str, value: &str, min: usize) -> Result<(),
 }
 
 /// Refuses a list with more than `max` items.
-pub fn max_items<T>(path: &str, field: &str, value: &[T], max: usize) -> Result<(), InvalidRequest> {
+pub fn max_items<T>(
+    path: &str,
+    field: &str,
+    value: &[T],
+    max: usize,
+) -> Result<(), InvalidRequest> {
     if value.len() > max {
         return Err(InvalidRequest {
             field: join(path, field),
@@ -170,7 +175,12 @@ pub fn max_items<T>(path: &str, field: &str, value: &[T], max: usize) -> Result<
 }
 
 /// Refuses a list with fewer than `min` items.
-pub fn min_items<T>(path: &str, field: &str, value: &[T], min: usize) -> Result<(), InvalidRequest> {
+pub fn min_items<T>(
+    path: &str,
+    field: &str,
+    value: &[T],
+    min: usize,
+) -> Result<(), InvalidRequest> {
     if value.len() < min {
         return Err(InvalidRequest {
             field: join(path, field),

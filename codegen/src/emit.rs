@@ -1,0 +1,611 @@
+//! IR -> Rust tokens for the shared pieces: docs, field types, objects, enums.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Field, NamedType, Spec, Ty, TypeKind};
+use crate::spec::{EnumKind, WireValue};
+
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// An identifier, raw if it is a keyword.
+pub fn ident(name: &str) -> Ident {
+    if KEYWORDS.contains(&name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// `#[doc = "..."]` lines for a block of text.
+pub fn doc(text: &str) -> TokenStream {
+    let lines: Vec<String> = text
+        .trim_end()
+        .lines()
+        .map(|l| {
+            let l = l.trim_end();
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        })
+        .collect();
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Inner `#![doc]` lines (module docs).
+pub fn inner_doc(text: &str) -> TokenStream {
+    let lines: Vec<String> = text
+        .trim_end()
+        .lines()
+        .map(|l| format!(" {}", l.trim_end()))
+        .collect();
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Path to a named type as seen from module `from`.
+pub fn type_path(spec: &Spec, name: &str, from: &str) -> TokenStream {
+    let id = ident(name);
+    match spec.types.get(name) {
+        Some(t) if t.module != from => {
+            let m = ident(&t.module);
+            quote! { super::#m::#id }
+        }
+        _ => quote! { #id },
+    }
+}
+
+/// The Rust type of a field (without `Option`).
+pub fn rust_ty(spec: &Spec, ty: &Ty, from: &str) -> TokenStream {
+    match ty {
+        Ty::String | Ty::Account => quote! { String },
+        Ty::Bool | Ty::FlexBool => quote! { bool },
+        Ty::I32 => quote! { i32 },
+        Ty::U32 => quote! { u32 },
+        Ty::I64 => quote! { i64 },
+        Ty::U64 => quote! { u64 },
+        Ty::Json => quote! { serde_json::Value },
+        Ty::List(inner) => {
+            let i = rust_ty(spec, inner, from);
+            quote! { Vec<#i> }
+        }
+        Ty::Named(n) => type_path(spec, n, from),
+    }
+}
+
+fn field_ty(spec: &Spec, f: &Field, from: &str) -> TokenStream {
+    let t = rust_ty(spec, &f.ty, from);
+    if f.required {
+        t
+    } else {
+        quote! { Option<#t> }
+    }
+}
+
+/// Serde `with` module and schemars stand-in for adapter fields.
+fn adapter(f: &Field) -> Option<(String, String)> {
+    let (module, schema) = match &f.ty {
+        Ty::Account => ("account", "crate::wire::Account"),
+        Ty::FlexBool => ("flex_bool", "crate::wire::FlexBool"),
+        Ty::List(i) if **i == Ty::Account => ("vec_account", "Vec<crate::wire::Account>"),
+        _ => return None,
+    };
+    if f.required {
+        Some((format!("crate::wire::{module}"), schema.to_owned()))
+    } else {
+        Some((
+            format!("crate::wire::option_{module}"),
+            format!("Option<{schema}>"),
+        ))
+    }
+}
+
+/// Description of a field for docs: doc, default, limits.
+pub fn field_doc(f: &Field) -> String {
+    let mut s = f.doc.clone();
+    let mut facts = Vec::new();
+    facts.push(format!("Wire name `{}`", f.wire));
+    if f.required {
+        facts.push("required".to_owned());
+    }
+    if let Some(d) = &f.default {
+        facts.push(format!("server default `{d}`"));
+    }
+    if let Some(n) = f.max_bytes {
+        facts.push(format!("at most {n} bytes"));
+    }
+    if let Some(n) = f.min_bytes {
+        facts.push(format!("at least {n} bytes"));
+    }
+    if let Some(n) = f.max_items {
+        facts.push(format!("at most {n} items"));
+    }
+    if let Some(n) = f.min_items {
+        facts.push(format!("at least {n} items"));
+    }
+    match (f.min, f.max) {
+        (Some(a), Some(b)) => facts.push(format!("range {a}..={b}")),
+        (Some(a), None) => facts.push(format!("minimum {a}")),
+        (None, Some(b)) => facts.push(format!("maximum {b}")),
+        _ => {}
+    }
+    match f.ty {
+        Ty::Account => facts.push("also accepted as a JSON integer on input".to_owned()),
+        Ty::FlexBool => {
+            facts.push("also accepted as the string \"true\"/\"false\" on input".to_owned())
+        }
+        _ => {}
+    }
+    s.push_str(&format!("\n\n{}.", facts.join("; ")));
+    s
+}
+
+/// Parameter type and conversion for a constructor argument or setter.
+fn param(spec: &Spec, ty: &Ty, from: &str, value: &Ident) -> (TokenStream, TokenStream) {
+    match ty {
+        Ty::String | Ty::Account => (quote! { impl Into<String> }, quote! { #value.into() }),
+        Ty::List(i) if i.is_stringy() => (
+            quote! { impl IntoIterator<Item = impl Into<String>> },
+            quote! { #value.into_iter().map(Into::into).collect() },
+        ),
+        other => (rust_ty(spec, other, from), quote! { #value }),
+    }
+}
+
+fn schema_attrs(f: &Field) -> TokenStream {
+    let mut parts = Vec::new();
+    let len = |min: Option<u64>, max: Option<u64>| {
+        let mut p = Vec::new();
+        if let Some(m) = min {
+            let m = Literal::u64_unsuffixed(m);
+            p.push(quote! { min = #m });
+        }
+        if let Some(m) = max {
+            let m = Literal::u64_unsuffixed(m);
+            p.push(quote! { max = #m });
+        }
+        p
+    };
+    if adapter(f).is_none() {
+        if matches!(f.ty, Ty::String) {
+            let p = len(f.min_bytes, f.max_bytes);
+            if !p.is_empty() {
+                parts.push(quote! { length(#(#p),*) });
+            }
+        }
+        if matches!(f.ty, Ty::List(_)) {
+            let p = len(f.min_items, f.max_items);
+            if !p.is_empty() {
+                parts.push(quote! { length(#(#p),*) });
+            }
+        }
+        if f.ty.is_integer() {
+            let mut p = Vec::new();
+            if let Some(m) = f.min {
+                let m = Literal::i64_unsuffixed(m);
+                p.push(quote! { min = #m });
+            }
+            if let Some(m) = f.max {
+                let m = Literal::i64_unsuffixed(m);
+                p.push(quote! { max = #m });
+            }
+            if !p.is_empty() {
+                parts.push(quote! { range(#(#p),*) });
+            }
+        }
+    }
+    if let Some((_, schema)) = adapter(f) {
+        parts.push(quote! { with = #schema });
+    }
+    if parts.is_empty() {
+        quote! {}
+    } else {
+        quote! { #[cfg_attr(feature = "json-schema", schemars(#(#parts),*))] }
+    }
+}
+
+fn validate_checks(spec: &Spec, f: &Field) -> TokenStream {
+    let wire = &f.wire;
+    let mut checks = Vec::new();
+    let usize_lit = |n: u64| Literal::usize_unsuffixed(n as usize);
+    if f.ty.is_stringy() {
+        if let Some(n) = f.max_bytes {
+            let n = usize_lit(n);
+            checks.push(quote! { crate::validate::max_bytes(path, #wire, v, #n)?; });
+        }
+        if let Some(n) = f.min_bytes {
+            let n = usize_lit(n);
+            checks.push(quote! { crate::validate::min_bytes(path, #wire, v, #n)?; });
+        }
+    }
+    if let Ty::List(inner) = &f.ty {
+        if let Some(n) = f.max_items {
+            let n = usize_lit(n);
+            checks.push(quote! { crate::validate::max_items(path, #wire, v, #n)?; });
+        }
+        if let Some(n) = f.min_items {
+            let n = usize_lit(n);
+            checks.push(quote! { crate::validate::min_items(path, #wire, v, #n)?; });
+        }
+        if inner.is_stringy() && (f.max_bytes.is_some() || f.min_bytes.is_some()) {
+            let mut per = Vec::new();
+            if let Some(n) = f.max_bytes {
+                let n = usize_lit(n);
+                per.push(quote! { crate::validate::max_bytes(path, &item_field, item, #n)?; });
+            }
+            if let Some(n) = f.min_bytes {
+                let n = usize_lit(n);
+                per.push(quote! { crate::validate::min_bytes(path, &item_field, item, #n)?; });
+            }
+            checks.push(quote! {
+                for (i, item) in v.iter().enumerate() {
+                    let item_field = format!("{}[{}]", #wire, i);
+                    #(#per)*
+                }
+            });
+        }
+    }
+    if f.ty.is_integer() && (f.min.is_some() || f.max.is_some()) {
+        let conv = match f.ty {
+            Ty::I64 => quote! { *v },
+            Ty::U64 => quote! { i64::try_from(*v).unwrap_or(i64::MAX) },
+            _ => quote! { i64::from(*v) },
+        };
+        let min = match f.min {
+            Some(m) => quote! { Some(#m) },
+            None => quote! { None },
+        };
+        let max = match f.max {
+            Some(m) => quote! { Some(#m) },
+            None => quote! { None },
+        };
+        checks.push(quote! { crate::validate::range(path, #wire, #conv, #min, #max)?; });
+    }
+    if innermost_object(spec, &f.ty) {
+        checks.push(quote! {
+            crate::validate::Validate::validate_at(v, &crate::validate::join(path, #wire))?;
+        });
+    }
+    if checks.is_empty() {
+        return quote! {};
+    }
+    let name = ident(&f.name);
+    if f.required {
+        quote! { { let v = &self.#name; #(#checks)* } }
+    } else {
+        quote! { if let Some(v) = &self.#name { #(#checks)* } }
+    }
+}
+
+fn innermost_object(spec: &Spec, ty: &Ty) -> bool {
+    match ty {
+        Ty::List(i) => innermost_object(spec, i),
+        Ty::Named(n) => matches!(
+            spec.types.get(n).map(|t| &t.kind),
+            Some(TypeKind::Object(_))
+        ),
+        _ => false,
+    }
+}
+
+/// A struct with `new`, setters and `Validate`.
+pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStream) -> TokenStream {
+    let from = t.module.as_str();
+    let name = ident(&t.name);
+    let mut decls = Vec::new();
+    for f in fields {
+        let fname = ident(&f.name);
+        let fdoc = doc(&field_doc(f));
+        let ty = field_ty(spec, f, from);
+        let wire = &f.wire;
+        let with = adapter(f).map(|(m, _)| quote! { with = #m, });
+        let serde_attr = if f.required {
+            quote! { #[serde(rename = #wire, #with)] }
+        } else {
+            quote! { #[serde(rename = #wire, #with default, skip_serializing_if = "Option::is_none")] }
+        };
+        let schema = schema_attrs(f);
+        decls.push(quote! {
+            #fdoc
+            #serde_attr
+            #schema
+            pub #fname: #ty,
+        });
+    }
+    let extra_decl = if t.extra {
+        quote! {
+            /// Fields this SDK version does not know, kept as received so nothing is lost
+            /// when the value is serialized again.
+            #[serde(flatten)]
+            pub extra: serde_json::Map<String, serde_json::Value>,
+        }
+    } else {
+        quote! {}
+    };
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let optional: Vec<&Field> = fields.iter().filter(|f| !f.required).collect();
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for f in &required {
+        let fname = ident(&f.name);
+        let (pty, conv) = param(spec, &f.ty, from, &fname);
+        params.push(quote! { #fname: #pty });
+        if fname == conv.to_string() {
+            inits.push(quote! { #fname, });
+        } else {
+            inits.push(quote! { #fname: #conv, });
+        }
+    }
+    for f in &optional {
+        let fname = ident(&f.name);
+        inits.push(quote! { #fname: None, });
+    }
+    if t.extra {
+        inits.push(quote! { extra: serde_json::Map::new(), });
+    }
+    let derive_default = if required.is_empty() {
+        quote! { Default, }
+    } else {
+        quote! {}
+    };
+    let many = if params.len() > 7 {
+        quote! { #[allow(clippy::too_many_arguments)] }
+    } else {
+        quote! {}
+    };
+    let new_doc = if required.is_empty() {
+        "Creates a value with every field unset.".to_owned()
+    } else {
+        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
+        format!(
+            "Creates a value from its required fields ({}); optional fields start unset.",
+            names.join(", ")
+        )
+    };
+    let new_doc = doc(&new_doc);
+    let mut setters = Vec::new();
+    for f in &optional {
+        let fname = ident(&f.name);
+        let value = format_ident!("value");
+        let (pty, conv) = param(spec, &f.ty, from, &value);
+        let sdoc = doc(&format!("Sets `{}`: {}", f.wire, f.doc));
+        setters.push(quote! {
+            #sdoc
+            #[must_use]
+            pub fn #fname(mut self, value: #pty) -> Self {
+                self.#fname = Some(#conv);
+                self
+            }
+        });
+    }
+    let checks: Vec<TokenStream> = fields.iter().map(|f| validate_checks(spec, f)).collect();
+    let any_check = checks.iter().any(|c| !c.is_empty());
+    let path_arg = if any_check {
+        quote! { path }
+    } else {
+        quote! { _path }
+    };
+    quote! {
+        #type_doc
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#decls)*
+            #extra_decl
+        }
+
+        impl #name {
+            #new_doc
+            #many
+            #[must_use]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* }
+            }
+            #(#setters)*
+        }
+
+        impl crate::validate::Validate for #name {
+            fn validate_at(&self, #path_arg: &str) -> Result<(), crate::validate::InvalidRequest> {
+                #(#checks)*
+                Ok(())
+            }
+        }
+    }
+}
+
+/// An open enum with manual serde and schema.
+pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue]) -> TokenStream {
+    let name = ident(&t.name);
+    let tdoc = doc(&format!(
+        "{}\n\nThis enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.",
+        t.doc
+    ));
+    let variants: Vec<TokenStream> = values
+        .iter()
+        .map(|v| {
+            let vn = ident(&v.variant);
+            let wire = match &v.wire {
+                WireValue::Int(i) => i.to_string(),
+                WireValue::Str(s) => s.clone(),
+            };
+            let d = doc(&format!("{} (wire value `{wire}`)", v.doc));
+            quote! { #d #vn, }
+        })
+        .collect();
+    let name_str = t.name.clone();
+    match kind {
+        EnumKind::String => {
+            let vns: Vec<Ident> = values.iter().map(|v| ident(&v.variant)).collect();
+            let wires: Vec<String> = values
+                .iter()
+                .map(|v| match &v.wire {
+                    WireValue::Str(s) => s.clone(),
+                    WireValue::Int(i) => i.to_string(),
+                })
+                .collect();
+            let desc = format!(
+                "{} Known values: {}.",
+                t.doc.replace('\n', " "),
+                wires.join(", ")
+            );
+            quote! {
+                #tdoc
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value this SDK version does not know, kept as received.
+                    Unknown(String),
+                }
+
+                impl #name {
+                    /// The value as sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(Self::#vns => #wires,)*
+                            Self::Unknown(value) => value,
+                        }
+                    }
+
+                    /// The variant for a wire value; values this SDK does not know become `Unknown`.
+                    pub fn from_wire(value: &str) -> Self {
+                        match value {
+                            #(#wires => Self::#vns,)*
+                            other => Self::Unknown(other.to_owned()),
+                        }
+                    }
+                }
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                        Ok(Self::from_wire(&value))
+                    }
+                }
+
+                #[cfg(feature = "json-schema")]
+                impl schemars::JsonSchema for #name {
+                    fn schema_name() -> std::borrow::Cow<'static, str> {
+                        std::borrow::Cow::Borrowed(#name_str)
+                    }
+                    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                        schemars::json_schema!({
+                            "type": "string",
+                            "description": #desc,
+                            "examples": [#(#wires),*]
+                        })
+                    }
+                }
+            }
+        }
+        EnumKind::Integer => {
+            let vns: Vec<Ident> = values.iter().map(|v| ident(&v.variant)).collect();
+            let nums: Vec<i64> = values
+                .iter()
+                .map(|v| match &v.wire {
+                    WireValue::Int(i) => *i,
+                    WireValue::Str(_) => 0,
+                })
+                .collect();
+            let known: Vec<String> = nums.iter().map(|n| n.to_string()).collect();
+            let desc = format!(
+                "{} Known values: {}. A number written as a string is accepted on input.",
+                t.doc.replace('\n', " "),
+                known.join(", ")
+            );
+            quote! {
+                #tdoc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value this SDK version does not know, kept as received.
+                    Unknown(i64),
+                }
+
+                impl #name {
+                    /// The number sent on the wire.
+                    pub fn value(&self) -> i64 {
+                        match self {
+                            #(Self::#vns => #nums,)*
+                            Self::Unknown(value) => *value,
+                        }
+                    }
+
+                    /// The variant for a wire number; numbers this SDK does not know become `Unknown`.
+                    pub fn from_value(value: i64) -> Self {
+                        match value {
+                            #(#nums => Self::#vns,)*
+                            other => Self::Unknown(other),
+                        }
+                    }
+                }
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(f, "{}", self.value())
+                    }
+                }
+
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_i64(self.value())
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        crate::wire::int_or_string(deserializer).map(Self::from_value)
+                    }
+                }
+
+                #[cfg(feature = "json-schema")]
+                impl schemars::JsonSchema for #name {
+                    fn schema_name() -> std::borrow::Cow<'static, str> {
+                        std::borrow::Cow::Borrowed(#name_str)
+                    }
+                    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                        schemars::json_schema!({
+                            "description": #desc,
+                            "anyOf": [
+                                { "type": "integer" },
+                                { "type": "string", "pattern": "^-?[0-9]+$" }
+                            ]
+                        })
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Emits a named type (object or enum).
+pub fn named(spec: &Spec, t: &NamedType, type_doc: Option<TokenStream>) -> TokenStream {
+    match &t.kind {
+        TypeKind::Object(fields) => {
+            let d = type_doc.unwrap_or_else(|| doc(&t.doc));
+            object(spec, t, fields, d)
+        }
+        TypeKind::Enum(kind, values) => open_enum(t, *kind, values),
+    }
+}

@@ -1,0 +1,963 @@
+//! One function per generated file.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::emit::{doc, ident, inner_doc, named, type_path};
+use crate::error::{Ctx, SpecError};
+use crate::ir::{Command, Payload, Spec, Ty, TypeKind};
+use crate::samples;
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// The reference text of a command (request type and client method docs).
+pub fn command_doc(c: &Command) -> String {
+    let mut s = format!("{}\n", c.summary);
+    if let Some(d) = &c.doc {
+        s.push_str(&format!("\n{d}\n"));
+    }
+    s.push_str(&format!(
+        "\nEndpoint: `v4/{}/{}`.\n\n- Rate limit: {} calls per second.\n- Idempotent: {} ({}).\n",
+        c.service,
+        c.command,
+        c.rate_limit,
+        yes_no(c.idempotent),
+        if c.idempotent {
+            "may be re-sent after a failure that may have reached the server"
+        } else {
+            "never re-sent automatically once it may have reached the server"
+        }
+    ));
+    for u in &c.doc_urls {
+        s.push_str(&format!("- Tencent documentation: <{u}>\n"));
+    }
+    if !c.errors.is_empty() {
+        s.push_str("\n# Errors\n\nDocumented error codes of this command:\n\n");
+        for (code, meaning) in &c.errors {
+            s.push_str(&format!("- `{code}`: {}\n", meaning.replace('\n', " ")));
+        }
+    }
+    s
+}
+
+fn types_in(spec: &Spec, module: &str) -> Vec<TokenStream> {
+    spec.types
+        .values()
+        .filter(|t| t.module == module)
+        .filter(|t| {
+            // request/response types of commands are emitted with their command
+            !spec
+                .services
+                .iter()
+                .flat_map(|s| &s.commands)
+                .any(|c| c.type_name == t.name || c.response_name == t.name)
+                && !spec.webhooks.iter().any(|w| w.type_name == t.name)
+        })
+        .map(|t| named(spec, t, None))
+        .collect()
+}
+
+pub fn types_rs(spec: &Spec) -> TokenStream {
+    let items = types_in(spec, "types");
+    quote! {
+        //! Shared types declared in `common.yaml`.
+        #(#items)*
+    }
+}
+
+pub fn service_rs(spec: &Spec, svc: &crate::ir::Service) -> TokenStream {
+    let mdoc = inner_doc(&format!("Service `{}`: {}", svc.name, svc.doc));
+    let mut items = Vec::new();
+    for c in &svc.commands {
+        let req = &spec.types[&c.type_name];
+        let resp = &spec.types[&c.response_name];
+        let name = ident(&c.type_name);
+        let resp_name = ident(&c.response_name);
+        items.push(named(spec, req, Some(doc(&command_doc(c)))));
+        items.push(named(spec, resp, None));
+        let service = &svc.name;
+        let command = &c.command;
+        let idem = c.idempotent;
+        let rate = c.rate_limit;
+        let payload = match &c.payload {
+            Payload::None => quote! { crate::command::PayloadLocation::None },
+            Payload::Wrapped(w) => quote! { crate::command::PayloadLocation::Wrapped(#w) },
+            Payload::TopLevel => quote! { crate::command::PayloadLocation::TopLevel },
+        };
+        let errors: Vec<TokenStream> = c
+            .errors
+            .iter()
+            .map(|(code, meaning)| quote! { crate::command::CommandError { code: #code, meaning: #meaning } })
+            .collect();
+        let url = c.doc_urls.first().cloned().unwrap_or_default();
+        items.push(quote! {
+            impl crate::command::Command for #name {
+                type Response = #resp_name;
+                const INFO: &'static crate::command::CommandInfo = &crate::command::CommandInfo {
+                    service: #service,
+                    command: #command,
+                    idempotent: #idem,
+                    rate_limit_per_second: #rate,
+                    payload: #payload,
+                    errors: &[#(#errors),*],
+                    doc_url: #url,
+                };
+            }
+        });
+    }
+    items.extend(types_in(spec, &svc.module));
+    quote! { #mdoc #(#items)* }
+}
+
+pub fn errors_rs(spec: &Spec) -> TokenStream {
+    let names: Vec<_> = spec.error_codes.iter().map(|e| ident(&e.name)).collect();
+    let codes: Vec<i64> = spec.error_codes.iter().map(|e| e.code).collect();
+    let meanings: Vec<&str> = spec
+        .error_codes
+        .iter()
+        .map(|e| e.meaning.as_str())
+        .collect();
+    let docs: Vec<_> = spec
+        .error_codes
+        .iter()
+        .map(|e| doc(&format!("`{}`: {}", e.code, e.meaning)))
+        .collect();
+    let rl: Vec<_> = spec
+        .error_codes
+        .iter()
+        .filter(|e| e.rate_limited)
+        .map(|e| ident(&e.name))
+        .collect();
+    let tr: Vec<_> = spec
+        .error_codes
+        .iter()
+        .filter(|e| e.transient)
+        .map(|e| ident(&e.name))
+        .collect();
+    let rl_match = if rl.is_empty() {
+        quote! { false }
+    } else {
+        quote! { matches!(self, #(Self::#rl)|*) }
+    };
+    let tr_match = if tr.is_empty() {
+        quote! { false }
+    } else {
+        quote! { matches!(self, #(Self::#tr)|*) }
+    };
+    quote! {
+        //! The service's documented error codes (`common.yaml`).
+
+        /// A value of the `ErrorCode` field of a response.
+        ///
+        /// Codes the spec does not list are kept in `Other`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            #(#docs #names,)*
+            /// A code the spec does not list.
+            Other(i64),
+        }
+
+        impl ErrorCode {
+            /// Every code the spec lists.
+            pub const ALL: &'static [ErrorCode] = &[#(Self::#names),*];
+
+            /// The variant for a numeric code.
+            pub fn from_code(code: i64) -> Self {
+                match code {
+                    #(#codes => Self::#names,)*
+                    other => Self::Other(other),
+                }
+            }
+
+            /// The numeric code.
+            pub fn code(&self) -> i64 {
+                match self {
+                    #(Self::#names => #codes,)*
+                    Self::Other(code) => *code,
+                }
+            }
+
+            /// The documented meaning, if the spec lists this code.
+            pub fn meaning(&self) -> Option<&'static str> {
+                match self {
+                    #(Self::#names => Some(#meanings),)*
+                    Self::Other(_) => None,
+                }
+            }
+
+            /// The server refused the call because of a rate limit; always safe to retry later.
+            pub fn is_rate_limited(&self) -> bool {
+                #rl_match
+            }
+
+            /// A temporary failure that may succeed later.
+            pub fn is_transient(&self) -> bool {
+                #tr_match
+            }
+        }
+
+        impl From<i64> for ErrorCode {
+            fn from(code: i64) -> Self {
+                Self::from_code(code)
+            }
+        }
+
+        impl std::fmt::Display for ErrorCode {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self.meaning() {
+                    Some(m) => write!(f, "{} ({})", self.code(), m),
+                    None => write!(f, "{}", self.code()),
+                }
+            }
+        }
+    }
+}
+
+pub fn regions_rs(spec: &Spec) -> TokenStream {
+    let names: Vec<_> = spec.regions.iter().map(|r| ident(&r.name)).collect();
+    let name_strs: Vec<&str> = spec.regions.iter().map(|r| r.name.as_str()).collect();
+    let domains: Vec<&str> = spec.regions.iter().map(|r| r.domain.as_str()).collect();
+    let aliases: Vec<TokenStream> = spec
+        .regions
+        .iter()
+        .map(|r| {
+            let a = &r.aliases;
+            quote! { &[#(#a),*] }
+        })
+        .collect();
+    let docs: Vec<_> = spec
+        .regions
+        .iter()
+        .map(|r| doc(&format!("{}\n\nDomain `{}`.", r.doc, r.domain)))
+        .collect();
+    let message = format!(
+        "unknown region {{:?}} (expected one of: {}, a domain or an alias)",
+        name_strs.join(", ")
+    );
+    quote! {
+        //! The service's regional admin domains (`common.yaml`).
+
+        /// A region of the service, with its admin API domain.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Region {
+            #(#docs #names,)*
+        }
+
+        impl Region {
+            /// Every region.
+            pub const ALL: &'static [Region] = &[#(Self::#names),*];
+
+            /// The admin API domain (no scheme).
+            pub fn domain(&self) -> &'static str {
+                match self {
+                    #(Self::#names => #domains,)*
+                }
+            }
+
+            /// The variant name.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    #(Self::#names => #name_strs,)*
+                }
+            }
+
+            /// Other accepted spellings.
+            pub fn aliases(&self) -> &'static [&'static str] {
+                match self {
+                    #(Self::#names => #aliases,)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for Region {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        /// A string that names no region.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct UnknownRegion(pub String);
+
+        impl std::fmt::Display for UnknownRegion {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, #message, self.0)
+            }
+        }
+
+        impl std::error::Error for UnknownRegion {}
+
+        impl std::str::FromStr for Region {
+            type Err = UnknownRegion;
+
+            /// Accepts the variant name (any case), the domain or an alias.
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let key = s.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|r| {
+                        r.name().eq_ignore_ascii_case(key)
+                            || r.domain().eq_ignore_ascii_case(key)
+                            || r.aliases().iter().any(|a| a.eq_ignore_ascii_case(key))
+                    })
+                    .ok_or_else(|| UnknownRegion(s.to_owned()))
+            }
+        }
+    }
+}
+
+pub fn webhooks_rs(spec: &Spec) -> TokenStream {
+    let mut items = Vec::new();
+    for w in &spec.webhooks {
+        let t = &spec.types[&w.type_name];
+        let mut d = format!("{}\n\nCallback command `{}`", w.summary, w.command);
+        if !w.aliases.is_empty() {
+            let a: Vec<String> = w.aliases.iter().map(|a| format!("`{a}`")).collect();
+            d.push_str(&format!(" (also seen as {})", a.join(", ")));
+        }
+        d.push('.');
+        if let Some(x) = &w.doc {
+            d.push_str(&format!("\n\n{x}"));
+        }
+        for u in &w.doc_urls {
+            d.push_str(&format!("\n\nTencent documentation: <{u}>"));
+        }
+        items.push(named(spec, t, Some(doc(&d))));
+    }
+    items.extend(types_in(spec, "webhooks"));
+    let variants: Vec<_> = spec.webhooks.iter().map(|w| ident(&w.name)).collect();
+    let tys: Vec<_> = spec.webhooks.iter().map(|w| ident(&w.type_name)).collect();
+    let vdocs: Vec<_> = spec
+        .webhooks
+        .iter()
+        .map(|w| doc(&format!("`{}`: {}", w.command, w.summary)))
+        .collect();
+    let commands: Vec<&str> = spec.webhooks.iter().map(|w| w.command.as_str()).collect();
+    let patterns: Vec<TokenStream> = spec
+        .webhooks
+        .iter()
+        .map(|w| {
+            let all = std::iter::once(&w.command).chain(&w.aliases);
+            quote! { #(#all)|* }
+        })
+        .collect();
+    quote! {
+        //! Callbacks the service POSTs to the app (`webhooks.yaml`).
+        #(#items)*
+
+        /// A callback, dispatched on its `CallbackCommand`.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum WebhookEvent {
+            #(#vdocs #variants(#tys),)*
+            /// A callback this SDK version does not know, kept as received.
+            Unknown {
+                /// The `CallbackCommand` value.
+                command: String,
+                /// The JSON body as received.
+                body: serde_json::Value,
+            },
+        }
+
+        impl WebhookEvent {
+            /// Every callback command this SDK version knows (canonical spellings).
+            pub const COMMANDS: &'static [&'static str] = &[#(#commands),*];
+
+            /// Parses a callback body, given its `CallbackCommand` (from the query string
+            /// or the body). Unknown commands become [`WebhookEvent::Unknown`]; a body that
+            /// is not JSON, or does not fit the known command's payload, is an error.
+            pub fn parse(command: &str, body: &[u8]) -> Result<Self, serde_json::Error> {
+                Ok(match command {
+                    #(#patterns => Self::#variants(serde_json::from_slice(body)?),)*
+                    _ => Self::Unknown {
+                        command: command.to_owned(),
+                        body: serde_json::from_slice(body)?,
+                    },
+                })
+            }
+
+            /// Parses a callback body, reading the command from its `CallbackCommand` field.
+            pub fn from_body(body: &[u8]) -> Result<Self, serde_json::Error> {
+                let value: serde_json::Value = serde_json::from_slice(body)?;
+                let command = value
+                    .get("CallbackCommand")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                Self::parse(&command, body)
+            }
+
+            /// The callback command (canonical spelling for known callbacks).
+            pub fn command(&self) -> &str {
+                match self {
+                    #(Self::#variants(_) => #commands,)*
+                    Self::Unknown { command, .. } => command,
+                }
+            }
+        }
+    }
+}
+
+pub fn client_rs(spec: &Spec) -> TokenStream {
+    let mut methods = Vec::new();
+    for svc in &spec.services {
+        for c in &svc.commands {
+            let m = ident(&c.command);
+            let req = type_path(spec, &c.type_name, "client");
+            let resp = type_path(spec, &c.response_name, "client");
+            let d = doc(&format!(
+                "{}\n\nSends [`{}`]({}); see it for the fields.",
+                command_doc(c),
+                c.type_name,
+                format_args!("super::{}::{}", svc.module, c.type_name)
+            ));
+            methods.push(quote! {
+                #d
+                pub async fn #m(&self, request: #req) -> Result<crate::Reply<#resp>, crate::Error> {
+                    self.call(&request).await
+                }
+            });
+        }
+    }
+    quote! {
+        //! One typed method per command on [`crate::Client`].
+        impl crate::Client {
+            #(#methods)*
+        }
+    }
+}
+
+pub fn catalog_rs(spec: &Spec) -> TokenStream {
+    let infos: Vec<TokenStream> = spec
+        .services
+        .iter()
+        .flat_map(|s| &s.commands)
+        .map(|c| {
+            let t = type_path(spec, &c.type_name, "catalog");
+            quote! { <#t as crate::command::Command>::INFO }
+        })
+        .collect();
+    quote! {
+        //! Every command of the spec, for routing by service and command name.
+
+        /// Every command of the spec, in spec order.
+        pub static COMMANDS: &[&crate::command::CommandInfo] = &[#(#infos),*];
+
+        /// The command with this `servicename` and `command`, if the spec has it.
+        pub fn find(service: &str, command: &str) -> Option<&'static crate::command::CommandInfo> {
+            COMMANDS.iter().copied().find(|c| c.service == service && c.command == command)
+        }
+    }
+}
+
+pub fn body_name(c: &Command) -> proc_macro2::Ident {
+    format_ident!("{}Body", c.type_name)
+}
+
+pub fn bodies_rs(spec: &Spec) -> TokenStream {
+    let mut items = Vec::new();
+    for c in spec.services.iter().flat_map(|s| &s.commands) {
+        let name = body_name(c);
+        let resp = type_path(spec, &c.response_name, "bodies");
+        let d = doc(&format!(
+            "The whole HTTP body answering `{}/{}`.",
+            c.service, c.command
+        ));
+        let payload = match &c.payload {
+            Payload::Wrapped(w) => quote! {
+                /// The payload (absent in error answers).
+                #[serde(rename = #w, default, skip_serializing_if = "Option::is_none")]
+                pub payload: Option<#resp>,
+                /// Other top-level fields.
+                #[serde(flatten)]
+                pub extra: serde_json::Map<String, serde_json::Value>,
+            },
+            Payload::TopLevel => quote! {
+                /// The payload fields, next to the envelope.
+                #[serde(flatten)]
+                pub payload: #resp,
+            },
+            Payload::None => quote! {
+                /// Other top-level fields.
+                #[serde(flatten)]
+                pub extra: serde_json::Map<String, serde_json::Value>,
+            },
+        };
+        items.push(quote! {
+            #d
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+            pub struct #name {
+                /// `OK` or `FAIL`.
+                #[serde(rename = "ActionStatus")]
+                pub action_status: String,
+                /// `0` on success.
+                #[serde(rename = "ErrorCode")]
+                pub error_code: i64,
+                /// Error description.
+                #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+                pub error_info: Option<String>,
+                /// The request's unique ID.
+                #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+                pub request_id: Option<String>,
+                #payload
+            }
+        });
+    }
+    quote! {
+        //! Whole HTTP response bodies (envelope + payload), for wire tests and JSON Schema.
+        #![allow(dead_code)]
+        #(#items)*
+    }
+}
+
+pub fn schemas_rs(spec: &Spec) -> TokenStream {
+    let mut entries: Vec<(String, TokenStream)> = Vec::new();
+    for c in spec.services.iter().flat_map(|s| &s.commands) {
+        let req = type_path(spec, &c.type_name, "schemas");
+        let body = body_name(c);
+        entries.push((
+            format!("{}.{}.request.schema.json", c.service, c.command),
+            quote! { schema_of::<#req>() },
+        ));
+        entries.push((
+            format!("{}.{}.response.schema.json", c.service, c.command),
+            quote! { schema_of::<super::bodies::#body>() },
+        ));
+    }
+    for w in &spec.webhooks {
+        let t = type_path(spec, &w.type_name, "schemas");
+        entries.push((
+            format!("webhook.{}.schema.json", w.command),
+            quote! { schema_of::<#t>() },
+        ));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for c in spec.services.iter().flat_map(|s| &s.commands) {
+        for s in &c.samples {
+            if let Some(r) = &s.request {
+                pairs.push((
+                    format!("{}.{}.request.schema.json", c.service, c.command),
+                    r.clone(),
+                ));
+            }
+            if let Some(r) = &s.response {
+                pairs.push((
+                    format!("{}.{}.response.schema.json", c.service, c.command),
+                    r.clone(),
+                ));
+            }
+        }
+    }
+    for w in &spec.webhooks {
+        for s in &w.samples {
+            pairs.push((format!("webhook.{}.schema.json", w.command), s.clone()));
+        }
+    }
+    pairs.sort();
+    pairs.dedup();
+    let pair_schemas: Vec<&String> = pairs.iter().map(|p| &p.0).collect();
+    let pair_samples: Vec<&String> = pairs.iter().map(|p| &p.1).collect();
+    let names: Vec<&String> = entries.iter().map(|e| &e.0).collect();
+    let exprs: Vec<&TokenStream> = entries.iter().map(|e| &e.1).collect();
+    quote! {
+        //! JSON Schema (Draft 2020-12) of every request, response body and webhook payload.
+
+        fn schema_of<T: schemars::JsonSchema>() -> serde_json::Value {
+            schemars::schema_for!(T).to_value()
+        }
+
+        /// Every schema with its file name (`<service>.<command>.request.schema.json`,
+        /// `<service>.<command>.response.schema.json`, `webhook.<CallbackCommand>.schema.json`),
+        /// sorted by file name.
+        pub fn all() -> Vec<(String, serde_json::Value)> {
+            vec![#((String::from(#names), #exprs)),*]
+        }
+
+        /// Every documented sample (file name in `api-spec/samples/`) with the schema
+        /// file it must satisfy, as `(schema, sample)`.
+        pub const SAMPLES: &[(&str, &str)] = &[#((#pair_schemas, #pair_samples)),*];
+    }
+}
+
+fn test_ident(prefix: &str, file: &str) -> proc_macro2::Ident {
+    let stem = file.trim_end_matches(".json");
+    let mut s: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    while s.contains("__") {
+        s = s.replace("__", "_");
+    }
+    format_ident!("{}_{}", prefix, s.trim_matches('_'))
+}
+
+fn read_sample(spec: &Spec, ctx: &Ctx, name: &str) -> Result<Value, SpecError> {
+    let text = std::fs::read_to_string(spec.dir.join("samples").join(name))
+        .map_err(|e| ctx.err(format!("cannot read: {e}")))?;
+    serde_json::from_str(&text).map_err(|e| ctx.err(format!("not JSON: {e}")))
+}
+
+/// The expected JSON in a test: the sample itself when the SDK sends it back
+/// verbatim, otherwise the normalized form embedded as a literal.
+fn expected(
+    spec: &Spec,
+    name: &str,
+    sample: &Value,
+    normal: &Value,
+) -> (TokenStream, Option<String>) {
+    let include = format!("../../../{}/samples/{}", spec.dir_name, name);
+    if sample == normal {
+        (
+            quote! { serde_json::from_str::<serde_json::Value>(include_str!(#include)).expect("sample is JSON") },
+            None,
+        )
+    } else {
+        let text = serde_json::to_string_pretty(normal).unwrap_or_default();
+        (
+            quote! { serde_json::from_str::<serde_json::Value>(#text).expect("literal JSON") },
+            Some(include),
+        )
+    }
+}
+
+const NORMAL_NOTE: &str = "The sample writes some values in a form the SDK accepts but does not \
+send (an integer account, a boolean or number as a string); the expected JSON is the sample in \
+the SDK's own form, and parsing the original sample must give the same value.";
+
+pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
+    let mut tests = Vec::new();
+    // a sample listed twice (paired with different halves) is tested once
+    let mut done = std::collections::BTreeSet::new();
+    for svc in &spec.services {
+        for c in &svc.commands {
+            let ctx = Ctx::file(&svc.file).at(format!("command {}", c.command));
+            let req_ty = type_path(spec, &c.type_name, "wire_tests");
+            let TypeKind::Object(req_fields) = &spec.types[&c.type_name].kind else {
+                continue;
+            };
+            for s in &c.samples {
+                if let Some(name) = s
+                    .request
+                    .as_ref()
+                    .filter(|n| done.insert(format!("request {n}")))
+                {
+                    let sctx = ctx.at(format!("sample {name}"));
+                    let sample = read_sample(spec, &sctx, name)?;
+                    let normal = samples::normalize_object(
+                        spec,
+                        &sample,
+                        req_fields,
+                        false,
+                        &c.type_name,
+                        &sctx,
+                        "",
+                    )?;
+                    let build =
+                        samples::build_object(spec, &normal, req_fields, &req_ty, &sctx, "")?;
+                    let (exp, original) = expected(spec, name, &sample, &normal);
+                    let fname = test_ident("request", name);
+                    let mut d =
+                        format!("Builds the documented sample `{name}` through the typed API.");
+                    if original.is_some() {
+                        d.push_str(&format!("\n\n{NORMAL_NOTE}"));
+                    }
+                    let d = doc(&d);
+                    let parse_original = original.map(|inc| {
+                        quote! {
+                            let original: #req_ty = serde_json::from_str(include_str!(#inc)).expect("sample parses");
+                            assert_eq!(original, built);
+                        }
+                    });
+                    tests.push(quote! {
+                        #d
+                        #[test]
+                        fn #fname() {
+                            let expected = #exp;
+                            let built = #build;
+                            crate::validate::Validate::validate(&built).expect("sample passes validation");
+                            assert_eq!(serde_json::to_value(&built).expect("serializes"), expected);
+                            let parsed: #req_ty = serde_json::from_value(expected).expect("parses");
+                            assert_eq!(parsed, built);
+                            #parse_original
+                        }
+                    });
+                }
+                if let Some(name) = s
+                    .response
+                    .as_ref()
+                    .filter(|n| done.insert(format!("response {n}")))
+                {
+                    let sctx = ctx.at(format!("sample {name}"));
+                    let sample = read_sample(spec, &sctx, name)?;
+                    let normal = normalize_body(spec, c, &sample, &sctx)?;
+                    let (exp, original) = expected(spec, name, &sample, &normal);
+                    let body = body_name(c);
+                    let fname = test_ident("response", name);
+                    let mut d = format!(
+                        "Parses the documented sample `{name}` and writes it back without loss."
+                    );
+                    if original.is_some() {
+                        d.push_str(&format!("\n\n{NORMAL_NOTE}"));
+                    }
+                    let d = doc(&d);
+                    let parse_original = original.map(|inc| {
+                        quote! {
+                            let original: super::bodies::#body = serde_json::from_str(include_str!(#inc)).expect("sample parses");
+                            assert_eq!(original, parsed);
+                        }
+                    });
+                    tests.push(quote! {
+                        #d
+                        #[test]
+                        fn #fname() {
+                            let expected = #exp;
+                            let parsed: super::bodies::#body = serde_json::from_value(expected.clone()).expect("parses");
+                            assert_eq!(serde_json::to_value(&parsed).expect("serializes"), expected);
+                            #parse_original
+                        }
+                    });
+                }
+            }
+        }
+    }
+    for w in &spec.webhooks {
+        let ctx = Ctx::file(&spec.webhooks_file).at(format!("command {}", w.command));
+        let t = &spec.types[&w.type_name];
+        let TypeKind::Object(fields) = &t.kind else {
+            continue;
+        };
+        let variant = ident(&w.name);
+        let command = &w.command;
+        for name in w
+            .samples
+            .iter()
+            .filter(|n| done.insert(format!("webhook {n}")))
+        {
+            let sctx = ctx.at(format!("sample {name}"));
+            let sample = read_sample(spec, &sctx, name)?;
+            let normal =
+                samples::normalize_object(spec, &sample, fields, true, &w.type_name, &sctx, "")?;
+            let (exp, _) = expected(spec, name, &sample, &normal);
+            let include = format!("../../../{}/samples/{}", spec.dir_name, name);
+            let fname = test_ident("webhook", name);
+            let d = doc(&format!(
+                "Parses the documented callback `{name}` and writes it back without loss."
+            ));
+            tests.push(quote! {
+                #d
+                #[test]
+                fn #fname() {
+                    let expected = #exp;
+                    let event = super::webhooks::WebhookEvent::parse(#command, include_bytes!(#include)).expect("parses");
+                    assert_eq!(event.command(), #command);
+                    let super::webhooks::WebhookEvent::#variant(payload) = &event else {
+                        panic!("wrong variant: {event:?}");
+                    };
+                    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+                    let from_body = super::webhooks::WebhookEvent::from_body(include_bytes!(#include)).expect("parses");
+                    if from_body.command() == #command {
+                        assert_eq!(from_body, event);
+                    }
+                }
+            });
+        }
+    }
+    for t in spec.types.values() {
+        let TypeKind::Enum(kind, values) = &t.kind else {
+            continue;
+        };
+        let p = type_path(spec, &t.name, "wire_tests");
+        let fname = format_ident!(
+            "open_enum_{}",
+            heck::ToSnakeCase::to_snake_case(t.name.as_str())
+        );
+        let d = doc(&format!(
+            "`{}` round-trips every known value and keeps unknown ones.",
+            t.name
+        ));
+        let body = match kind {
+            crate::spec::EnumKind::String => {
+                let pairs: Vec<TokenStream> = values
+                    .iter()
+                    .map(|v| {
+                        let vn = ident(&v.variant);
+                        let w = match &v.wire {
+                            crate::spec::WireValue::Str(s) => s.clone(),
+                            crate::spec::WireValue::Int(i) => i.to_string(),
+                        };
+                        quote! { (#p::#vn, #w) }
+                    })
+                    .collect();
+                quote! {
+                    let cases = [#(#pairs),*];
+                    for (value, wire) in cases {
+                        assert_eq!(serde_json::to_value(&value).expect("serializes"), serde_json::Value::from(wire));
+                        assert_eq!(serde_json::from_value::<#p>(serde_json::Value::from(wire)).expect("parses"), value);
+                    }
+                    let unknown: #p = serde_json::from_str("\"NotInTheSpec\"").expect("parses");
+                    assert_eq!(unknown, #p::Unknown(String::from("NotInTheSpec")));
+                    assert_eq!(serde_json::to_string(&unknown).expect("serializes"), "\"NotInTheSpec\"");
+                }
+            }
+            crate::spec::EnumKind::Integer => {
+                let pairs: Vec<TokenStream> = values
+                    .iter()
+                    .map(|v| {
+                        let vn = ident(&v.variant);
+                        let w = match &v.wire {
+                            crate::spec::WireValue::Int(i) => *i,
+                            crate::spec::WireValue::Str(_) => 0,
+                        };
+                        quote! { (#p::#vn, #w) }
+                    })
+                    .collect();
+                quote! {
+                    let cases = [#(#pairs),*];
+                    for (value, wire) in cases {
+                        assert_eq!(serde_json::to_value(value).expect("serializes"), serde_json::Value::from(wire));
+                        assert_eq!(serde_json::from_value::<#p>(serde_json::Value::from(wire)).expect("parses"), value);
+                        assert_eq!(serde_json::from_value::<#p>(serde_json::Value::from(wire.to_string())).expect("parses a string"), value);
+                    }
+                    let unknown: #p = serde_json::from_str("987654").expect("parses");
+                    assert_eq!(unknown, #p::Unknown(987654));
+                    assert_eq!(serde_json::to_string(&unknown).expect("serializes"), "987654");
+                    assert!(serde_json::from_str::<#p>("\"x\"").is_err());
+                }
+            }
+        };
+        tests.push(quote! {
+            #d
+            #[test]
+            fn #fname() {
+                #body
+            }
+        });
+    }
+    Ok(quote! {
+        //! Wire tests generated from the documented samples in `api-spec/samples/`.
+        #(#tests)*
+    })
+}
+
+fn normalize_body(spec: &Spec, c: &Command, sample: &Value, ctx: &Ctx) -> Result<Value, SpecError> {
+    let TypeKind::Object(fields) = &spec.types[&c.response_name].kind else {
+        return Err(ctx.err("payload is not an object"));
+    };
+    let Value::Object(map) = sample else {
+        return Err(ctx.err("a response body must be a JSON object"));
+    };
+    let envelope = [
+        ("ActionStatus", Ty::String, true),
+        ("ErrorCode", Ty::I64, true),
+        ("ErrorInfo", Ty::String, false),
+        ("RequestId", Ty::String, false),
+    ];
+    let mut out = serde_json::Map::new();
+    for (k, ty, req) in &envelope {
+        match map.get(*k) {
+            Some(v) => {
+                out.insert((*k).to_owned(), samples::normalize(spec, v, ty, ctx, k)?);
+            }
+            None if *req => return Err(ctx.err(format!("envelope field `{k}` is missing"))),
+            None => {}
+        }
+    }
+    let rest: serde_json::Map<String, Value> = map
+        .iter()
+        .filter(|(k, _)| !envelope.iter().any(|e| e.0 == k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    match &c.payload {
+        Payload::Wrapped(w) => {
+            for (k, v) in rest {
+                if &k == w {
+                    if !v.is_null() {
+                        let n = samples::normalize_object(
+                            spec,
+                            &v,
+                            fields,
+                            true,
+                            &c.response_name,
+                            ctx,
+                            w,
+                        )?;
+                        out.insert(k, n);
+                    }
+                } else {
+                    out.insert(k, v);
+                }
+            }
+        }
+        Payload::TopLevel => {
+            let n = samples::normalize_object(
+                spec,
+                &Value::Object(rest),
+                fields,
+                true,
+                &c.response_name,
+                ctx,
+                "",
+            )?;
+            if let Value::Object(m) = n {
+                out.extend(m);
+            }
+        }
+        Payload::None => out.extend(rest),
+    }
+    Ok(Value::Object(out))
+}
+
+pub fn mod_rs(spec: &Spec) -> TokenStream {
+    let svc_mods: Vec<_> = spec.services.iter().map(|s| ident(&s.module)).collect();
+    let svc_docs: Vec<String> = spec
+        .services
+        .iter()
+        .map(|s| format!("Service `{}`.", s.name))
+        .collect();
+    let _ = svc_docs;
+    quote! {
+        //! Code generated from `api-spec/` by `cargo xtask codegen`. Do not edit: change
+        //! the spec and regenerate.
+
+        pub mod types;
+        #(pub mod #svc_mods;)*
+        pub mod errors;
+        pub mod regions;
+        pub mod webhooks;
+        pub mod catalog;
+        mod client;
+        #[cfg(any(test, feature = "json-schema"))]
+        mod bodies;
+        #[cfg(feature = "json-schema")]
+        pub mod schemas;
+        #[cfg(test)]
+        mod wire_tests;
+
+        /// Every generated type, for a flat re-export at the crate root.
+        pub mod prelude {
+            pub use super::types::*;
+            #(pub use super::#svc_mods::*;)*
+            pub use super::errors::*;
+            pub use super::regions::*;
+            pub use super::webhooks::*;
+        }
+    }
+}

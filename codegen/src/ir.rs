@@ -1,0 +1,868 @@
+//! The validated intermediate representation: names resolved, types checked,
+//! references followed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use indexmap::IndexMap;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Ctx, SpecError};
+use crate::spec::{self, EnumKind, FieldDef, TypeDef, WireValue};
+
+/// The whole validated spec.
+#[derive(Debug)]
+pub struct Spec {
+    /// Display prefix of spec files (`api-spec`).
+    pub dir_name: String,
+    /// Where the spec lives on disk.
+    pub dir: PathBuf,
+    pub error_codes: Vec<ErrorCode>,
+    pub regions: Vec<Region>,
+    /// Every object or enum, keyed by Rust name, in a stable order.
+    pub types: BTreeMap<String, NamedType>,
+    pub services: Vec<Service>,
+    pub webhooks: Vec<Webhook>,
+    /// Spec file that declares `webhooks`.
+    pub webhooks_file: String,
+}
+
+#[derive(Debug)]
+pub struct ErrorCode {
+    pub code: i64,
+    pub name: String,
+    pub meaning: String,
+    pub rate_limited: bool,
+    pub transient: bool,
+}
+
+#[derive(Debug)]
+pub struct Region {
+    pub name: String,
+    pub domain: String,
+    pub aliases: Vec<String>,
+    pub doc: String,
+}
+
+/// A Rust type declared by the spec (named types, requests, payloads, callbacks).
+#[derive(Debug)]
+pub struct NamedType {
+    pub name: String,
+    /// Generated module that holds it (`types`, a service module, `webhooks`).
+    pub module: String,
+    pub doc: String,
+    pub kind: TypeKind,
+    /// Carries `extra` (unknown fields kept): reachable from a response or a webhook.
+    pub extra: bool,
+    /// Spec file declaring it.
+    pub file: String,
+}
+
+#[derive(Debug)]
+pub enum TypeKind {
+    Object(Vec<Field>),
+    Enum(EnumKind, Vec<EnumValue>),
+}
+
+#[derive(Debug)]
+pub struct EnumValue {
+    pub wire: WireValue,
+    pub variant: String,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire: String,
+    pub name: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: String,
+    pub default: Option<serde_json::Value>,
+    pub max_bytes: Option<u64>,
+    pub min_bytes: Option<u64>,
+    pub max_items: Option<u64>,
+    pub min_items: Option<u64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+}
+
+/// A resolved field type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    String,
+    Bool,
+    I32,
+    U32,
+    I64,
+    U64,
+    Json,
+    Account,
+    FlexBool,
+    List(Box<Ty>),
+    Named(String),
+}
+
+impl Ty {
+    pub fn is_integer(&self) -> bool {
+        matches!(self, Ty::I32 | Ty::U32 | Ty::I64 | Ty::U64)
+    }
+    pub fn is_stringy(&self) -> bool {
+        matches!(self, Ty::String | Ty::Account)
+    }
+}
+
+#[derive(Debug)]
+pub struct Service {
+    pub name: String,
+    pub module: String,
+    pub doc: String,
+    pub file: String,
+    pub commands: Vec<Command>,
+}
+
+#[derive(Debug)]
+pub struct Command {
+    pub service: String,
+    pub command: String,
+    /// Request type name (`KickUserOut`).
+    pub type_name: String,
+    /// Payload type name (`KickUserOutResponse`).
+    pub response_name: String,
+    pub summary: String,
+    pub doc: Option<String>,
+    pub doc_urls: Vec<String>,
+    pub rate_limit: u32,
+    pub idempotent: bool,
+    pub payload: Payload,
+    /// (code, meaning)
+    pub errors: Vec<(i64, String)>,
+    pub samples: Vec<Sample>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    None,
+    Wrapped(String),
+    TopLevel,
+}
+
+#[derive(Debug)]
+pub struct Sample {
+    pub request: Option<String>,
+    pub response: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Webhook {
+    pub command: String,
+    pub aliases: Vec<String>,
+    pub name: String,
+    pub type_name: String,
+    pub summary: String,
+    pub doc: Option<String>,
+    pub doc_urls: Vec<String>,
+    pub samples: Vec<String>,
+}
+
+const RESERVED_MODULES: &[&str] = &[
+    "types",
+    "errors",
+    "regions",
+    "webhooks",
+    "client",
+    "catalog",
+    "wire_tests",
+    "schemas",
+    "bodies",
+    "prelude",
+    "mod",
+];
+
+const RESERVED_FIELDS: &[&str] = &["extra", "new", "validate", "validate_at"];
+
+fn is_wire_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_upper_camel(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && s.chars().all(|c| c.is_ascii_alphanumeric())
+        && s.to_upper_camel_case() == s
+}
+
+fn is_snake(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.to_snake_case() == s
+}
+
+fn read_yaml<T: DeserializeOwned>(path: &Path, display: &str) -> Result<T, SpecError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| SpecError::new(display, &[], format!("cannot read: {e}")))?;
+    serde_norway::from_str(&text).map_err(|e| {
+        let msg = e.to_string();
+        let place = locate(&text, &msg);
+        SpecError::new(display, &place, msg)
+    })
+}
+
+/// Turns a serde path prefix like `commands[2].request.fields[0]: ...` into
+/// human places (`command kick_user_out`, `field X`) where possible.
+fn locate(text: &str, msg: &str) -> Vec<String> {
+    let Some((path, _)) = msg.split_once(": ") else {
+        return Vec::new();
+    };
+    let Ok(doc) = serde_norway::from_str::<serde_norway::Value>(text) else {
+        return Vec::new();
+    };
+    let mut places = Vec::new();
+    let mut cur = Some(&doc);
+    for seg in path.split('.') {
+        let (key, idx) = match seg.split_once('[') {
+            Some((k, rest)) => (k, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (seg, None),
+        };
+        cur = cur.and_then(|v| v.get(key));
+        if let Some(i) = idx {
+            cur = cur.and_then(|v| v.get(i));
+            let label = match key {
+                "commands" | "webhooks" => Some(("command", "command")),
+                "fields" => Some(("field", "wire")),
+                "values" => Some(("value", "wire")),
+                "error_codes" => Some(("error code", "code")),
+                "regions" => Some(("region", "name")),
+                _ => None,
+            };
+            if let (Some((what, k)), Some(v)) = (label, cur) {
+                if let Some(name) = v.get(k) {
+                    let name = match name {
+                        serde_norway::Value::String(s) => s.clone(),
+                        serde_norway::Value::Number(n) => n.to_string(),
+                        _ => continue,
+                    };
+                    places.push(format!("{what} {name}"));
+                }
+            }
+        } else if places.is_empty() && key != "types" && cur.is_some() {
+            // inside a types map: the segment is the type name
+        }
+        if path.starts_with("types.") && places.is_empty() && key != "types" {
+            places.push(format!("type {key}"));
+        }
+    }
+    places
+}
+
+struct RawType<'a> {
+    def: &'a TypeDef,
+    module: String,
+    ctx: Ctx,
+}
+
+/// Reads and validates the spec in `dir`.
+pub fn load(dir: &Path) -> Result<Spec, SpecError> {
+    let dir_name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "api-spec".to_owned());
+    let disp = |rel: &str| format!("{dir_name}/{rel}");
+
+    let common_file = disp("common.yaml");
+    let common: spec::CommonFile = read_yaml(&dir.join("common.yaml"), &common_file)?;
+
+    let mut service_paths: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let services_dir = dir.join("services");
+    let entries = std::fs::read_dir(&services_dir)
+        .map_err(|e| SpecError::new(disp("services"), &[], format!("cannot read: {e}")))?;
+    for entry in entries {
+        let entry = entry
+            .map_err(|e| SpecError::new(disp("services"), &[], format!("cannot read: {e}")))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".yaml") || name.ends_with(".yml") {
+            service_paths.insert(name, entry.path());
+        }
+    }
+    let mut service_files = Vec::new();
+    for (name, path) in &service_paths {
+        let display = disp(&format!("services/{name}"));
+        let file: spec::ServiceFile = read_yaml(path, &display)?;
+        service_files.push((display, name.clone(), file));
+    }
+    let webhooks_file = disp("webhooks.yaml");
+    let webhooks: spec::WebhooksFile = if dir.join("webhooks.yaml").exists() {
+        read_yaml(&dir.join("webhooks.yaml"), &webhooks_file)?
+    } else {
+        spec::WebhooksFile {
+            doc: None,
+            webhooks: Vec::new(),
+            types: IndexMap::new(),
+            note: None,
+        }
+    };
+
+    // ---- error codes
+    let cctx = Ctx::file(&common_file);
+    let mut error_codes = Vec::new();
+    let mut code_seen = BTreeSet::new();
+    let mut code_names = BTreeSet::new();
+    for e in &common.error_codes {
+        let ctx = cctx.at(format!("error code {}", e.code));
+        if !code_seen.insert(e.code) {
+            return Err(ctx.err("duplicate error code"));
+        }
+        if !is_upper_camel(&e.name) || e.name == "Other" {
+            return Err(ctx.err(format!(
+                "bad name {:?}: must be UpperCamelCase and not `Other`",
+                e.name
+            )));
+        }
+        if !code_names.insert(e.name.clone()) {
+            return Err(ctx.err(format!("duplicate name {:?}", e.name)));
+        }
+        error_codes.push(ErrorCode {
+            code: e.code,
+            name: e.name.clone(),
+            meaning: e.meaning.trim().to_owned(),
+            rate_limited: e.rate_limited,
+            transient: e.transient,
+        });
+    }
+
+    // ---- regions
+    let mut regions = Vec::new();
+    let mut region_keys = BTreeSet::new();
+    for r in &common.regions {
+        let ctx = cctx.at(format!("region {}", r.name));
+        if !is_upper_camel(&r.name) {
+            return Err(ctx.err("name must be UpperCamelCase"));
+        }
+        for key in std::iter::once(&r.name)
+            .chain(&r.aliases)
+            .chain(std::iter::once(&r.domain))
+        {
+            if !region_keys.insert(key.to_ascii_lowercase()) {
+                return Err(ctx.err(format!("duplicate region name, alias or domain {key:?}")));
+            }
+        }
+        regions.push(Region {
+            name: r.name.clone(),
+            domain: r.domain.clone(),
+            aliases: r.aliases.clone(),
+            doc: r.doc.trim().to_owned(),
+        });
+    }
+
+    // ---- collect every named type and generated type name
+    let mut raw_types: BTreeMap<String, RawType<'_>> = BTreeMap::new();
+    let mut taken: BTreeMap<String, String> = BTreeMap::new(); // rust type name -> where
+    let mut all_type_maps: Vec<(&IndexMap<String, TypeDef>, String, String)> = Vec::new();
+    all_type_maps.push((&common.types, "types".to_owned(), common_file.clone()));
+    for (display, _, f) in &service_files {
+        all_type_maps.push((&f.types, f.servicename.clone(), display.clone()));
+    }
+    all_type_maps.push((
+        &webhooks.types,
+        "webhooks".to_owned(),
+        webhooks_file.clone(),
+    ));
+    for (map, module, file) in &all_type_maps {
+        for (name, def) in map.iter() {
+            let ctx = Ctx::file(file).at(format!("type {name}"));
+            if !is_upper_camel(name) {
+                return Err(ctx.err("type name must be UpperCamelCase"));
+            }
+            if let Some(prev) = taken.get(name) {
+                return Err(ctx.err(format!("duplicate type name (also {prev})")));
+            }
+            taken.insert(name.clone(), format!("type {name} in {file}"));
+            raw_types.insert(
+                name.clone(),
+                RawType {
+                    def,
+                    module: module.clone(),
+                    ctx,
+                },
+            );
+        }
+    }
+    // generated names of commands and webhooks
+    let mut service_names = BTreeSet::new();
+    let mut methods: BTreeMap<String, String> = BTreeMap::new();
+    for (display, file_name, f) in &service_files {
+        let ctx = Ctx::file(display);
+        if !is_snake(&f.servicename) || RESERVED_MODULES.contains(&f.servicename.as_str()) {
+            return Err(ctx.err(format!(
+                "servicename {:?} must be snake_case and not one of {RESERVED_MODULES:?}",
+                f.servicename
+            )));
+        }
+        let stem = file_name.trim_end_matches(".yaml").trim_end_matches(".yml");
+        if stem != f.servicename {
+            return Err(ctx.err(format!(
+                "file name must be the servicename: expected services/{}.yaml",
+                f.servicename
+            )));
+        }
+        if !service_names.insert(f.servicename.clone()) {
+            return Err(ctx.err("duplicate servicename"));
+        }
+        let mut cmds = BTreeSet::new();
+        for c in &f.commands {
+            let cctx = ctx.at(format!("command {}", c.command));
+            if !is_snake(&c.command) {
+                return Err(cctx.err("command name must be snake_case"));
+            }
+            if !cmds.insert(c.command.clone()) {
+                return Err(cctx.err("duplicate command"));
+            }
+            if let Some(prev) = methods.get(&c.command) {
+                return Err(cctx.err(format!("client method name clashes with {prev}")));
+            }
+            methods.insert(
+                c.command.clone(),
+                format!("command {} in {display}", c.command),
+            );
+            let t = c.command.to_upper_camel_case();
+            for n in [t.clone(), format!("{t}Response")] {
+                if let Some(prev) = taken.get(&n) {
+                    return Err(cctx.err(format!("generated type name {n} clashes with {prev}")));
+                }
+                taken.insert(n, format!("command {} in {display}", c.command));
+            }
+        }
+    }
+    let mut webhook_keys = BTreeSet::new();
+    for w in &webhooks.webhooks {
+        let ctx = Ctx::file(&webhooks_file).at(format!("command {}", w.command));
+        if !is_upper_camel(&w.name) || w.name == "Unknown" {
+            return Err(ctx.err(format!(
+                "name {:?} must be UpperCamelCase and not `Unknown`",
+                w.name
+            )));
+        }
+        if w.command.trim().is_empty() {
+            return Err(ctx.err("empty command"));
+        }
+        for key in std::iter::once(&w.command).chain(&w.aliases) {
+            if !webhook_keys.insert(key.clone()) {
+                return Err(ctx.err(format!("duplicate callback command or alias {key:?}")));
+            }
+        }
+        let n = format!("Callback{}", w.name);
+        if let Some(prev) = taken.get(&n) {
+            return Err(ctx.err(format!("generated type name {n} clashes with {prev}")));
+        }
+        taken.insert(n, format!("webhook {}", w.command));
+    }
+
+    let known: BTreeSet<String> = raw_types.keys().cloned().collect();
+
+    // ---- resolve named types
+    let mut types: BTreeMap<String, NamedType> = BTreeMap::new();
+    for (name, raw) in &raw_types {
+        let kind = resolve_type_def(raw.def, &raw.ctx, &known)?;
+        types.insert(
+            name.clone(),
+            NamedType {
+                name: name.clone(),
+                module: raw.module.clone(),
+                doc: raw.def.doc.trim().to_owned(),
+                kind,
+                extra: false,
+                file: raw.ctx.file.clone(),
+            },
+        );
+    }
+
+    let codes: BTreeMap<i64, &ErrorCode> = error_codes.iter().map(|e| (e.code, e)).collect();
+    let samples_dir = dir.join("samples");
+    let check_sample = |ctx: &Ctx, name: &str| -> Result<(), SpecError> {
+        let p = samples_dir.join(name);
+        if name.contains('/') || name.contains('\\') || !p.is_file() {
+            return Err(ctx.err(format!(
+                "sample file {dir_name}/samples/{name} does not exist"
+            )));
+        }
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| ctx.err(format!("sample {name}: cannot read: {e}")))?;
+        serde_json::from_str::<serde_json::Value>(&text)
+            .map_err(|e| ctx.err(format!("sample {name}: not JSON: {e}")))?;
+        Ok(())
+    };
+
+    // ---- services
+    let mut services = Vec::new();
+    for (display, _, f) in &service_files {
+        let sctx = Ctx::file(display);
+        let mut commands = Vec::new();
+        for c in &f.commands {
+            let ctx = sctx.at(format!("command {}", c.command));
+            let type_name = c.command.to_upper_camel_case();
+            let response_name = format!("{type_name}Response");
+            let req_fields = resolve_fields(&c.request.fields, &ctx, &known)?;
+            let (payload, resp_fields) = match &c.response {
+                None => (Payload::None, Vec::new()),
+                Some(r) => {
+                    let fields = resolve_fields(&r.fields, &ctx.at("response"), &known)?;
+                    match &r.wrapper {
+                        Some(w) if is_wire_name(w) => (Payload::Wrapped(w.clone()), fields),
+                        Some(w) => {
+                            return Err(ctx.at("response").err(format!("bad wrapper name {w:?}")))
+                        }
+                        None => (Payload::TopLevel, fields),
+                    }
+                }
+            };
+            if let Payload::TopLevel = payload {
+                for fld in &resp_fields {
+                    if ["ActionStatus", "ErrorCode", "ErrorInfo", "RequestId"]
+                        .contains(&fld.wire.as_str())
+                    {
+                        return Err(ctx
+                            .at("response")
+                            .at(format!("field {}", fld.wire))
+                            .err("envelope fields are implicit; do not declare them"));
+                    }
+                }
+            }
+            if c.summary.trim().is_empty() || c.summary.trim().contains('\n') {
+                return Err(ctx.err("summary must be one non-empty line"));
+            }
+            if c.doc_urls.is_empty() {
+                return Err(ctx.err("doc_urls must list at least one URL"));
+            }
+            for u in &c.doc_urls {
+                if !u.starts_with("https://") && !u.starts_with("http://") {
+                    return Err(ctx.err(format!("doc_urls: {u:?} is not a URL")));
+                }
+            }
+            let mut errors = Vec::new();
+            let mut seen = BTreeSet::new();
+            for e in &c.errors {
+                let ectx = ctx.at(format!("error {}", e.code));
+                let Some(def) = codes.get(&e.code) else {
+                    return Err(ectx.err(format!(
+                        "error code {} is not declared in common.yaml",
+                        e.code
+                    )));
+                };
+                if !seen.insert(e.code) {
+                    return Err(ectx.err("listed twice"));
+                }
+                let meaning = e
+                    .meaning
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or(&def.meaning)
+                    .to_owned();
+                errors.push((e.code, meaning));
+            }
+            let mut samples = Vec::new();
+            for s in &c.samples {
+                for name in s.request.iter().chain(s.response.iter()) {
+                    check_sample(&ctx, name)?;
+                }
+                samples.push(Sample {
+                    request: s.request.clone(),
+                    response: s.response.clone(),
+                });
+            }
+            types.insert(
+                type_name.clone(),
+                NamedType {
+                    name: type_name.clone(),
+                    module: f.servicename.clone(),
+                    doc: String::new(),
+                    kind: TypeKind::Object(req_fields),
+                    extra: false,
+                    file: display.clone(),
+                },
+            );
+            types.insert(
+                response_name.clone(),
+                NamedType {
+                    name: response_name.clone(),
+                    module: f.servicename.clone(),
+                    doc: format!("What [`{type_name}`] returns on success."),
+                    kind: TypeKind::Object(resp_fields),
+                    extra: true,
+                    file: display.clone(),
+                },
+            );
+            commands.push(Command {
+                service: f.servicename.clone(),
+                command: c.command.clone(),
+                type_name,
+                response_name,
+                summary: c.summary.trim().to_owned(),
+                doc: c.doc.as_ref().map(|d| d.trim().to_owned()),
+                doc_urls: c.doc_urls.clone(),
+                rate_limit: c.rate_limit,
+                idempotent: c.idempotent,
+                payload,
+                errors,
+                samples,
+            });
+        }
+        services.push(Service {
+            name: f.servicename.clone(),
+            module: f.servicename.clone(),
+            doc: f.doc.trim().to_owned(),
+            file: display.clone(),
+            commands,
+        });
+    }
+
+    // ---- webhooks
+    let mut hooks = Vec::new();
+    for w in &webhooks.webhooks {
+        let ctx = Ctx::file(&webhooks_file).at(format!("command {}", w.command));
+        let fields = resolve_fields(&w.fields, &ctx, &known)?;
+        for s in &w.samples {
+            check_sample(&ctx, s)?;
+        }
+        let type_name = format!("Callback{}", w.name);
+        types.insert(
+            type_name.clone(),
+            NamedType {
+                name: type_name.clone(),
+                module: "webhooks".to_owned(),
+                doc: w.summary.trim().to_owned(),
+                kind: TypeKind::Object(fields),
+                extra: true,
+                file: webhooks_file.clone(),
+            },
+        );
+        hooks.push(Webhook {
+            command: w.command.clone(),
+            aliases: w.aliases.clone(),
+            name: w.name.clone(),
+            type_name,
+            summary: w.summary.trim().to_owned(),
+            doc: w.doc.as_ref().map(|d| d.trim().to_owned()),
+            doc_urls: w.doc_urls.clone(),
+            samples: w.samples.clone(),
+        });
+    }
+
+    // ---- which named types keep unknown fields: reachable from payloads
+    let mut stack: Vec<String> = types
+        .values()
+        .filter(|t| t.extra)
+        .map(|t| t.name.clone())
+        .collect();
+    let mut seen = BTreeSet::new();
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        if let Some(t) = types.get(&n) {
+            if let TypeKind::Object(fields) = &t.kind {
+                for f in fields {
+                    collect_named(&f.ty, &mut stack);
+                }
+            }
+        }
+    }
+    for n in seen {
+        if let Some(t) = types.get_mut(&n) {
+            if matches!(t.kind, TypeKind::Object(_)) {
+                t.extra = true;
+            }
+        }
+    }
+
+    Ok(Spec {
+        dir_name,
+        dir: dir.to_path_buf(),
+        error_codes,
+        regions,
+        types,
+        services,
+        webhooks: hooks,
+        webhooks_file,
+    })
+}
+
+fn collect_named(ty: &Ty, out: &mut Vec<String>) {
+    match ty {
+        Ty::Named(n) => out.push(n.clone()),
+        Ty::List(inner) => collect_named(inner, out),
+        _ => {}
+    }
+}
+
+fn resolve_type_def(
+    def: &TypeDef,
+    ctx: &Ctx,
+    known: &BTreeSet<String>,
+) -> Result<TypeKind, SpecError> {
+    match (&def.fields, &def.enum_kind, &def.values) {
+        (Some(fields), None, None) => Ok(TypeKind::Object(resolve_fields(fields, ctx, known)?)),
+        (None, Some(kind), Some(values)) => {
+            let mut out = Vec::new();
+            let mut wires = BTreeSet::new();
+            let mut variants = BTreeSet::new();
+            if values.is_empty() {
+                return Err(ctx.err("an enum needs at least one value"));
+            }
+            for v in values {
+                let (wire_str, vctx) = match &v.wire {
+                    WireValue::Int(i) => (i.to_string(), ctx.at(format!("value {i}"))),
+                    WireValue::Str(s) => (s.clone(), ctx.at(format!("value {s}"))),
+                };
+                match (kind, &v.wire) {
+                    (EnumKind::String, WireValue::Str(_))
+                    | (EnumKind::Integer, WireValue::Int(_)) => {}
+                    _ => {
+                        return Err(vctx
+                            .err(format!("value does not match `enum: {kind:?}`").to_lowercase()))
+                    }
+                }
+                let variant = match (&v.name, kind) {
+                    (Some(n), _) => n.clone(),
+                    (None, EnumKind::String) => wire_str.to_upper_camel_case(),
+                    (None, EnumKind::Integer) => {
+                        return Err(vctx.err("integer enum values need a `name`"));
+                    }
+                };
+                if !is_upper_camel(&variant) || variant == "Unknown" {
+                    return Err(vctx.err(format!(
+                        "variant name {variant:?} must be UpperCamelCase and not `Unknown`"
+                    )));
+                }
+                if !wires.insert(wire_str.clone()) {
+                    return Err(vctx.err("duplicate value"));
+                }
+                if !variants.insert(variant.clone()) {
+                    return Err(vctx.err(format!("duplicate variant name {variant}")));
+                }
+                out.push(EnumValue {
+                    wire: v.wire.clone(),
+                    variant,
+                    doc: v.doc.trim().to_owned(),
+                });
+            }
+            Ok(TypeKind::Enum(*kind, out))
+        }
+        _ => Err(ctx.err("a type needs either `fields` (object) or `enum` and `values` (enum)")),
+    }
+}
+
+pub(crate) fn parse_ty(s: &str, known: &BTreeSet<String>) -> Option<Ty> {
+    let s = s.trim();
+    if let Some(inner) = s.strip_prefix("list<").and_then(|r| r.strip_suffix('>')) {
+        return parse_ty(inner, known).map(|t| Ty::List(Box::new(t)));
+    }
+    Some(match s {
+        "string" => Ty::String,
+        "bool" => Ty::Bool,
+        "i32" => Ty::I32,
+        "u32" => Ty::U32,
+        "i64" => Ty::I64,
+        "u64" => Ty::U64,
+        "json" => Ty::Json,
+        "account" => Ty::Account,
+        "flex_bool" => Ty::FlexBool,
+        other if known.contains(other) => Ty::Named(other.to_owned()),
+        _ => return None,
+    })
+}
+
+fn resolve_fields(
+    defs: &[FieldDef],
+    ctx: &Ctx,
+    known: &BTreeSet<String>,
+) -> Result<Vec<Field>, SpecError> {
+    let mut out = Vec::new();
+    let mut wires = BTreeMap::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for d in defs {
+        let fctx = ctx.at(format!("field {}", d.wire));
+        if !is_wire_name(&d.wire) {
+            return Err(fctx.err(format!(
+                "bad wire name {:?}: expected a JSON key made of letters, digits and `_`",
+                d.wire
+            )));
+        }
+        if wires.insert(d.wire.clone(), ()).is_some() {
+            return Err(fctx.err("duplicate wire name"));
+        }
+        let name = match &d.name {
+            Some(n) => {
+                if !is_snake(n) {
+                    return Err(fctx.err(format!("name {n:?} must be snake_case")));
+                }
+                n.clone()
+            }
+            None => d.wire.to_snake_case(),
+        };
+        if !is_snake(&name) || RESERVED_FIELDS.contains(&name.as_str()) {
+            return Err(fctx.err(format!(
+                "Rust name {name:?} is not usable (reserved: {RESERVED_FIELDS:?}); set `name`"
+            )));
+        }
+        if let Some(prev) = names.get(&name) {
+            return Err(fctx.err(format!(
+                "Rust name {name:?} is also the name of field {prev}; set `name` on one of them"
+            )));
+        }
+        names.insert(name.clone(), d.wire.clone());
+        let Some(ty) = parse_ty(&d.ty, known) else {
+            return Err(fctx.err(format!("unknown type {:?}", d.ty)));
+        };
+        // adapters only at the top or (account) directly in a list
+        if let Ty::List(inner) = &ty {
+            match inner.as_ref() {
+                Ty::FlexBool => return Err(fctx.err("list<flex_bool> is not supported")),
+                Ty::List(i2) if contains_adapter(i2) => {
+                    return Err(fctx.err("wire adapters are not supported inside nested lists"));
+                }
+                _ => {}
+            }
+        }
+        if d.doc.trim().is_empty() {
+            return Err(fctx.err("empty doc"));
+        }
+        let stringy = ty.is_stringy() || matches!(&ty, Ty::List(i) if i.is_stringy());
+        if (d.max_bytes.is_some() || d.min_bytes.is_some()) && !stringy {
+            return Err(fctx.err("max_bytes/min_bytes apply to strings (or lists of strings) only"));
+        }
+        if (d.max_items.is_some() || d.min_items.is_some()) && !matches!(ty, Ty::List(_)) {
+            return Err(fctx.err("max_items/min_items apply to lists only"));
+        }
+        if (d.min.is_some() || d.max.is_some()) && !ty.is_integer() {
+            return Err(fctx.err("min/max apply to integers only"));
+        }
+        out.push(Field {
+            wire: d.wire.clone(),
+            name,
+            ty,
+            required: d.required,
+            doc: d.doc.trim().to_owned(),
+            default: d.default.clone(),
+            max_bytes: d.max_bytes,
+            min_bytes: d.min_bytes,
+            max_items: d.max_items,
+            min_items: d.min_items,
+            min: d.min,
+            max: d.max,
+        });
+    }
+    Ok(out)
+}
+
+fn contains_adapter(t: &Ty) -> bool {
+    match t {
+        Ty::Account | Ty::FlexBool => true,
+        Ty::List(i) => contains_adapter(i),
+        _ => false,
+    }
+}

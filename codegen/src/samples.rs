@@ -1,0 +1,294 @@
+//! Walks documented sample JSON along the IR types: checks it fits, computes the
+//! form the SDK sends back (normalized), and builds typed constructor code.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use crate::emit::{ident, type_path};
+use crate::error::{Ctx, SpecError};
+use crate::ir::{Field, Spec, Ty, TypeKind};
+use crate::spec::EnumKind;
+
+const FROM: &str = "wire_tests";
+
+fn int_of(v: &Value) -> Option<i128> {
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from)),
+        _ => None,
+    }
+}
+
+fn int_in_range(ty: &Ty, n: i128) -> bool {
+    match ty {
+        Ty::I32 => i32::try_from(n).is_ok(),
+        Ty::U32 => u32::try_from(n).is_ok(),
+        Ty::I64 => i64::try_from(n).is_ok(),
+        Ty::U64 => u64::try_from(n).is_ok(),
+        _ => false,
+    }
+}
+
+/// Checks `v` against `ty` and returns the JSON the SDK produces after parsing it.
+pub fn normalize(
+    spec: &Spec,
+    v: &Value,
+    ty: &Ty,
+    ctx: &Ctx,
+    path: &str,
+) -> Result<Value, SpecError> {
+    let bad = |what: &str| ctx.err(format!("at `{path}`: expected {what}, found {v}"));
+    Ok(match ty {
+        Ty::String => match v {
+            Value::String(_) => v.clone(),
+            _ => return Err(bad("a string")),
+        },
+        Ty::Account => match v {
+            Value::String(_) => v.clone(),
+            Value::Number(n) if n.is_u64() || n.is_i64() => Value::String(n.to_string()),
+            _ => return Err(bad("an account (string or integer)")),
+        },
+        Ty::Bool => match v {
+            Value::Bool(_) => v.clone(),
+            _ => return Err(bad("a boolean")),
+        },
+        Ty::FlexBool => match v {
+            Value::Bool(_) => v.clone(),
+            Value::String(s) if s == "true" => Value::Bool(true),
+            Value::String(s) if s == "false" => Value::Bool(false),
+            _ => return Err(bad("a boolean or \"true\"/\"false\"")),
+        },
+        Ty::I32 | Ty::U32 | Ty::I64 | Ty::U64 => match int_of(v) {
+            Some(n) if int_in_range(ty, n) => v.clone(),
+            _ => return Err(bad(&format!("an integer fitting {ty:?}").to_lowercase())),
+        },
+        Ty::Json => v.clone(),
+        Ty::List(inner) => match v {
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| normalize(spec, item, inner, ctx, &format!("{path}[{i}]")))
+                    .collect::<Result<_, _>>()?,
+            ),
+            _ => return Err(bad("a list")),
+        },
+        Ty::Named(n) => {
+            let t = spec
+                .types
+                .get(n)
+                .ok_or_else(|| ctx.err(format!("unknown type {n}")))?;
+            match &t.kind {
+                TypeKind::Enum(EnumKind::String, _) => match v {
+                    Value::String(_) => v.clone(),
+                    _ => return Err(bad(&format!("a string ({n})"))),
+                },
+                TypeKind::Enum(EnumKind::Integer, _) => match v {
+                    Value::Number(_) if int_of(v).is_some_and(|i| i64::try_from(i).is_ok()) => {
+                        v.clone()
+                    }
+                    Value::String(s) => match s.trim().parse::<i64>() {
+                        Ok(i) => Value::from(i),
+                        Err(_) => return Err(bad(&format!("an integer ({n})"))),
+                    },
+                    _ => return Err(bad(&format!("an integer ({n})"))),
+                },
+                TypeKind::Object(fields) => {
+                    normalize_object(spec, v, fields, t.extra, n, ctx, path)?
+                }
+            }
+        }
+    })
+}
+
+/// Normalizes an object of `fields` (unknown keys kept if `extra`).
+pub fn normalize_object(
+    spec: &Spec,
+    v: &Value,
+    fields: &[Field],
+    extra: bool,
+    type_name: &str,
+    ctx: &Ctx,
+    path: &str,
+) -> Result<Value, SpecError> {
+    let Value::Object(map) = v else {
+        return Err(ctx.err(format!(
+            "at `{path}`: expected an object ({type_name}), found {v}"
+        )));
+    };
+    let mut out = serde_json::Map::new();
+    for f in fields {
+        let fpath = join(path, &f.wire);
+        match map.get(&f.wire) {
+            None | Some(Value::Null) if f.required => {
+                return Err(ctx.err(format!("required field `{fpath}` is missing")));
+            }
+            None | Some(Value::Null) => {}
+            Some(fv) => {
+                out.insert(f.wire.clone(), normalize(spec, fv, &f.ty, ctx, &fpath)?);
+            }
+        }
+    }
+    for (k, fv) in map {
+        if !fields.iter().any(|f| &f.wire == k) {
+            if !extra {
+                return Err(ctx.err(format!(
+                    "field `{}` is not declared in the spec for {type_name}",
+                    join(path, k)
+                )));
+            }
+            out.insert(k.clone(), fv.clone());
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn str_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Rust expression building the value `v` (already normalized) of type `ty`
+/// through the typed API.
+pub fn build(
+    spec: &Spec,
+    v: &Value,
+    ty: &Ty,
+    ctx: &Ctx,
+    path: &str,
+) -> Result<TokenStream, SpecError> {
+    Ok(match ty {
+        Ty::String | Ty::Account => {
+            let s = str_of(v);
+            quote! { String::from(#s) }
+        }
+        Ty::Bool | Ty::FlexBool => {
+            let b = v.as_bool().unwrap_or(false);
+            quote! { #b }
+        }
+        Ty::I32 | Ty::U32 | Ty::I64 | Ty::U64 => {
+            let n = int_of(v).unwrap_or(0);
+            let lit = match ty {
+                Ty::I32 => Literal::i32_suffixed(n as i32),
+                Ty::U32 => Literal::u32_suffixed(n as u32),
+                Ty::I64 => Literal::i64_suffixed(n as i64),
+                _ => Literal::u64_suffixed(n as u64),
+            };
+            quote! { #lit }
+        }
+        Ty::Json => {
+            let s = v.to_string();
+            quote! { serde_json::from_str::<serde_json::Value>(#s).expect("literal JSON") }
+        }
+        Ty::List(inner) => {
+            let items = v.as_array().cloned().unwrap_or_default();
+            let elems = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| build(spec, item, inner, ctx, &format!("{path}[{i}]")))
+                .collect::<Result<Vec<_>, _>>()?;
+            if elems.is_empty() {
+                let t = crate::emit::rust_ty(spec, inner, FROM);
+                quote! { Vec::<#t>::new() }
+            } else {
+                quote! { vec![#(#elems),*] }
+            }
+        }
+        Ty::Named(n) => {
+            let t = spec
+                .types
+                .get(n)
+                .ok_or_else(|| ctx.err(format!("unknown type {n}")))?;
+            let p = type_path(spec, n, FROM);
+            match &t.kind {
+                TypeKind::Enum(EnumKind::String, values) => {
+                    let s = str_of(v);
+                    match values
+                        .iter()
+                        .find(|val| matches!(&val.wire, crate::spec::WireValue::Str(w) if *w == s))
+                    {
+                        Some(val) => {
+                            let vn = ident(&val.variant);
+                            quote! { #p::#vn }
+                        }
+                        None => quote! { #p::from_wire(#s) },
+                    }
+                }
+                TypeKind::Enum(EnumKind::Integer, values) => {
+                    let i = v.as_i64().unwrap_or(0);
+                    match values
+                        .iter()
+                        .find(|val| matches!(&val.wire, crate::spec::WireValue::Int(w) if *w == i))
+                    {
+                        Some(val) => {
+                            let vn = ident(&val.variant);
+                            quote! { #p::#vn }
+                        }
+                        None => quote! { #p::from_value(#i) },
+                    }
+                }
+                TypeKind::Object(fields) => build_object(spec, v, fields, &p, ctx, path)?,
+            }
+        }
+    })
+}
+
+/// Constructor + setters (+ `extra` inserts) for an object value.
+pub fn build_object(
+    spec: &Spec,
+    v: &Value,
+    fields: &[Field],
+    path_tokens: &TokenStream,
+    ctx: &Ctx,
+    path: &str,
+) -> Result<TokenStream, SpecError> {
+    let empty = serde_json::Map::new();
+    let map = v.as_object().unwrap_or(&empty);
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    for f in fields {
+        let fpath = join(path, &f.wire);
+        match map.get(&f.wire) {
+            Some(fv) => {
+                let e = build(spec, fv, &f.ty, ctx, &fpath)?;
+                if f.required {
+                    args.push(e);
+                } else {
+                    let s = ident(&f.name);
+                    setters.push(quote! { .#s(#e) });
+                }
+            }
+            None if f.required => {
+                return Err(ctx.err(format!("required field `{fpath}` is missing")))
+            }
+            None => {}
+        }
+    }
+    let extras: Vec<TokenStream> = map
+        .iter()
+        .filter(|(k, _)| !fields.iter().any(|f| &f.wire == *k))
+        .map(|(k, fv)| {
+            let s = fv.to_string();
+            quote! { value.extra.insert(String::from(#k), serde_json::from_str(#s).expect("literal JSON")); }
+        })
+        .collect();
+    let base = quote! { #path_tokens::new(#(#args),*) #(#setters)* };
+    if extras.is_empty() {
+        Ok(base)
+    } else {
+        Ok(quote! { { let mut value = #base; #(#extras)* value } })
+    }
+}

@@ -1,0 +1,233 @@
+//! The spec as written in `api-spec/`: plain serde structs, unknown keys rejected.
+#![allow(dead_code)] // `note` and `doc` keys are accepted but not published
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// `common.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommonFile {
+    #[serde(default)]
+    pub doc: Option<String>,
+    #[serde(default)]
+    pub error_codes: Vec<ErrorCodeDef>,
+    #[serde(default)]
+    pub regions: Vec<RegionDef>,
+    #[serde(default)]
+    pub types: IndexMap<String, TypeDef>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One entry of `error_codes`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCodeDef {
+    pub code: i64,
+    pub name: String,
+    pub meaning: String,
+    #[serde(default)]
+    pub rate_limited: bool,
+    #[serde(default)]
+    pub transient: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One entry of `regions`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionDef {
+    pub name: String,
+    pub domain: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub doc: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A named type: an object (`fields`) or an open enum (`enum` + `values`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    pub doc: String,
+    #[serde(default)]
+    pub fields: Option<Vec<FieldDef>>,
+    #[serde(default, rename = "enum")]
+    pub enum_kind: Option<EnumKind>,
+    #[serde(default)]
+    pub values: Option<Vec<EnumValueDef>>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The wire representation of an enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnumKind {
+    String,
+    Integer,
+}
+
+/// A known value of an enum.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValueDef {
+    pub wire: WireValue,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub doc: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// An enum value as written: a number or a string.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum WireValue {
+    Int(i64),
+    Str(String),
+}
+
+/// A field of an object, a request or a response.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    pub wire: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub required: bool,
+    pub doc: String,
+    #[serde(default)]
+    pub default: Option<serde_json::Value>,
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+    #[serde(default)]
+    pub min_bytes: Option<u64>,
+    #[serde(default)]
+    pub max_items: Option<u64>,
+    #[serde(default)]
+    pub min_items: Option<u64>,
+    #[serde(default)]
+    pub min: Option<i64>,
+    #[serde(default)]
+    pub max: Option<i64>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `services/<name>.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceFile {
+    pub servicename: String,
+    pub doc: String,
+    #[serde(default)]
+    pub types: IndexMap<String, TypeDef>,
+    #[serde(default)]
+    pub commands: Vec<CommandDef>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One command of a service.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandDef {
+    pub command: String,
+    pub summary: String,
+    #[serde(default)]
+    pub doc: Option<String>,
+    #[serde(default)]
+    pub doc_urls: Vec<String>,
+    pub rate_limit: u32,
+    pub idempotent: bool,
+    pub request: RequestDef,
+    #[serde(default)]
+    pub response: Option<ResponseDef>,
+    #[serde(default)]
+    pub errors: Vec<ErrorRefDef>,
+    #[serde(default)]
+    pub samples: Vec<SampleDef>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The request body of a command.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestDef {
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
+}
+
+/// The payload of a command's answer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseDef {
+    #[serde(default)]
+    pub wrapper: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
+}
+
+/// A documented error code of a command.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorRefDef {
+    pub code: i64,
+    #[serde(default)]
+    pub meaning: Option<String>,
+}
+
+/// A documented sample exchange.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleDef {
+    #[serde(default)]
+    pub request: Option<String>,
+    #[serde(default)]
+    pub response: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `webhooks.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksFile {
+    #[serde(default)]
+    pub doc: Option<String>,
+    #[serde(default)]
+    pub webhooks: Vec<WebhookDef>,
+    #[serde(default)]
+    pub types: IndexMap<String, TypeDef>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One callback the service sends.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookDef {
+    pub command: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub name: String,
+    pub summary: String,
+    #[serde(default)]
+    pub doc: Option<String>,
+    #[serde(default)]
+    pub doc_urls: Vec<String>,
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
+    #[serde(default)]
+    pub samples: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}

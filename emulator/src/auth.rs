@@ -1,0 +1,121 @@
+//! Checks of the query string, in the order the service applies them:
+//! SDKAppID, UserSig (via the SDK's verifier), admin identifier, `random`,
+//! `contenttype`.
+
+use trtc_room::usersig::{SigningKey, VerifyError};
+
+use crate::error::{codes, ApiError};
+
+/// The query parameters of a REST call (names are case-sensitive).
+#[derive(Default)]
+pub struct CallQuery {
+    sdkappid: Option<String>,
+    identifier: Option<String>,
+    usersig: Option<String>,
+    random: Option<String>,
+    contenttype: Option<String>,
+}
+
+impl CallQuery {
+    /// Parses a raw query string (absent = empty).
+    pub fn parse(raw: Option<&str>) -> Self {
+        let mut q = Self::default();
+        for (key, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            let slot = match key.as_ref() {
+                "sdkappid" => &mut q.sdkappid,
+                "identifier" => &mut q.identifier,
+                "usersig" => &mut q.usersig,
+                "random" => &mut q.random,
+                "contenttype" => &mut q.contenttype,
+                _ => continue,
+            };
+            *slot = Some(value.into_owned());
+        }
+        q
+    }
+
+    /// The `identifier` parameter (empty when absent).
+    pub fn identifier(&self) -> &str {
+        self.identifier.as_deref().unwrap_or("")
+    }
+}
+
+/// What a call is checked against.
+pub struct Authority {
+    /// The application's key.
+    pub key: SigningKey,
+    /// The App administrator.
+    pub admin: String,
+}
+
+impl Authority {
+    /// Applies every query check; `now` is unix seconds.
+    pub fn check(&self, q: &CallQuery, now: u64) -> Result<(), ApiError> {
+        let app = q
+            .sdkappid
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                ApiError::new(
+                    codes::MISSING_SDK_APP_ID,
+                    "sdkappid is missing from the URL",
+                )
+            })?;
+        match app.parse::<u64>() {
+            Ok(id) if id == self.key.sdk_app_id() => {}
+            _ => {
+                return Err(ApiError::new(
+                    codes::INVALID_SDK_APP_ID,
+                    format!("invalid SDKAppID {app:?}"),
+                ))
+            }
+        }
+        let identifier = q.identifier();
+        let sig = q.usersig.as_deref().unwrap_or("");
+        if sig.is_empty() {
+            return Err(ApiError::new(codes::USERSIG_EMPTY, "usersig is empty"));
+        }
+        self.key
+            .verify(identifier, sig, now)
+            .map_err(verify_error)?;
+        if identifier != self.admin {
+            return Err(ApiError::new(
+                codes::ADMIN_REQUIRED,
+                format!("identifier {identifier:?} is not an App administrator"),
+            ));
+        }
+        match q.random.as_deref().map(str::parse::<u32>) {
+            Some(Ok(_)) => {}
+            _ => {
+                return Err(ApiError::new(
+                    codes::HTTP_PARSE,
+                    "random must be an integer in 0..=4294967295",
+                ))
+            }
+        }
+        if q.contenttype.as_deref() != Some("json") {
+            return Err(ApiError::new(codes::HTTP_PARSE, "contenttype must be json"));
+        }
+        Ok(())
+    }
+}
+
+fn verify_error(e: VerifyError) -> ApiError {
+    let (code, info) = match e {
+        VerifyError::Malformed(_) => (codes::USERSIG_INVALID, "usersig is invalid"),
+        VerifyError::SdkAppIdMismatch { .. } => (
+            codes::SDK_APP_ID_MISMATCH,
+            "SDKAppID of the request differs from the one in the usersig",
+        ),
+        VerifyError::IdentifierMismatch => (
+            codes::IDENTIFIER_MISMATCH,
+            "identifier of the request differs from the one in the usersig",
+        ),
+        VerifyError::Expired { .. } => (codes::USERSIG_EXPIRED, "usersig expired"),
+        _ => (
+            codes::USERSIG_VERIFY_FAILED,
+            "usersig verification failed (wrong key or altered content)",
+        ),
+    };
+    ApiError::new(code, info)
+}

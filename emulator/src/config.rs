@@ -1,0 +1,80 @@
+//! Emulator settings.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crate::events::EventSink;
+
+/// Default SDKAppID of the emulated application.
+pub const DEFAULT_SDK_APP_ID: u64 = 1_400_000_000;
+/// Default secret key (a fixed test key; never use it for a real app).
+pub const DEFAULT_SECRET_KEY: &str =
+    "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+/// Default App administrator account.
+pub const DEFAULT_ADMIN: &str = "administrator";
+/// Default member cap of the emulated package (used when `create_room` has
+/// no `MaxMemberCount`, and the highest value accepted).
+pub const DEFAULT_PACKAGE_MAX_MEMBERS: u64 = 300;
+/// Seat count of a seat-enabled room created without `MaxSeatCount`.
+pub const DEFAULT_MAX_SEAT_COUNT: u64 = 16;
+
+/// How to run an emulator.
+#[derive(Clone)]
+pub struct EmulatorConfig {
+    /// Address to listen on; port 0 picks a free port. Default `127.0.0.1:0`.
+    pub listen: SocketAddr,
+    /// The SDKAppID requests must name. Default [`DEFAULT_SDK_APP_ID`].
+    pub sdk_app_id: u64,
+    /// The secret key UserSigs must be signed with. Default [`DEFAULT_SECRET_KEY`].
+    pub secret_key: String,
+    /// The App administrator (`identifier`). Default [`DEFAULT_ADMIN`].
+    pub admin: String,
+    /// Answer 60007 once a command gets more calls in one second than its
+    /// documented limit (200/s). Off by default.
+    pub rate_limit: bool,
+    /// With `rate_limit`, use this many calls per second instead of each
+    /// command's documented limit (handy in tests). Default `None`.
+    pub rate_limit_override: Option<u32>,
+    /// Package member cap. Default [`DEFAULT_PACKAGE_MAX_MEMBERS`].
+    pub package_max_members: u64,
+    /// Token for signing webhook deliveries (`Sign`/`RequestTime`); none by default.
+    pub callback_token: Option<String>,
+    /// Extra receiver of state-change events (webhook delivery).
+    pub event_sink: Option<Arc<dyn EventSink>>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            sdk_app_id: DEFAULT_SDK_APP_ID,
+            secret_key: DEFAULT_SECRET_KEY.to_owned(),
+            admin: DEFAULT_ADMIN.to_owned(),
+            rate_limit: false,
+            rate_limit_override: None,
+            package_max_members: DEFAULT_PACKAGE_MAX_MEMBERS,
+            callback_token: None,
+            event_sink: None,
+        }
+    }
+}
+
+impl fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("listen", &self.listen)
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("secret_key", &"<redacted>")
+            .field("admin", &self.admin)
+            .field("rate_limit", &self.rate_limit)
+            .field("rate_limit_override", &self.rate_limit_override)
+            .field("package_max_members", &self.package_max_members)
+            .field(
+                "callback_token",
+                &self.callback_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("event_sink", &self.event_sink.as_ref().map(|_| "<sink>"))
+            .finish()
+    }
+}

@@ -1,0 +1,319 @@
+//! The HTTP side: the `/v4/<service>/<command>` endpoint, the envelope,
+//! faults, rate limiting, and the accept loop (which can drop a connection).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State as AxState};
+use axum::http::{header, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Extension, Router};
+use serde_json::{json, Map, Value};
+use tokio::net::TcpListener;
+use tokio::sync::{broadcast, oneshot, Notify};
+use trtc_room::PayloadLocation;
+
+use crate::auth::{Authority, CallQuery};
+use crate::catalog;
+use crate::config::EmulatorConfig;
+use crate::error::{codes, ApiError};
+use crate::events::Event;
+use crate::faults::{FaultKind, Faults};
+use crate::handlers;
+use crate::ratelimit::RateLimiter;
+use crate::state::{Ctx, State};
+use crate::webhooks::{DeliverySettings, WebhookDispatcher};
+
+/// Everything the request handlers share.
+pub struct App {
+    pub(crate) config: EmulatorConfig,
+    pub(crate) authority: Authority,
+    pub(crate) state: Mutex<State>,
+    pub(crate) faults: Faults,
+    pub(crate) limiter: RateLimiter,
+    pub(crate) events: broadcast::Sender<Event>,
+    pub(crate) webhooks: WebhookDispatcher,
+    seq: AtomicU64,
+}
+
+impl App {
+    pub(crate) fn new(config: EmulatorConfig) -> Self {
+        let key = trtc_room::usersig::SigningKey::new(config.sdk_app_id, config.secret_key.clone());
+        let (events, _) = broadcast::channel(1024);
+        Self {
+            authority: Authority {
+                key,
+                admin: config.admin.clone(),
+            },
+            state: Mutex::new(State::new(config.admin.clone(), config.package_max_members)),
+            faults: Faults::default(),
+            limiter: RateLimiter::default(),
+            events,
+            webhooks: WebhookDispatcher::start(DeliverySettings::from_config(&config)),
+            seq: AtomicU64::new(1),
+            config,
+        }
+    }
+
+    pub(crate) fn lock_state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` on the state as `operator` and publishes the events it produced.
+    pub(crate) fn apply<T>(
+        &self,
+        operator: &str,
+        f: impl FnOnce(&mut State, &mut Ctx) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut ctx = Ctx::new(operator);
+        let (result, callback) = {
+            let mut state = self.lock_state();
+            let result = f(&mut state, &mut ctx);
+            (result, state.callback().cloned())
+        };
+        self.webhooks.dispatch_all(callback.as_ref(), &ctx.events);
+        for event in &ctx.events {
+            if let Some(sink) = &self.config.event_sink {
+                sink.emit(event);
+            }
+            // No subscriber is fine.
+            let _ = self.events.send(event.clone());
+        }
+        result
+    }
+
+    pub(crate) fn request_id(&self) -> String {
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
+        let salt: u128 = rand::random();
+        format!("Id-{salt:032x}-O-Seq-{seq}")
+    }
+}
+
+/// Builds the answer envelope; `payload` is placed following `location`.
+pub(crate) fn envelope(
+    request_id: &str,
+    result: Result<Option<Value>, ApiError>,
+    location: PayloadLocation,
+) -> Value {
+    let mut body = Map::new();
+    match result {
+        Ok(payload) => {
+            body.insert("ActionStatus".into(), json!("OK"));
+            body.insert("ErrorCode".into(), json!(0));
+            body.insert("ErrorInfo".into(), json!(""));
+            body.insert("RequestId".into(), json!(request_id));
+            match (payload, location) {
+                (Some(p), PayloadLocation::Wrapped(key)) => {
+                    body.insert(key.into(), p);
+                }
+                (Some(Value::Object(fields)), PayloadLocation::TopLevel) => {
+                    body.extend(fields);
+                }
+                _ => {}
+            }
+        }
+        Err(e) => {
+            body.insert("ActionStatus".into(), json!("FAIL"));
+            body.insert("ErrorCode".into(), json!(e.code));
+            body.insert("ErrorInfo".into(), json!(e.info));
+            body.insert("RequestId".into(), json!(request_id));
+        }
+    }
+    Value::Object(body)
+}
+
+pub(crate) fn json_response(body: &Value) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+}
+
+/// Lets a handler close its own connection without answering.
+#[derive(Clone)]
+pub(crate) struct ConnKill(Arc<Notify>);
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+/// Every path other than the control API lands here.
+async fn api(
+    AxState(app): AxState<Arc<App>>,
+    kill: Option<Extension<ConnKill>>,
+    method: Method,
+    uri: Uri,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let started = Instant::now();
+    let request_id = app.request_id();
+    let path = uri.path().to_owned();
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let (service, command) = match segments.as_slice() {
+        ["v4", service, command] => (*service, *command),
+        _ => ("", ""),
+    };
+    let info = catalog::lookup(service, command);
+
+    let fault = app.faults.take(service, command);
+    // A delayed call that is then processed waits inside the spawned task
+    // below, so it still takes effect if the client hangs up meanwhile.
+    let processed = fault
+        .as_ref()
+        .is_none_or(|f| matches!(f.kind, FaultKind::DelayOnly | FaultKind::TruncatedBody));
+    if let Some(f) = &fault {
+        if !processed && !f.delay.is_zero() {
+            tokio::time::sleep(f.delay).await;
+        }
+        match &f.kind {
+            FaultKind::Error { code, info: text } => {
+                let e = ApiError::new(*code, text.clone());
+                log(&path, e.code, started, "injected");
+                return json_response(&envelope(&request_id, Err(e), PayloadLocation::None));
+            }
+            FaultKind::HttpStatus { status, body } => {
+                log(&path, -1, started, "injected http status");
+                let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_GATEWAY);
+                return (status, [(header::CONTENT_TYPE, "text/html")], body.clone())
+                    .into_response();
+            }
+            FaultKind::DropConnection => {
+                log(&path, -1, started, "injected dropped connection");
+                if let Some(Extension(ConnKill(notify))) = kill {
+                    notify.notify_one();
+                    std::future::pending::<()>().await;
+                }
+                return (StatusCode::BAD_GATEWAY, "connection dropped").into_response();
+            }
+            FaultKind::DelayOnly | FaultKind::TruncatedBody => {}
+        }
+    }
+
+    let location = info.map_or(PayloadLocation::None, |i| i.payload);
+    // Like the real service, finish a call that arrived even when the
+    // client gives up (times out, disconnects) before the answer.
+    let delay = fault.as_ref().map_or(Duration::ZERO, |f| f.delay);
+    let work = {
+        let (app, service, command) = (app.clone(), service.to_owned(), command.to_owned());
+        async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            process(&app, method, query.as_deref(), &service, &command, &body)
+        }
+    };
+    let result = tokio::spawn(work)
+        .await
+        .unwrap_or_else(|_| Err(ApiError::new(codes::INTERNAL, "the call's task failed")));
+    let code = result.as_ref().err().map_or(0, |e| e.code);
+    log(&path, code, started, "");
+    let answer = envelope(&request_id, result, location);
+    if matches!(fault.map(|f| f.kind), Some(FaultKind::TruncatedBody)) {
+        let mut bytes = serde_json::to_vec(&answer).unwrap_or_default();
+        bytes.truncate(bytes.len() / 2);
+        return ([(header::CONTENT_TYPE, "application/json")], bytes).into_response();
+    }
+    json_response(&answer)
+}
+
+fn log(path: &str, code: i64, started: Instant, note: &str) {
+    tracing::info!(
+        target: "room_emulator",
+        path,
+        code,
+        elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        note,
+        "request"
+    );
+}
+
+fn process(
+    app: &App,
+    method: Method,
+    query: Option<&str>,
+    service: &str,
+    command: &str,
+    body: &[u8],
+) -> Result<Option<Value>, ApiError> {
+    if method != Method::POST {
+        return Err(ApiError::new(codes::HTTP_PARSE, "REST calls must use POST"));
+    }
+    let q = CallQuery::parse(query);
+    app.authority.check(&q, now_secs())?;
+    let Some(info) = catalog::lookup(service, command) else {
+        return Err(ApiError::new(
+            codes::UNKNOWN_RESOURCE,
+            "unknown service or command; check the URL",
+        ));
+    };
+    let Some(handler) = handlers::handler(info.service, info.command) else {
+        return Err(ApiError::new(
+            codes::REQUEST_DISABLED,
+            format!(
+                "{}/{} is in the API catalog but this emulator does not implement it",
+                info.service, info.command
+            ),
+        ));
+    };
+    let limit = app
+        .config
+        .rate_limit_override
+        .unwrap_or(info.rate_limit_per_second);
+    if app.config.rate_limit && !app.limiter.allow(&format!("{service}/{command}"), limit) {
+        return Err(ApiError::new(
+            codes::RATE_LIMITED,
+            format!("more than {limit} calls per second"),
+        ));
+    }
+    let body: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::new(codes::JSON_PARSE, format!("body is not valid JSON: {e}")))?;
+    if !body.is_object() {
+        return Err(ApiError::new(
+            codes::JSON_PARSE,
+            "body must be a JSON object",
+        ));
+    }
+    handlers::check_typed(info.service, info.command, &body)?;
+    let operator = q.identifier().to_owned();
+    app.apply(&operator, |state, ctx| handler(state, ctx, &body))
+}
+
+/// The full router.
+pub(crate) fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/emulator/v1/{op}", post(crate::control::control))
+        .fallback(api)
+        .with_state(app)
+}
+
+/// Serves `router` on `listener` until `shutdown` fires.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    mut shutdown: oneshot::Receiver<()>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => accepted,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let kill = Arc::new(Notify::new());
+        let svc = hyper_util::service::TowerToHyperService::new(
+            router.clone().layer(Extension(ConnKill(kill.clone()))),
+        );
+        tokio::spawn(async move {
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), svc);
+            tokio::select! {
+                _ = conn => {}
+                _ = kill.notified() => {}
+            }
+        });
+    }
+}

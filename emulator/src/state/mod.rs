@@ -1,0 +1,229 @@
+//! The emulated service's in-memory state: rooms and the callback configuration.
+//!
+//! Methods validate exactly like the service (returning the documented
+//! [`ApiError`] codes), change the state, and record the callbacks the change
+//! triggers in a [`Ctx`].
+
+pub mod members;
+mod room;
+pub mod seats;
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+pub use room::{NewRoom, Role, Room, RoomUpdate};
+
+use crate::error::{codes, ApiError};
+use crate::events::{Event, CALLBACK_COMMANDS};
+
+/// Who is acting, when, and the events the change produced.
+#[derive(Debug)]
+pub struct Ctx {
+    /// The operator (the admin for REST calls, the user for control calls).
+    pub operator: String,
+    /// Now, unix seconds.
+    pub now: u64,
+    /// Now, unix milliseconds (`EventTime`).
+    pub now_ms: u64,
+    /// Events produced so far.
+    pub events: Vec<Event>,
+}
+
+impl Ctx {
+    /// A context acting as `operator` at the current wall-clock time.
+    pub fn new(operator: impl Into<String>) -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Self {
+            operator: operator.into(),
+            now: now.as_secs(),
+            now_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
+            events: Vec::new(),
+        }
+    }
+
+    /// Records an event; `CallbackCommand` and `EventTime` are added to `body`.
+    pub fn emit(&mut self, command: &'static str, mut body: Value) {
+        if let Value::Object(map) = &mut body {
+            map.insert("CallbackCommand".into(), json!(command));
+            map.insert("EventTime".into(), json!(self.now_ms));
+        }
+        self.events.push(Event {
+            command,
+            payload: body,
+        });
+    }
+}
+
+/// The callback configuration of the application (one per SDKAppID).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackConfig {
+    /// Where callbacks are POSTed.
+    pub url: String,
+    /// The enabled callback commands, as configured.
+    pub commands: Vec<String>,
+}
+
+/// Everything the emulated service remembers.
+#[derive(Debug)]
+pub struct State {
+    /// The App administrator.
+    pub admin: String,
+    /// Highest `MaxMemberCount` accepted, and the default.
+    pub package_max_members: u64,
+    rooms: BTreeMap<String, Room>,
+    callback: Option<CallbackConfig>,
+}
+
+impl State {
+    /// Empty state.
+    pub fn new(admin: impl Into<String>, package_max_members: u64) -> Self {
+        Self {
+            admin: admin.into(),
+            package_max_members,
+            rooms: BTreeMap::new(),
+            callback: None,
+        }
+    }
+
+    /// The room `room_id`, or 100004.
+    pub fn room(&self, room_id: &str) -> Result<&Room, ApiError> {
+        self.rooms
+            .get(room_id)
+            .ok_or_else(|| ApiError::room_not_found(room_id))
+    }
+
+    /// The room `room_id` for changing, or 100004.
+    pub fn room_mut(&mut self, room_id: &str) -> Result<&mut Room, ApiError> {
+        self.rooms
+            .get_mut(room_id)
+            .ok_or_else(|| ApiError::room_not_found(room_id))
+    }
+
+    /// Number of live rooms.
+    pub fn room_count(&self) -> usize {
+        self.rooms.len()
+    }
+
+    /// `create_room`.
+    pub fn create_room(&mut self, ctx: &mut Ctx, new: NewRoom) -> Result<(), ApiError> {
+        if self.rooms.contains_key(&new.room_id) {
+            return Err(ApiError::bad_param(format!(
+                "room ID {:?} is already in use",
+                new.room_id
+            )));
+        }
+        let room = Room::create(ctx, new, &self.admin, self.package_max_members)?;
+        let mut body = json!({
+            "Operator_Account": ctx.operator,
+            "RoomInfo": room.info_json(false),
+        });
+        if !room.invitees.is_empty() {
+            body["ScheduleInviteeList_Account"] = json!(room.invitees);
+        }
+        ctx.emit(crate::events::AFTER_CREATE_ROOM, body);
+        self.rooms.insert(room.id.clone(), room);
+        Ok(())
+    }
+
+    /// `destroy_room`.
+    pub fn destroy_room(&mut self, ctx: &mut Ctx, room_id: &str) -> Result<(), ApiError> {
+        if self.rooms.remove(room_id).is_none() {
+            return Err(ApiError::room_not_found(room_id));
+        }
+        ctx.emit(
+            crate::events::AFTER_DESTROY_ROOM,
+            json!({"Operator_Account": ctx.operator, "RoomId": room_id}),
+        );
+        Ok(())
+    }
+
+    /// `set_callback` (`update == false`) or `update_callback`.
+    pub fn set_callback(
+        &mut self,
+        url: &str,
+        commands: Vec<String>,
+        update: bool,
+    ) -> Result<(), ApiError> {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ApiError::bad_param(
+                "Url must start with http:// or https://",
+            ));
+        }
+        if let Some(bad) = commands
+            .iter()
+            .find(|c| !CALLBACK_COMMANDS.contains(&c.as_str()))
+        {
+            return Err(ApiError::bad_param(format!(
+                "unknown callback command {bad:?} in CallbackCommandList"
+            )));
+        }
+        match (&self.callback, update) {
+            (Some(_), false) => {
+                return Err(ApiError::new(
+                    codes::CALLBACK_EXISTS,
+                    "callback configuration already exists; use update_callback",
+                ))
+            }
+            (None, true) => return Err(missing_callback()),
+            _ => {}
+        }
+        self.callback = Some(CallbackConfig {
+            url: url.to_owned(),
+            commands,
+        });
+        Ok(())
+    }
+
+    /// `get_callback`.
+    pub fn callback(&self) -> Option<&CallbackConfig> {
+        self.callback.as_ref()
+    }
+
+    /// `get_callback`, failing with 100301 when nothing is configured.
+    pub fn get_callback(&self) -> Result<&CallbackConfig, ApiError> {
+        self.callback.as_ref().ok_or_else(missing_callback)
+    }
+
+    /// `delete_callback`.
+    pub fn delete_callback(&mut self) -> Result<(), ApiError> {
+        self.callback
+            .take()
+            .map(|_| ())
+            .ok_or_else(missing_callback)
+    }
+}
+
+fn missing_callback() -> ApiError {
+    ApiError::new(
+        codes::CALLBACK_MISSING,
+        "callback configuration does not exist; create it with set_callback",
+    )
+}
+
+/// Refuses a string longer than `max` UTF-8 bytes with 100002.
+pub fn check_len(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+    if value.len() > max {
+        return Err(ApiError::bad_param(format!(
+            "{field} is {} bytes, at most {max} allowed",
+            value.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a list with more than `max` items (or none) with 100002.
+pub fn check_items<T>(field: &str, value: &[T], max: usize) -> Result<(), ApiError> {
+    if value.is_empty() {
+        return Err(ApiError::bad_param(format!("{field} is empty")));
+    }
+    if value.len() > max {
+        return Err(ApiError::bad_param(format!(
+            "{field} has {} items, at most {max} allowed",
+            value.len()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,508 @@
+//! Webhook delivery: POSTs the callbacks enabled in the callback
+//! configuration to its URL, the way the Room service does.
+//!
+//! Each delivery carries the documented query parameters (`SdkAppid`,
+//! `CallbackCommand`, `contenttype=json`, `ClientIP`, `OptPlatform=RESTAPI`
+//! since every change in the emulator comes from a REST call) and, when a
+//! callback token is configured, `RequestTime` and `Sign`. The body is the
+//! event's JSON payload.
+//!
+//! Delivery never holds up the REST call that caused it: events are put on a
+//! bounded queue that one background task works through in order (so a
+//! receiver sees the events of a room in the order they happened). Each POST
+//! has a timeout; a failed delivery is logged and dropped (no retries), and
+//! when the queue is full new events are logged and dropped.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::mpsc;
+use trtc_room::webhook::{OptPlatform, WebhookQuery};
+
+use crate::config::EmulatorConfig;
+use crate::events::{enabled, Event};
+use crate::state::CallbackConfig;
+
+/// Timeout of one delivery when no other is configured.
+pub const DEFAULT_DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many deliveries may wait before new ones are dropped.
+pub const QUEUE_CAPACITY: usize = 1024;
+/// `ClientIP` sent with every delivery (the emulator's REST callers are local).
+pub const DEFAULT_CLIENT_IP: &str = "127.0.0.1";
+
+/// Settings of the delivery worker.
+#[derive(Clone)]
+pub struct DeliverySettings {
+    /// `SdkAppid` of every delivery.
+    pub sdk_app_id: u64,
+    /// Webhook token: when set, deliveries carry `RequestTime` and `Sign`.
+    pub token: Option<String>,
+    /// Timeout of one POST (connect to response). Default
+    /// [`DEFAULT_DELIVERY_TIMEOUT`].
+    pub timeout: Duration,
+    /// `ClientIP` query parameter. Default [`DEFAULT_CLIENT_IP`].
+    pub client_ip: String,
+}
+
+impl DeliverySettings {
+    /// Settings taken from the emulator's configuration.
+    pub fn from_config(config: &EmulatorConfig) -> Self {
+        DeliverySettings {
+            sdk_app_id: config.sdk_app_id,
+            token: config.callback_token.clone(),
+            timeout: DEFAULT_DELIVERY_TIMEOUT,
+            client_ip: DEFAULT_CLIENT_IP.to_owned(),
+        }
+    }
+}
+
+impl fmt::Debug for DeliverySettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeliverySettings")
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("timeout", &self.timeout)
+            .field("client_ip", &self.client_ip)
+            .finish()
+    }
+}
+
+/// One queued POST.
+struct Job {
+    url: String,
+    command: String,
+    body: Vec<u8>,
+}
+
+/// Handle to the delivery worker; cheap to clone. The worker stops once every
+/// handle is dropped and the queue is empty.
+#[derive(Clone)]
+pub struct WebhookDispatcher {
+    settings: DeliverySettings,
+    queue: mpsc::Sender<Job>,
+}
+
+impl fmt::Debug for WebhookDispatcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookDispatcher")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebhookDispatcher {
+    /// Start the delivery worker on the current Tokio runtime.
+    ///
+    /// # Panics
+    ///
+    /// When called outside a Tokio runtime (a programming error of the
+    /// emulator, not something data from outside can cause).
+    pub fn start(settings: DeliverySettings) -> Self {
+        let (queue, jobs) = mpsc::channel(QUEUE_CAPACITY);
+        let http = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .build()
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "webhook HTTP client with timeout unavailable; using defaults");
+                reqwest::Client::new()
+            });
+        tokio::spawn(work(http, jobs));
+        WebhookDispatcher { settings, queue }
+    }
+
+    /// The settings deliveries are made with.
+    pub fn settings(&self) -> &DeliverySettings {
+        &self.settings
+    }
+
+    /// Queue the events the configuration enables (nothing when no callback
+    /// is configured). Returns at once; never fails the caller.
+    pub fn dispatch_all(&self, config: Option<&CallbackConfig>, events: &[Event]) {
+        if let Some(config) = config {
+            for event in events {
+                self.dispatch(config, event);
+            }
+        }
+    }
+
+    /// Queue `event` when `config` enables its command. Returns at once.
+    pub fn dispatch(&self, config: &CallbackConfig, event: &Event) {
+        if !enabled(&config.commands, event.command) {
+            return;
+        }
+        let url = match self.delivery_url(&config.url, event.command, unix_now()) {
+            Ok(url) => url,
+            Err(error) => {
+                tracing::warn!(url = %config.url, %error, "webhook URL unusable; callback dropped");
+                return;
+            }
+        };
+        let body = match serde_json::to_vec(&event.payload) {
+            Ok(body) => body,
+            Err(error) => {
+                tracing::warn!(command = event.command, %error, "webhook body unserializable; dropped");
+                return;
+            }
+        };
+        let job = Job {
+            url,
+            command: event.command.to_owned(),
+            body,
+        };
+        if let Err(error) = self.queue.try_send(job) {
+            let reason = match error {
+                mpsc::error::TrySendError::Full(_) => "delivery queue full",
+                mpsc::error::TrySendError::Closed(_) => "delivery worker stopped",
+            };
+            tracing::warn!(command = event.command, reason, "webhook dropped");
+        }
+    }
+
+    /// The URL one delivery of `command` is POSTed to, signed with the token
+    /// (if any) at `request_time` (Unix seconds). Parameters already in the
+    /// configured URL are kept in front.
+    pub fn delivery_url(
+        &self,
+        configured: &str,
+        command: &str,
+        request_time: u64,
+    ) -> Result<String, InvalidCallbackUrl> {
+        let invalid = || InvalidCallbackUrl {
+            url: configured.to_owned(),
+        };
+        let mut url = reqwest::Url::parse(configured).map_err(|_| invalid())?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid());
+        }
+        let mut query = WebhookQuery::new(self.settings.sdk_app_id, command)
+            .client_ip(self.settings.client_ip.clone())
+            .opt_platform(OptPlatform::RestApi);
+        if let Some(token) = &self.settings.token {
+            query = query.signed(token, request_time);
+        }
+        let ours = query.to_query_string();
+        let combined = match url.query() {
+            Some(existing) if !existing.is_empty() => format!("{existing}&{ours}"),
+            _ => ours,
+        };
+        url.set_query(Some(&combined));
+        Ok(url.into())
+    }
+}
+
+/// The configured callback URL is not an absolute http(s) URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("callback URL {url:?} is not an absolute http or https URL")]
+pub struct InvalidCallbackUrl {
+    /// The configured URL.
+    pub url: String,
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|since| since.as_secs())
+        .unwrap_or(0)
+}
+
+/// The worker: one POST at a time, in queue order.
+async fn work(http: reqwest::Client, mut jobs: mpsc::Receiver<Job>) {
+    while let Some(job) = jobs.recv().await {
+        let sent = http
+            .post(&job.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(job.body)
+            .send()
+            .await;
+        match sent {
+            Ok(response) if response.status().is_success() => {
+                tracing::debug!(command = %job.command, "webhook delivered");
+            }
+            Ok(response) => {
+                tracing::warn!(command = %job.command, status = %response.status(), "webhook refused by receiver");
+            }
+            Err(error) => {
+                tracing::warn!(command = %job.command, error = %error.without_url(), "webhook delivery failed");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use axum::body::Bytes;
+    use axum::extract::{RawQuery, State};
+    use serde_json::json;
+    use tokio::sync::mpsc;
+    use trtc_room::webhook::{compute_sign, WebhookQuery, WebhookVerifier};
+
+    use super::*;
+    use crate::events::{AFTER_DESTROY_ROOM, AFTER_MEMBER_ENTER};
+
+    const APP: u64 = 1_400_000_000;
+    const TOKEN: &str = "emulator-token";
+
+    fn dispatcher(token: Option<&str>) -> WebhookDispatcher {
+        WebhookDispatcher::start(DeliverySettings {
+            sdk_app_id: APP,
+            token: token.map(str::to_owned),
+            timeout: DEFAULT_DELIVERY_TIMEOUT,
+            client_ip: DEFAULT_CLIENT_IP.to_owned(),
+        })
+    }
+
+    #[tokio::test]
+    async fn url_carries_documented_parameters_and_sign() {
+        let signed = dispatcher(Some(TOKEN));
+        let url = signed
+            .delivery_url(
+                "http://example.com/cb?tenant=a",
+                AFTER_DESTROY_ROOM,
+                1_700_000_000,
+            )
+            .expect("valid url");
+        let (base, query) = url.split_once('?').expect("query");
+        assert_eq!(base, "http://example.com/cb");
+        let parsed = WebhookQuery::parse(query).expect("parse");
+        assert_eq!(parsed.sdk_app_id, APP);
+        assert_eq!(parsed.command.as_deref(), Some(AFTER_DESTROY_ROOM));
+        assert_eq!(parsed.content_type.as_deref(), Some("json"));
+        assert_eq!(parsed.client_ip.as_deref(), Some(DEFAULT_CLIENT_IP));
+        assert_eq!(parsed.opt_platform, Some(OptPlatform::RestApi));
+        assert_eq!(parsed.request_time.as_deref(), Some("1700000000"));
+        assert_eq!(parsed.sign, Some(compute_sign(TOKEN, "1700000000")));
+        assert_eq!(parsed.extra, vec![("tenant".to_owned(), "a".to_owned())]);
+        WebhookVerifier::new(APP)
+            .with_token(TOKEN)
+            .verify_at(&parsed, UNIX_EPOCH + Duration::from_secs(1_700_000_010))
+            .expect("verifies");
+
+        let unsigned = dispatcher(None)
+            .delivery_url("https://example.com/", AFTER_DESTROY_ROOM, 1_700_000_000)
+            .expect("valid url");
+        let parsed =
+            WebhookQuery::parse(unsigned.split_once('?').expect("query").1).expect("parse");
+        assert_eq!((parsed.request_time, parsed.sign), (None, None));
+    }
+
+    #[tokio::test]
+    async fn refuses_unusable_urls_and_hides_token() {
+        let signed = dispatcher(Some(TOKEN));
+        for bad in ["not a url", "ftp://example.com/cb", "/relative"] {
+            assert!(
+                signed.delivery_url(bad, AFTER_DESTROY_ROOM, 0).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(!format!("{signed:?}").contains(TOKEN));
+    }
+
+    async fn record(
+        State(received): State<mpsc::UnboundedSender<(String, Bytes)>>,
+        RawQuery(query): RawQuery,
+        body: Bytes,
+    ) -> &'static [u8] {
+        let _ = received.send((query.unwrap_or_default(), body));
+        trtc_room::webhook::ack()
+    }
+
+    #[tokio::test]
+    async fn delivers_enabled_events_in_order() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let app = axum::Router::new().fallback(record).with_state(tx);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+
+        let config = CallbackConfig {
+            url: format!("http://{addr}/hook"),
+            commands: vec![AFTER_MEMBER_ENTER.to_owned()],
+        };
+        let destroy = Event {
+            command: AFTER_DESTROY_ROOM,
+            payload: json!({"CallbackCommand": AFTER_DESTROY_ROOM, "RoomId": "r1"}),
+        };
+        let enter = Event {
+            command: AFTER_MEMBER_ENTER,
+            payload: json!({"CallbackCommand": AFTER_MEMBER_ENTER, "RoomId": "r1", "MemberCount": 1}),
+        };
+        let dispatcher = dispatcher(Some(TOKEN));
+        // Not delivered: no configuration (it would arrive first otherwise).
+        let unconfigured = Event {
+            command: AFTER_MEMBER_ENTER,
+            payload: json!({"CallbackCommand": AFTER_MEMBER_ENTER, "RoomId": "r0"}),
+        };
+        dispatcher.dispatch_all(None, &[unconfigured]);
+        dispatcher.dispatch_all(Some(&config), &[destroy, enter.clone()]);
+        dispatcher.dispatch(&config, &enter);
+
+        let verifier = WebhookVerifier::new(APP).with_token(TOKEN);
+        for _ in 0..2 {
+            let next = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await;
+            let (query, body) = next.expect("a delivery within 30 s").expect("delivery");
+            let query = WebhookQuery::parse(&query).expect("query");
+            verifier.verify(&query).expect("signed");
+            assert_eq!(query.command.as_deref(), Some(AFTER_MEMBER_ENTER));
+            let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
+            assert_eq!(body, enter.payload);
+        }
+    }
+    /// A receiver built on the SDK: verifies with the token, forwards every
+    /// accepted delivery, refuses the rest.
+    async fn verifying_receiver(
+        verifier: WebhookVerifier,
+    ) -> (
+        String,
+        mpsc::UnboundedReceiver<trtc_room::webhook::Delivery>,
+    ) {
+        use axum::http::StatusCode;
+        use axum::response::IntoResponse;
+
+        type Shared = (
+            std::sync::Arc<WebhookVerifier>,
+            mpsc::UnboundedSender<trtc_room::webhook::Delivery>,
+        );
+        async fn handle(
+            State((verifier, deliveries)): State<Shared>,
+            RawQuery(query): RawQuery,
+            body: Bytes,
+        ) -> axum::response::Response {
+            match verifier.receive(query.as_deref().unwrap_or(""), &body) {
+                Ok(delivery) => {
+                    let _ = deliveries.send(delivery);
+                    trtc_room::webhook::ack().into_response()
+                }
+                Err(refused) => {
+                    let (status, body) = trtc_room::webhook::refusal(&refused);
+                    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+                    (status, body).into_response()
+                }
+            }
+        }
+        let (tx, rx) = mpsc::unbounded_channel();
+        let shared: Shared = (std::sync::Arc::new(verifier), tx);
+        let app = axum::Router::new().fallback(handle).with_state(shared);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (format!("http://{addr}/room-callbacks"), rx)
+    }
+
+    #[tokio::test]
+    async fn emulator_delivers_all_six_callbacks_to_a_verifying_receiver() {
+        use trtc_room::webhook::Delivery;
+        use trtc_room::{
+            CallbackCommand, CreateRoom, DestroyRoom, KickUserOut, PickUserOnSeat, RoomInfo,
+            RoomInfoUpdate, RoomType, SetCallback, UpdateRoomInfo, WebhookEvent,
+        };
+
+        let emu = crate::Emulator::start(crate::EmulatorConfig {
+            callback_token: Some(TOKEN.to_owned()),
+            ..crate::EmulatorConfig::default()
+        })
+        .await
+        .expect("emulator");
+        let (url, mut deliveries) =
+            verifying_receiver(WebhookVerifier::new(emu.sdk_app_id()).with_token(TOKEN)).await;
+        let client = trtc_room::Client::builder()
+            .sdk_app_id(emu.sdk_app_id())
+            .secret_key(emu.secret_key())
+            .admin(emu.admin())
+            .base_url(&emu.base_url())
+            .build()
+            .expect("client");
+
+        let all: Vec<CallbackCommand> = WebhookEvent::COMMANDS
+            .iter()
+            .map(|c| CallbackCommand::from_wire(c))
+            .collect();
+        client
+            .set_callback(SetCallback::new(url, all))
+            .await
+            .expect("set_callback");
+
+        const ROOM: &str = "webhook-e2e";
+        let room = ROOM;
+        client
+            .create_room(CreateRoom::new(
+                RoomInfo::new(room, RoomType::Conference)
+                    .owner_account("owner")
+                    .is_seat_enabled(true)
+                    .max_seat_count(4),
+            ))
+            .await
+            .expect("create_room");
+        client
+            .update_room_info(UpdateRoomInfo::new(
+                RoomInfoUpdate::new(room).room_name("renamed"),
+            ))
+            .await
+            .expect("update_room_info");
+        emu.enter_room(room, "alice").expect("alice enters");
+        client
+            .pick_user_on_seat(PickUserOnSeat::new(room, 1, "alice"))
+            .await
+            .expect("pick_user_on_seat");
+        client
+            .kick_user_out(KickUserOut::new(room, ["alice"], "test"))
+            .await
+            .expect("kick_user_out");
+        client
+            .destroy_room(DestroyRoom::new(room))
+            .await
+            .expect("destroy_room");
+
+        // Deliveries come in order; collect until the room is destroyed.
+        let mut received: Vec<Delivery> = Vec::new();
+        while !matches!(
+            received.last().map(|d| &d.event),
+            Some(WebhookEvent::AfterDestroyRoom(_))
+        ) {
+            let next = tokio::time::timeout(Duration::from_secs(30), deliveries.recv()).await;
+            received.push(
+                next.expect("a delivery within 30 s")
+                    .expect("receiver alive"),
+            );
+        }
+        for delivery in &received {
+            assert_eq!(delivery.query.sdk_app_id, emu.sdk_app_id());
+            assert_eq!(delivery.query.opt_platform, Some(OptPlatform::RestApi));
+            assert_eq!(delivery.query.content_type.as_deref(), Some("json"));
+            assert!(delivery.query.sign.is_some() && delivery.query.request_time.is_some());
+        }
+        let first = |pick: fn(&WebhookEvent) -> bool| {
+            received
+                .iter()
+                .position(|d| pick(&d.event))
+                .unwrap_or_else(|| panic!("missing event; got {received:#?}"))
+        };
+        let order = [
+            first(|e| matches!(e, WebhookEvent::AfterCreateRoom(c) if c.room_info.room_id == ROOM)),
+            first(|e| {
+                matches!(e, WebhookEvent::AfterUpdateRoomInfo(u)
+                    if u.room_info.room_name.as_deref() == Some("renamed"))
+            }),
+            first(|e| {
+                matches!(e, WebhookEvent::AfterMemberEnter(m)
+                    if m.member_list_account.as_deref() == Some(&["alice".to_owned()][..]))
+            }),
+            first(|e| {
+                matches!(e, WebhookEvent::AfterSeatInfoChanged(s)
+                    if s.seat_list.iter().flatten().any(|seat|
+                        seat.member_account.as_deref() == Some("alice")))
+            }),
+            first(|e| {
+                matches!(e, WebhookEvent::AfterMemberLeave(m)
+                    if m.member_list_account.as_deref() == Some(&["alice".to_owned()][..]))
+            }),
+            first(|e| matches!(e, WebhookEvent::AfterDestroyRoom(d) if d.room_id == ROOM)),
+        ];
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "order {order:?}");
+    }
+}

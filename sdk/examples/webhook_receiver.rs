@@ -1,0 +1,195 @@
+//! A minimal Room webhook receiver built on `trtc_room::webhook`.
+//!
+//! ```sh
+//! cargo run -p trtc-room --example webhook_receiver -- \
+//!     --listen 127.0.0.1:8080 --sdk-app-id 1400000000 [--token <T>]
+//! ```
+//!
+//! The token can also come from the `TRTC_WEBHOOK_TOKEN` environment variable
+//! (keeps it out of the process list). Accepts a POST on any path, verifies
+//! it (SdkAppid, and Sign/RequestTime when a token is set), prints one line
+//! per event and answers the documented OK acknowledgement; refused
+//! deliveries get HTTP 401 (authentication) or 400 (malformed) with a FAIL
+//! envelope, and a line on stderr saying why.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use trtc_room::webhook::{self, Delivery, WebhookVerifier};
+use trtc_room::WebhookEvent;
+
+const USAGE: &str = "usage: webhook_receiver --listen <addr:port> --sdk-app-id <N> [--token <T>]";
+
+struct Args {
+    listen: SocketAddr,
+    sdk_app_id: u64,
+    token: Option<String>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut listen = None;
+    let mut sdk_app_id = None;
+    let mut token = std::env::var("TRTC_WEBHOOK_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty());
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or(format!("{flag} needs a value\n{USAGE}"));
+        match flag.as_str() {
+            "--listen" => {
+                let v = value()?;
+                listen = Some(v.parse().map_err(|e| format!("--listen {v:?}: {e}"))?);
+            }
+            "--sdk-app-id" => {
+                let v = value()?;
+                sdk_app_id = Some(v.parse().map_err(|e| format!("--sdk-app-id {v:?}: {e}"))?);
+            }
+            "--token" => token = Some(value()?),
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(Args {
+        listen: listen.ok_or(format!("--listen is required\n{USAGE}"))?,
+        sdk_app_id: sdk_app_id.ok_or(format!("--sdk-app-id is required\n{USAGE}"))?,
+        token,
+    })
+}
+
+/// A short summary of the event's main fields.
+fn summary(event: &WebhookEvent) -> String {
+    let who = |operator: &Option<String>| operator.clone().unwrap_or_else(|| "-".to_owned());
+    match event {
+        WebhookEvent::AfterCreateRoom(e) => format!(
+            "room={} by={} type={}",
+            e.room_info.room_id,
+            who(&e.operator_account),
+            e.room_info
+                .room_type
+                .as_ref()
+                .map_or("-".to_owned(), |t| t.to_string()),
+        ),
+        WebhookEvent::AfterDestroyRoom(e) => {
+            format!("room={} by={}", e.room_id, who(&e.operator_account))
+        }
+        WebhookEvent::AfterUpdateRoomInfo(e) => {
+            format!(
+                "room={} by={}",
+                e.room_info.room_id,
+                who(&e.operator_account)
+            )
+        }
+        WebhookEvent::AfterMemberEnter(e) => format!(
+            "room={} members={:?} count={}",
+            e.room_id,
+            e.member_list_account.clone().unwrap_or_default(),
+            e.member_count.map_or("-".to_owned(), |c| c.to_string()),
+        ),
+        WebhookEvent::AfterMemberLeave(e) => format!(
+            "room={} members={:?} count={} reason={}",
+            e.room_id,
+            e.member_list_account.clone().unwrap_or_default(),
+            e.member_count.map_or("-".to_owned(), |c| c.to_string()),
+            e.reason.as_deref().unwrap_or("-"),
+        ),
+        WebhookEvent::AfterSeatInfoChanged(e) => {
+            let seats: Vec<String> = e
+                .seat_list
+                .iter()
+                .flatten()
+                .map(|seat| {
+                    format!(
+                        "{}:{}",
+                        seat.index,
+                        seat.member_account.as_deref().unwrap_or("")
+                    )
+                })
+                .collect();
+            format!("room={} seats=[{}]", e.room_id, seats.join(" "))
+        }
+        WebhookEvent::Unknown { body, .. } => format!("body={body}"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// One line describing a delivery.
+fn describe(delivery: &Delivery) -> String {
+    let query = &delivery.query;
+    format!(
+        "{} app={} platform={} ip={} {}",
+        delivery.command,
+        query.sdk_app_id,
+        query
+            .opt_platform
+            .as_ref()
+            .map_or("-", |platform| platform.as_str()),
+        query.client_ip.as_deref().unwrap_or("-"),
+        summary(&delivery.event),
+    )
+}
+
+fn json_reply(status: StatusCode, body: Vec<u8>) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+async fn receive(
+    State(verifier): State<Arc<WebhookVerifier>>,
+    method: Method,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    if method != Method::POST {
+        return json_reply(
+            StatusCode::METHOD_NOT_ALLOWED,
+            webhook::fail("webhooks are delivered with POST"),
+        );
+    }
+    match verifier.receive(query.as_deref().unwrap_or(""), &body) {
+        Ok(delivery) => {
+            println!("{}", describe(&delivery));
+            json_reply(StatusCode::OK, webhook::ack().to_vec())
+        }
+        Err(refused) => {
+            eprintln!("refused delivery: {refused}");
+            let (status, body) = webhook::refusal(&refused);
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+            json_reply(status, body)
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    let mut verifier = WebhookVerifier::new(args.sdk_app_id);
+    if let Some(token) = args.token {
+        verifier = verifier.with_token(token);
+    }
+    let signed = if verifier.requires_sign() {
+        "Sign required"
+    } else {
+        "no token: SdkAppid check only"
+    };
+    let app = Router::new()
+        .fallback(receive)
+        .with_state(Arc::new(verifier));
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    println!(
+        "listening on http://{} for SdkAppid {} ({signed})",
+        listener.local_addr()?,
+        args.sdk_app_id
+    );
+    axum::serve(listener, app).await?;
+    Ok(())
+}

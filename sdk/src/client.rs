@@ -1,0 +1,185 @@
+//! The client: configuration, signing, transport, retries and decoding.
+//!
+//! One [`Client`] per application: it holds a pooled keep-alive HTTP client
+//! and the cached admin UserSig, is cheap to clone and is used through
+//! `&self` from any number of tasks.
+
+mod auth;
+mod builder;
+mod endpoint;
+mod reply;
+mod retry;
+mod transport;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use auth::{IssuedUserSig, ProviderError, ProviderFuture, UserSigProvider};
+pub use builder::ClientBuilder;
+pub use endpoint::{Endpoint, Region};
+pub use reply::Reply;
+pub use retry::RetryPolicy;
+
+use crate::command::{Command, PayloadLocation};
+use crate::error::{CallInfo, Error};
+
+/// A configured Room API client. Cheap to clone; share it across tasks.
+///
+/// Build one with [`Client::builder`] or [`Client::from_env`].
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    sdk_app_id: u64,
+    admin: String,
+    base: String,
+    http: reqwest::Client,
+    sigs: auth::SigCache,
+    attempt_timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("sdk_app_id", &self.inner.sdk_app_id)
+            .field("admin", &self.inner.admin)
+            .field("base", &self.inner.base)
+            .field("attempt_timeout", &self.inner.attempt_timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a call may be retried, from the command's facts.
+#[derive(Debug, Clone, Copy)]
+struct CallKind {
+    idempotent: bool,
+    payload: Option<PayloadLocation>,
+}
+
+impl Client {
+    /// A builder for a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment: `TRTC_SDK_APP_ID`,
+    /// `TRTC_SECRET_KEY`, `TRTC_ADMIN`, and `TRTC_REGION` (a region name or
+    /// domain) or `TRTC_BASE_URL`. The error names the missing or bad
+    /// variable.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The application's SDKAppID.
+    pub fn sdk_app_id(&self) -> u64 {
+        self.inner.sdk_app_id
+    }
+
+    /// The admin identifier the client signs as.
+    pub fn admin(&self) -> &str {
+        &self.inner.admin
+    }
+
+    /// Sends one typed command: validates it, signs, POSTs, retries as the
+    /// command allows, and decodes the answer.
+    pub async fn call<C: Command>(&self, request: &C) -> Result<Reply<C::Response>, Error> {
+        request.validate()?;
+        let info = C::INFO;
+        let body = serde_json::to_vec(request)
+            .map_err(|e| Error::Config(format!("cannot serialize the request: {e}")))?;
+        let kind = CallKind {
+            idempotent: info.idempotent,
+            payload: Some(info.payload),
+        };
+        let done = self
+            .execute(info.service, info.command, body, kind, Some(info))
+            .await?;
+        match serde_json::from_value::<C::Response>(done.payload) {
+            Ok(typed) => Ok(Reply::new(typed, done.request_id)),
+            Err(e) => Err(decode_error(
+                &done.call,
+                format!("the payload does not match the expected shape: {e}"),
+                &done.raw,
+            )),
+        }
+    }
+
+    /// The escape hatch: any `service`/`command` with a raw JSON body, on the
+    /// same auth, retry and error path. Returns the whole answer body. The
+    /// call is treated as non-idempotent; use
+    /// [`call_raw_idempotent`](Self::call_raw_idempotent) when re-sending is
+    /// harmless.
+    pub async fn call_raw(
+        &self,
+        service: &str,
+        command: &str,
+        body: &serde_json::Value,
+    ) -> Result<Reply<serde_json::Value>, Error> {
+        self.raw(service, command, body, false).await
+    }
+
+    /// Like [`call_raw`](Self::call_raw) for a command whose re-sending is
+    /// harmless, so timeouts, resets and 5xx answers are retried too.
+    pub async fn call_raw_idempotent(
+        &self,
+        service: &str,
+        command: &str,
+        body: &serde_json::Value,
+    ) -> Result<Reply<serde_json::Value>, Error> {
+        self.raw(service, command, body, true).await
+    }
+
+    async fn raw(
+        &self,
+        service: &str,
+        command: &str,
+        body: &serde_json::Value,
+        idempotent: bool,
+    ) -> Result<Reply<serde_json::Value>, Error> {
+        for (what, v) in [("service", service), ("command", command)] {
+            if v.is_empty()
+                || !v
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
+                return Err(Error::Config(format!(
+                    "invalid {what} name {v:?}: use letters, digits, '_' or '-'"
+                )));
+            }
+        }
+        let body = if body.is_null() {
+            b"{}".to_vec()
+        } else {
+            serde_json::to_vec(body)
+                .map_err(|e| Error::Config(format!("cannot serialize the request: {e}")))?
+        };
+        let kind = CallKind {
+            idempotent,
+            payload: None,
+        };
+        let done = self.execute(service, command, body, kind, None).await?;
+        Ok(Reply::new(done.payload, done.request_id))
+    }
+}
+
+/// What a successful call produced.
+struct Success {
+    /// The payload, or the whole body for raw calls.
+    payload: serde_json::Value,
+    request_id: Option<String>,
+    call: CallInfo,
+    raw: Vec<u8>,
+}
+
+fn decode_error(call: &CallInfo, what: String, body: &[u8]) -> Error {
+    Error::Decode {
+        call: Box::new(call.clone()),
+        what,
+        body: crate::error::excerpt(body),
+    }
+}

@@ -1,0 +1,373 @@
+//! One call on the wire: URL, attempts, retries, envelope decoding.
+
+use std::time::Instant;
+
+use tracing::Instrument as _;
+
+use super::{decode_error, CallKind, Client, Success};
+use crate::command::{CommandInfo, PayloadLocation};
+use crate::error::{excerpt, CallInfo, Error};
+use crate::generated::errors::ErrorCode;
+
+/// Largest answer body read, in bytes.
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// Envelope keys removed from top-level payloads.
+const ENVELOPE_KEYS: [&str; 4] = ["ActionStatus", "ErrorCode", "ErrorInfo", "RequestId"];
+
+/// Percent-encodes a query value, keeping only unreserved characters and
+/// `*` (which UserSigs use) as they are.
+fn encode_query(v: &str, out: &mut String) {
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'*') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push_str(&format!("{b:02X}"));
+        }
+    }
+}
+
+/// How one attempt ended, with what the retry rules need to know.
+enum Outcome {
+    Done(Success),
+    Failed { error: Error, retry: RetryClass },
+}
+
+/// Which commands may retry a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RetryClass {
+    /// Never (bad answer, client-side problem, non-retryable service code).
+    Never,
+    /// Every command: the request surely had no effect (rate limit,
+    /// connection failed before sending).
+    Always,
+    /// Only idempotent commands: the request may have had an effect.
+    IfIdempotent,
+}
+
+impl Client {
+    pub(super) async fn execute(
+        &self,
+        service: &str,
+        command: &str,
+        body: Vec<u8>,
+        kind: CallKind,
+        info: Option<&'static CommandInfo>,
+    ) -> Result<Success, Error> {
+        let random: u32 = rand::random();
+        let span = tracing::info_span!(
+            "trtc_room.call",
+            service,
+            command,
+            random,
+            attempt = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        self.run(service, command, body, kind, info, random)
+            .instrument(span)
+            .await
+    }
+
+    async fn run(
+        &self,
+        service: &str,
+        command: &str,
+        body: Vec<u8>,
+        kind: CallKind,
+        info: Option<&'static CommandInfo>,
+        random: u32,
+    ) -> Result<Success, Error> {
+        let inner = &*self.inner;
+        let start = Instant::now();
+        let deadline = inner.retry.deadline.map(|d| start + d);
+        let max_attempts = inner.retry.max_attempts.max(1);
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempt", attempt);
+            let call = CallInfo {
+                service: service.to_owned(),
+                command: command.to_owned(),
+                random,
+                attempts: attempt,
+            };
+            let mut budget = inner.attempt_timeout;
+            if let Some(d) = deadline {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(Error::Timeout {
+                        call: Box::new(call),
+                        deadline_exceeded: true,
+                    });
+                }
+                budget = budget.min(left);
+            }
+            let capped_by_deadline = budget < inner.attempt_timeout;
+            let outcome =
+                match tokio::time::timeout(budget, self.attempt(&call, &body, kind, info)).await {
+                    Ok(o) => o,
+                    Err(_) => Outcome::Failed {
+                        error: Error::Timeout {
+                            call: Box::new(call.clone()),
+                            deadline_exceeded: capped_by_deadline,
+                        },
+                        retry: if capped_by_deadline {
+                            RetryClass::Never
+                        } else {
+                            RetryClass::IfIdempotent
+                        },
+                    },
+                };
+            let (error, class) = match outcome {
+                Outcome::Done(s) => {
+                    if let Some(id) = &s.request_id {
+                        tracing::Span::current().record("request_id", id.as_str());
+                    }
+                    return Ok(s);
+                }
+                Outcome::Failed { error, retry } => (error, retry),
+            };
+            if let Some(id) = error.request_id() {
+                tracing::Span::current().record("request_id", id);
+            }
+            let allowed = match class {
+                RetryClass::Never => false,
+                RetryClass::Always => true,
+                RetryClass::IfIdempotent => kind.idempotent,
+            };
+            if !allowed || attempt >= max_attempts {
+                return Err(error);
+            }
+            let wait = inner.retry.backoff(attempt + 1);
+            if let Some(d) = deadline {
+                if Instant::now() + wait >= d {
+                    tracing::debug!(reason = %error, "not retrying: the backoff would pass the deadline");
+                    return Err(error);
+                }
+            }
+            tracing::debug!(
+                reason = %error,
+                next_attempt = attempt + 1,
+                backoff_ms = wait.as_millis() as u64,
+                "retrying"
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    fn url(&self, call: &CallInfo, sig: &str) -> String {
+        let inner = &*self.inner;
+        let mut url = String::with_capacity(inner.base.len() + sig.len() + 128);
+        url.push_str(&inner.base);
+        url.push_str("/v4/");
+        url.push_str(&call.service);
+        url.push('/');
+        url.push_str(&call.command);
+        url.push_str("?sdkappid=");
+        url.push_str(&inner.sdk_app_id.to_string());
+        url.push_str("&identifier=");
+        encode_query(&inner.admin, &mut url);
+        url.push_str("&usersig=");
+        encode_query(sig, &mut url);
+        url.push_str("&random=");
+        url.push_str(&call.random.to_string());
+        url.push_str("&contenttype=json");
+        url
+    }
+
+    async fn attempt(
+        &self,
+        call: &CallInfo,
+        body: &[u8],
+        kind: CallKind,
+        info: Option<&'static CommandInfo>,
+    ) -> Outcome {
+        let sig = match self.inner.sigs.get().await {
+            Ok(s) => s,
+            Err(error) => {
+                return Outcome::Failed {
+                    error,
+                    retry: RetryClass::Never,
+                }
+            }
+        };
+        let url = self.url(call, sig.sig());
+        let sent = self
+            .inner
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_vec())
+            .send()
+            .await;
+        let mut resp = match sent {
+            Ok(r) => r,
+            Err(e) => return transport_failure(call, e),
+        };
+        let status = resp.status();
+        let mut raw = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if raw.len() + chunk.len() > MAX_BODY {
+                        return Outcome::Failed {
+                            error: decode_error(
+                                call,
+                                format!("the body is larger than {MAX_BODY} bytes"),
+                                &raw,
+                            ),
+                            retry: RetryClass::Never,
+                        };
+                    }
+                    raw.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return transport_failure(call, e),
+            }
+        }
+        if !status.is_success() {
+            let retry = if status.is_server_error() {
+                RetryClass::IfIdempotent
+            } else {
+                RetryClass::Never
+            };
+            return Outcome::Failed {
+                error: Error::HttpStatus {
+                    call: Box::new(call.clone()),
+                    status: status.as_u16(),
+                    body_excerpt: excerpt(&raw),
+                },
+                retry,
+            };
+        }
+        decode_body(call, raw, kind, info)
+    }
+}
+
+fn transport_failure(call: &CallInfo, e: reqwest::Error) -> Outcome {
+    let e = e.without_url();
+    // A connect error means nothing was written: safe to retry anything.
+    let not_sent = e.is_connect();
+    let retry = if not_sent {
+        RetryClass::Always
+    } else {
+        RetryClass::IfIdempotent
+    };
+    let mut message = e.to_string();
+    let mut src: Option<&dyn std::error::Error> = std::error::Error::source(&e);
+    while let Some(s) = src {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        src = s.source();
+    }
+    if e.is_timeout() {
+        return Outcome::Failed {
+            error: Error::Timeout {
+                call: Box::new(call.clone()),
+                deadline_exceeded: false,
+            },
+            retry,
+        };
+    }
+    Outcome::Failed {
+        error: Error::Transport {
+            call: Box::new(call.clone()),
+            may_have_reached_server: !not_sent,
+            message,
+            source: Some(Box::new(e)),
+        },
+        retry,
+    }
+}
+
+fn decode_body(
+    call: &CallInfo,
+    raw: Vec<u8>,
+    kind: CallKind,
+    info: Option<&'static CommandInfo>,
+) -> Outcome {
+    let fail = |what: String, raw: &[u8]| Outcome::Failed {
+        error: decode_error(call, what, raw),
+        retry: RetryClass::Never,
+    };
+    let mut body = match serde_json::from_slice::<serde_json::Value>(&raw) {
+        Ok(serde_json::Value::Object(map)) => map,
+        Ok(_) => return fail("the body is not a JSON object".into(), &raw),
+        Err(e) => return fail(format!("the body is not JSON: {e}"), &raw),
+    };
+    let code = match body.get("ErrorCode") {
+        None => None,
+        Some(v) => match v
+            .as_i64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+        {
+            Some(c) => Some(c),
+            None => return fail("ErrorCode is not an integer".into(), &raw),
+        },
+    };
+    let status = body.get("ActionStatus").and_then(|v| v.as_str());
+    let request_id = body
+        .get("RequestId")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    let failed = match (status, code) {
+        (None, None) => {
+            return fail(
+                "the body has neither ActionStatus nor ErrorCode".into(),
+                &raw,
+            )
+        }
+        (_, Some(c)) if c != 0 => true,
+        (Some(s), _) => !s.eq_ignore_ascii_case("OK"),
+        (None, Some(_)) => false,
+    };
+    if failed {
+        let code = ErrorCode::from_code(code.unwrap_or(-1));
+        let info_text = body
+            .get("ErrorInfo")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_owned();
+        let meaning = info
+            .and_then(|i| i.error_meaning(code.code()))
+            .or_else(|| code.meaning());
+        let retry = if code.is_rate_limited() {
+            RetryClass::Always
+        } else if code.is_transient() {
+            RetryClass::IfIdempotent
+        } else {
+            RetryClass::Never
+        };
+        return Outcome::Failed {
+            error: Error::Service {
+                call: Box::new(call.clone()),
+                code,
+                info: info_text,
+                request_id,
+                meaning,
+            },
+            retry,
+        };
+    }
+    let payload = match kind.payload {
+        // Raw calls get the whole body.
+        None => serde_json::Value::Object(body),
+        Some(PayloadLocation::Wrapped(key)) => match body.remove(key) {
+            Some(v) => v,
+            None => return fail(format!("the successful answer lacks `{key}`"), &raw),
+        },
+        Some(PayloadLocation::None) | Some(PayloadLocation::TopLevel) => {
+            for k in ENVELOPE_KEYS {
+                body.remove(k);
+            }
+            serde_json::Value::Object(body)
+        }
+    };
+    Outcome::Done(Success {
+        payload,
+        request_id,
+        call: call.clone(),
+        raw,
+    })
+}

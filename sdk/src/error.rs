@@ -1,0 +1,176 @@
+//! The error type of every client call.
+//!
+//! [`Error`] is one matchable enum. Errors about a call carry a
+//! [`CallInfo`] naming the service, command, the call's `random` value (sent
+//! as a query parameter and stable across retries, so it can be found in
+//! server logs) and how many attempts were made. No variant ever contains
+//! the secret key or a UserSig.
+
+use std::fmt;
+
+use crate::generated::errors::ErrorCode;
+
+/// Longest body excerpt kept in [`Error::HttpStatus`] and [`Error::Decode`], in bytes.
+pub const BODY_EXCERPT_LIMIT: usize = 2048;
+
+/// Which call an error belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallInfo {
+    /// The `servicename` path segment.
+    pub service: String,
+    /// The `command` path segment.
+    pub command: String,
+    /// The `random` query parameter of the call (the same on every attempt).
+    pub random: u32,
+    /// Attempts made so far, including the failing one.
+    pub attempts: u32,
+}
+
+impl fmt::Display for CallInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}/{} (random {}, attempt {})",
+            self.service, self.command, self.random, self.attempts
+        )
+    }
+}
+
+/// Everything that can go wrong in a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request breaks a documented constraint; nothing was sent.
+    #[error("invalid request: {0}")]
+    InvalidRequest(#[from] crate::validate::InvalidRequest),
+
+    /// The client configuration is unusable (missing or bad setting, bad
+    /// URL, UserSig provider failure).
+    #[error("configuration error: {0}")]
+    Config(String),
+
+    /// The connection failed or broke.
+    #[error("transport error in {call}: {message}{}", if *.may_have_reached_server { "" } else { " (request not sent)" })]
+    Transport {
+        /// The call.
+        call: Box<CallInfo>,
+        /// `false` when the failure happened before the request was written
+        /// (connect, DNS, TLS handshake): the server certainly did not see it.
+        may_have_reached_server: bool,
+        /// What failed (never contains the URL).
+        message: String,
+        /// The underlying error, with its URL stripped.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+
+    /// No complete answer in time.
+    #[error("timeout in {call}: {}", if *.deadline_exceeded { "overall deadline exceeded" } else { "attempt timed out" })]
+    Timeout {
+        /// The call.
+        call: Box<CallInfo>,
+        /// `true` when the call's overall deadline ran out, `false` when a
+        /// single attempt hit the attempt timeout (and no retry was allowed).
+        deadline_exceeded: bool,
+    },
+
+    /// The server answered with a non-2xx HTTP status (a gateway error:
+    /// the service itself reports errors in the body with status 200).
+    #[error("HTTP status {status} in {call}")]
+    HttpStatus {
+        /// The call.
+        call: Box<CallInfo>,
+        /// The HTTP status code.
+        status: u16,
+        /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes, lossy UTF-8).
+        body_excerpt: String,
+    },
+
+    /// The answer could not be understood.
+    #[error("cannot decode the answer of {call}: {what}")]
+    Decode {
+        /// The call.
+        call: Box<CallInfo>,
+        /// What failed.
+        what: String,
+        /// The start of the raw body (at most [`BODY_EXCERPT_LIMIT`] bytes, lossy UTF-8).
+        body: String,
+    },
+
+    /// The service answered `ActionStatus: FAIL` / a non-zero `ErrorCode`.
+    #[error("{call} failed with ErrorCode {}: {info}{}", .code.code(), .meaning.map(|m| format!(" ({m})")).unwrap_or_default())]
+    Service {
+        /// The call.
+        call: Box<CallInfo>,
+        /// The `ErrorCode`.
+        code: ErrorCode,
+        /// The `ErrorInfo` text.
+        info: String,
+        /// The `RequestId`, when present.
+        request_id: Option<String>,
+        /// The documented meaning: the command's own entry when it has
+        /// one, else the general meaning of the code.
+        meaning: Option<&'static str>,
+    },
+}
+
+impl Error {
+    /// Whether the service refused the call for exceeding a rate limit.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Error::Service { code, .. } if code.is_rate_limited())
+    }
+
+    /// Whether trying the same call again later may succeed (rate limits,
+    /// server-internal errors, timeouts, connection failures, 5xx). For a
+    /// non-idempotent command, only re-send after a timeout, a 5xx or a
+    /// connection failure that may have reached the server when a duplicate
+    /// is acceptable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Service { code, .. } => code.is_rate_limited() || code.is_transient(),
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::HttpStatus { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+
+    /// The `RequestId` of a service error.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The numeric `ErrorCode` of a service error.
+    pub fn service_code(&self) -> Option<i64> {
+        match self {
+            Error::Service { code, .. } => Some(code.code()),
+            _ => None,
+        }
+    }
+
+    /// The call an error belongs to (absent for invalid requests and
+    /// configuration errors).
+    pub fn call(&self) -> Option<&CallInfo> {
+        match self {
+            Error::Transport { call, .. }
+            | Error::Timeout { call, .. }
+            | Error::HttpStatus { call, .. }
+            | Error::Decode { call, .. }
+            | Error::Service { call, .. } => Some(call),
+            _ => None,
+        }
+    }
+}
+
+/// At most [`BODY_EXCERPT_LIMIT`] bytes of `body` as lossy UTF-8.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let cut = body.len().min(BODY_EXCERPT_LIMIT);
+    let mut s = String::from_utf8_lossy(&body[..cut]).into_owned();
+    if body.len() > cut {
+        s.push('…');
+    }
+    s
+}

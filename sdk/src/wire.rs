@@ -1,0 +1,331 @@
+//! Serde adapters for values the service writes inconsistently, used by the
+//! generated types (chosen per field in the spec).
+//!
+//! - [`account`] (and [`option_account`], [`vec_account`], [`option_vec_account`]):
+//!   a user ID. Sent as a JSON string; accepted as a string or a JSON integer,
+//!   which is kept digit for digit (64-bit IDs above 2^53 are not rounded).
+//! - [`flex_bool`] (and [`option_flex_bool`]): a boolean. Sent as a JSON
+//!   boolean; accepted as a boolean or the strings `"true"` / `"false"`.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+struct AccountVisitor;
+
+impl Visitor<'_> for AccountVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a user ID (string or integer)")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+}
+
+/// A user ID that deserializes from a string or an integer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Account(pub String);
+
+impl<'de> Deserialize<'de> for Account {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AccountVisitor).map(Account)
+    }
+}
+
+#[cfg(feature = "json-schema")]
+impl schemars::JsonSchema for Account {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Account")
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A user ID: a string (as the SDK sends it) or an integer.",
+            "type": ["string", "integer"]
+        })
+    }
+}
+
+/// A boolean that deserializes from a boolean or `"true"`/`"false"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct FlexBool(pub bool);
+
+struct FlexBoolVisitor;
+
+impl Visitor<'_> for FlexBoolVisitor {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a boolean or \"true\"/\"false\"")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        match v {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            other => Err(E::invalid_value(de::Unexpected::Str(other), &self)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FlexBool {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(FlexBoolVisitor).map(FlexBool)
+    }
+}
+
+#[cfg(feature = "json-schema")]
+impl schemars::JsonSchema for FlexBool {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("FlexBool")
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A boolean (as the SDK sends it), also accepted as \"true\"/\"false\".",
+            "anyOf": [{ "type": "boolean" }, { "type": "string", "enum": ["true", "false"] }]
+        })
+    }
+}
+
+struct IntOrStringVisitor;
+
+impl Visitor<'_> for IntOrStringVisitor {
+    type Value = i64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer or an integer written as a string")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
+        v.trim()
+            .parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+}
+
+/// Reads an integer written as a JSON number or as a string (`"1"`); used by
+/// the generated integer enums.
+pub fn int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    d.deserialize_any(IntOrStringVisitor)
+}
+
+/// `#[serde(with)]` adapter for a required user ID (`String`).
+pub mod account {
+    use super::*;
+
+    /// Writes the ID as a string.
+    pub fn serialize<S: Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v)
+    }
+
+    /// Reads a string or an integer.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Account::deserialize(d).map(|a| a.0)
+    }
+}
+
+/// `#[serde(with)]` adapter for an optional user ID (`Option<String>`).
+pub mod option_account {
+    use super::*;
+
+    /// Writes the ID as a string (or nothing).
+    pub fn serialize<S: Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
+    }
+
+    /// Reads a string, an integer or `null`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(Option::<Account>::deserialize(d)?.map(|a| a.0))
+    }
+}
+
+/// `#[serde(with)]` adapter for a list of user IDs (`Vec<String>`).
+pub mod vec_account {
+    use super::*;
+
+    /// Writes the IDs as strings.
+    pub fn serialize<S: Serializer>(v: &[String], s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
+    }
+
+    /// Reads a list of strings and/or integers.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        Ok(Vec::<Account>::deserialize(d)?
+            .into_iter()
+            .map(|a| a.0)
+            .collect())
+    }
+}
+
+/// `#[serde(with)]` adapter for an optional list of user IDs (`Option<Vec<String>>`).
+pub mod option_vec_account {
+    use super::*;
+
+    /// Writes the IDs as strings (or nothing).
+    pub fn serialize<S: Serializer>(v: &Option<Vec<String>>, s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
+    }
+
+    /// Reads a list of strings and/or integers, or `null`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+        Ok(Option::<Vec<Account>>::deserialize(d)?.map(|v| v.into_iter().map(|a| a.0).collect()))
+    }
+}
+
+/// `#[serde(with)]` adapter for a required boolean (`bool`).
+pub mod flex_bool {
+    use super::*;
+
+    /// Writes a JSON boolean.
+    pub fn serialize<S: Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bool(*v)
+    }
+
+    /// Reads a boolean or `"true"`/`"false"`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        FlexBool::deserialize(d).map(|b| b.0)
+    }
+}
+
+/// `#[serde(with)]` adapter for an optional boolean (`Option<bool>`).
+pub mod option_flex_bool {
+    use super::*;
+
+    /// Writes a JSON boolean (or nothing).
+    pub fn serialize<S: Serializer>(v: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
+    }
+
+    /// Reads a boolean, `"true"`/`"false"` or `null`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        Ok(Option::<FlexBool>::deserialize(d)?.map(|b| b.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct T {
+        #[serde(with = "super::account")]
+        a: String,
+        #[serde(
+            with = "super::option_account",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        oa: Option<String>,
+        #[serde(with = "super::vec_account", default)]
+        va: Vec<String>,
+        #[serde(with = "super::flex_bool")]
+        b: bool,
+        #[serde(
+            with = "super::option_flex_bool",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        ob: Option<bool>,
+    }
+
+    /// Same fields behind `flatten`, which buffers the input before the adapters see it.
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Flat {
+        #[serde(flatten)]
+        t: T,
+        #[serde(flatten)]
+        extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[test]
+    fn accounts_above_2_pow_53_are_kept_exactly() {
+        let body = r#"{"a": 18446744073709551615, "oa": 9007199254740993, "va": ["x", 9007199254740995], "b": "false"}"#;
+        let t: T = serde_json::from_str(body).unwrap();
+        assert_eq!(t.a, "18446744073709551615");
+        assert_eq!(t.oa.as_deref(), Some("9007199254740993"));
+        assert_eq!(t.va, ["x", "9007199254740995"]);
+        assert!(!t.b);
+        assert_eq!(t.ob, None);
+        let flat: Flat = serde_json::from_str(body).unwrap();
+        assert_eq!(flat.t, t);
+        assert!(flat.extra.is_empty());
+    }
+
+    #[test]
+    fn sends_strings_and_booleans() {
+        let t: T =
+            serde_json::from_value(json!({"a": -5, "va": [], "b": "true", "ob": "false"})).unwrap();
+        assert_eq!(
+            serde_json::to_value(&t).unwrap(),
+            json!({"a": "-5", "va": [], "b": true, "ob": false})
+        );
+        let t: T =
+            serde_json::from_value(json!({"a": "u1", "oa": null, "b": true, "ob": true})).unwrap();
+        assert_eq!(t.oa, None);
+        assert_eq!(t.ob, Some(true));
+    }
+
+    #[test]
+    fn rejects_other_shapes() {
+        for bad in [
+            json!({"a": 1.5, "b": true}),
+            json!({"a": true, "b": true}),
+            json!({"a": "x", "b": "yes"}),
+            json!({"a": "x", "b": 1}),
+            json!({"a": "x", "b": true, "va": [null]}),
+        ] {
+            assert!(serde_json::from_value::<T>(bad.clone()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn int_or_string_reads_both_forms() {
+        #[derive(Deserialize)]
+        struct N(#[serde(deserialize_with = "super::int_or_string")] i64);
+        assert_eq!(serde_json::from_str::<N>("7").unwrap().0, 7);
+        assert_eq!(serde_json::from_str::<N>("\"-3\"").unwrap().0, -3);
+        assert!(serde_json::from_str::<N>("\"x\"").is_err());
+        assert!(serde_json::from_str::<N>("1.5").is_err());
+        assert!(serde_json::from_str::<N>("18446744073709551615").is_err());
+    }
+}
