@@ -193,3 +193,8 @@ impl Drop for Emulator {
         }
     }
 }
+
+/// The README's Rust snippets, compiled as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -164,8 +164,8 @@ impl ClientBuilder {
 
     /// Call a custom base URL (the emulator, a proxy). A bad URL is
     /// reported by [`build`](Self::build).
-    pub fn base_url(mut self, url: &str) -> Self {
-        match url::Url::parse(url) {
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
+        match url::Url::parse(url.as_ref()) {
             Ok(u) => {
                 self.endpoint = Some(Endpoint::BaseUrl(u));
                 self.bad_url = None;
