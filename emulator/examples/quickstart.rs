@@ -609,7 +609,7 @@ impl Demo {
                 .sdk_app_id(emu.sdk_app_id())
                 .secret_key(emu.secret_key())
                 .admin(emu.admin())
-                .base_url(&emu.base_url())
+                .base_url(emu.base_url())
                 .build()
                 .map_err(failed("building the client"))?;
             println!(

@@ -414,7 +414,7 @@ mod tests {
             .sdk_app_id(emu.sdk_app_id())
             .secret_key(emu.secret_key())
             .admin(emu.admin())
-            .base_url(&emu.base_url())
+            .base_url(emu.base_url())
             .build()
             .expect("client");
 

@@ -201,7 +201,7 @@ impl TestServer {
             .sdk_app_id(APP)
             .secret_key(KEY)
             .admin(ADMIN)
-            .base_url(&self.url())
+            .base_url(self.url())
             .attempt_timeout(Duration::from_secs(5))
             .retry_policy(fast_retries(4))
     }
@@ -450,7 +450,7 @@ async fn truncated_body_is_a_transport_error() {
         .sdk_app_id(APP)
         .secret_key(KEY)
         .admin(ADMIN)
-        .base_url(&format!("http://{addr}"))
+        .base_url(format!("http://{addr}"))
         .retry_policy(fast_retries(3))
         .build()
         .unwrap();
@@ -512,7 +512,7 @@ async fn connect_failure_retried_for_every_command() {
         .sdk_app_id(APP)
         .secret_key(KEY)
         .admin(ADMIN)
-        .base_url(&format!("http://{addr}"))
+        .base_url(format!("http://{addr}"))
         .retry_policy(fast_retries(3))
         .build()
         .unwrap();
@@ -631,7 +631,7 @@ async fn sig_renewal_under_concurrency() {
         .sdk_app_id(APP)
         .user_sig_provider(provider)
         .admin(ADMIN)
-        .base_url(&s.url())
+        .base_url(s.url())
         .user_sig_renew_before(Duration::from_secs(600))
         .retry_policy(fast_retries(1))
         .build()
@@ -737,7 +737,7 @@ async fn secrets_never_appear_in_logs_debug_or_errors() {
     };
     let dead_client = s
         .client()
-        .base_url(&format!("http://{dead}"))
+        .base_url(format!("http://{dead}"))
         .retry_policy(fast_retries(2))
         .build()
         .unwrap();

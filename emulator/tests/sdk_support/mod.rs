@@ -86,7 +86,7 @@ pub fn builder(emu: &Emulator) -> ClientBuilder {
         .sdk_app_id(emu.sdk_app_id())
         .secret_key(emu.secret_key())
         .admin(emu.admin())
-        .base_url(&emu.base_url())
+        .base_url(emu.base_url())
         .retry_policy(fast_retries(4))
 }
 
