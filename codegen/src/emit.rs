@@ -112,6 +112,14 @@ pub fn field_doc(f: &Field) -> String {
     let mut s = f.doc.clone();
     let mut facts = Vec::new();
     facts.push(format!("Wire name `{}`", f.wire));
+    if !f.aliases.is_empty() {
+        let a: Vec<String> = f.aliases.iter().map(|a| format!("`{a}`")).collect();
+        facts.push(format!(
+            "also accepted as {} on input (always sent as `{}`)",
+            a.join(", "),
+            f.wire
+        ));
+    }
     if f.required {
         facts.push("required".to_owned());
     }
@@ -306,10 +314,12 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
         let ty = field_ty(spec, f, from);
         let wire = &f.wire;
         let with = adapter(f).map(|(m, _)| quote! { with = #m, });
+        let aliases = &f.aliases;
+        let alias = quote! { #(alias = #aliases,)* };
         let serde_attr = if f.required {
-            quote! { #[serde(rename = #wire, #with)] }
+            quote! { #[serde(rename = #wire, #alias #with)] }
         } else {
-            quote! { #[serde(rename = #wire, #with default, skip_serializing_if = "Option::is_none")] }
+            quote! { #[serde(rename = #wire, #alias #with default, skip_serializing_if = "Option::is_none")] }
         };
         let schema = schema_attrs(f);
         decls.push(quote! {
@@ -385,6 +395,7 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
             }
         });
     }
+    let (schema_transform_attr, schema_transform_fn) = alias_schema_transform(&t.name, fields);
     let checks: Vec<TokenStream> = fields.iter().map(|f| validate_checks(spec, f)).collect();
     let any_check = checks.iter().any(|c| !c.is_empty());
     let path_arg = if any_check {
@@ -396,11 +407,14 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
         #type_doc
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+        #schema_transform_attr
         #[non_exhaustive]
         pub struct #name {
             #(#decls)*
             #extra_decl
         }
+
+        #schema_transform_fn
 
         impl #name {
             #new_doc
@@ -419,6 +433,85 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
             }
         }
     }
+}
+
+/// For an object with aliased fields (`aliases:`): a schemars transform that
+/// makes its JSON Schema accept every alias like the wire name (same property
+/// schema; a required field is satisfied by any one of its names), matching
+/// what serde accepts on input.
+fn alias_schema_transform(type_name: &str, fields: &[Field]) -> (TokenStream, TokenStream) {
+    let aliased: Vec<&Field> = fields.iter().filter(|f| !f.aliases.is_empty()).collect();
+    if aliased.is_empty() {
+        return (quote! {}, quote! {});
+    }
+    let fname = format_ident!(
+        "{}_schema_aliases",
+        heck::ToSnakeCase::to_snake_case(type_name)
+    );
+    let steps: Vec<TokenStream> = aliased
+        .iter()
+        .map(|f| {
+            let wire = &f.wire;
+            let aliases = &f.aliases;
+            let required_step = if f.required {
+                quote! {
+                    if let Some(serde_json::Value::Array(req)) = object.get_mut("required") {
+                        req.retain(|r| r.as_str() != Some(#wire));
+                    }
+                    let any_name: Vec<serde_json::Value> = names
+                        .iter()
+                        .map(|n| serde_json::json!({ "required": [n] }))
+                        .collect();
+                    all_of.push(serde_json::json!({ "oneOf": any_name }));
+                }
+            } else {
+                quote! {}
+            };
+            quote! {
+                {
+                    let names: &[&str] = &[#wire, #(#aliases),*];
+                    if let Some(prop) = object
+                        .get("properties")
+                        .and_then(|p| p.get(#wire))
+                        .cloned()
+                    {
+                        if let Some(serde_json::Value::Object(props)) = object.get_mut("properties") {
+                            for alias in &names[1..] {
+                                props.insert((*alias).to_owned(), prop.clone());
+                            }
+                        }
+                    }
+                    #required_step
+                }
+            }
+        })
+        .collect();
+    let d = doc(&format!(
+        "JSON Schema of [`{type_name}`]: accept the aliases of its fields on input."
+    ));
+    let (all_of_decl, all_of_store) = if aliased.iter().any(|f| f.required) {
+        (
+            quote! { let mut all_of: Vec<serde_json::Value> = Vec::new(); },
+            quote! { object.insert(String::from("allOf"), serde_json::Value::Array(all_of)); },
+        )
+    } else {
+        (quote! {}, quote! {})
+    };
+    (
+        quote! { #[cfg_attr(feature = "json-schema", schemars(transform = #fname))] },
+        quote! {
+            #d
+            #[cfg(feature = "json-schema")]
+            fn #fname(schema: &mut schemars::Schema) {
+                let Some(object) = schema.as_object_mut() else {
+                    return;
+                };
+                #all_of_decl
+                #(#steps)*
+                #all_of_store
+            }
+        },
+    )
 }
 
 /// An open enum with manual serde and schema.

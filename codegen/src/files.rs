@@ -642,10 +642,40 @@ const NORMAL_NOTE: &str = "The sample writes some values in a form the SDK accep
 send (an integer account, a boolean or number as a string); the expected JSON is the sample in \
 the SDK's own form, and parsing the original sample must give the same value.";
 
+/// Most aliases any field of the spec has (one alias-variant test per alias index).
+fn max_aliases(spec: &Spec) -> usize {
+    spec.types
+        .values()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Object(fields) => fields.iter().map(|f| f.aliases.len()).max(),
+            TypeKind::Enum(..) => None,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Keeps generated test names unique: two sample files whose names map to the
+/// same identifier are a spec error (a file listed twice is tested once).
+fn unique_test(
+    used: &mut std::collections::BTreeSet<String>,
+    ctx: &Ctx,
+    ident: proc_macro2::Ident,
+) -> Result<proc_macro2::Ident, SpecError> {
+    if used.insert(ident.to_string()) {
+        Ok(ident)
+    } else {
+        Err(ctx.err(format!(
+            "the wire test name `{ident}` derived from this sample's file name is already taken by another sample; rename one of the files"
+        )))
+    }
+}
+
 pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
     let mut tests = Vec::new();
-    // a sample listed twice (paired with different halves) is tested once
+    // a sample listed twice by the same command (paired with different halves) is tested once
     let mut done = std::collections::BTreeSet::new();
+    let mut used = std::collections::BTreeSet::new();
+    let alias_count = max_aliases(spec);
     for svc in &spec.services {
         for c in &svc.commands {
             let ctx = Ctx::file(&svc.file).at(format!("command {}", c.command));
@@ -657,7 +687,7 @@ pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
                 if let Some(name) = s
                     .request
                     .as_ref()
-                    .filter(|n| done.insert(format!("request {n}")))
+                    .filter(|n| done.insert(format!("request {} {n}", c.type_name)))
                 {
                     let sctx = ctx.at(format!("sample {name}"));
                     let sample = read_sample(spec, &sctx, name)?;
@@ -673,7 +703,32 @@ pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
                     let build =
                         samples::build_object(spec, &normal, req_fields, &req_ty, &sctx, "")?;
                     let (exp, original) = expected(spec, name, &sample, &normal);
-                    let fname = test_ident("request", name);
+                    let fname = unique_test(&mut used, &sctx, test_ident("request", name))?;
+                    for k in 0..alias_count {
+                        if let Some(aliased) =
+                            samples::object_with_alias(spec, &normal, req_fields, k)
+                        {
+                            let tname = unique_test(
+                                &mut used,
+                                &sctx,
+                                format_ident!("{}_alias_{}", fname, k + 1),
+                            )?;
+                            let text = serde_json::to_string_pretty(&aliased).unwrap_or_default();
+                            let d = doc(&format!(
+                                "The documented sample `{name}` with aliased fields under alias number {} parses to the same value and is written back under the wire names.",
+                                k + 1
+                            ));
+                            tests.push(quote! {
+                                #d
+                                #[test]
+                                fn #tname() {
+                                    let built = #build;
+                                    let aliased: #req_ty = serde_json::from_str(#text).expect("parses the alias");
+                                    assert_eq!(aliased, built);
+                                }
+                            });
+                        }
+                    }
                     let mut d =
                         format!("Builds the documented sample `{name}` through the typed API.");
                     if original.is_some() {
@@ -703,14 +758,39 @@ pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
                 if let Some(name) = s
                     .response
                     .as_ref()
-                    .filter(|n| done.insert(format!("response {n}")))
+                    .filter(|n| done.insert(format!("response {} {n}", c.type_name)))
                 {
                     let sctx = ctx.at(format!("sample {name}"));
                     let sample = read_sample(spec, &sctx, name)?;
                     let normal = normalize_body(spec, c, &sample, &sctx)?;
                     let (exp, original) = expected(spec, name, &sample, &normal);
                     let body = body_name(c);
-                    let fname = test_ident("response", name);
+                    let fname = unique_test(&mut used, &sctx, test_ident("response", name))?;
+                    for k in 0..alias_count {
+                        if let Some(aliased) = body_with_alias(spec, c, &normal, k) {
+                            let tname = unique_test(
+                                &mut used,
+                                &sctx,
+                                format_ident!("{}_alias_{}", fname, k + 1),
+                            )?;
+                            let text = serde_json::to_string_pretty(&aliased).unwrap_or_default();
+                            let exp_text =
+                                serde_json::to_string_pretty(&normal).unwrap_or_default();
+                            let d = doc(&format!(
+                                "The documented sample `{name}` with aliased fields under alias number {} parses to the same value and is written back under the wire names.",
+                                k + 1
+                            ));
+                            tests.push(quote! {
+                                #d
+                                #[test]
+                                fn #tname() {
+                                    let expected = serde_json::from_str::<serde_json::Value>(#exp_text).expect("literal JSON");
+                                    let parsed: super::bodies::#body = serde_json::from_str(#text).expect("parses the alias");
+                                    assert_eq!(serde_json::to_value(&parsed).expect("serializes"), expected);
+                                }
+                            });
+                        }
+                    }
                     let mut d = format!(
                         "Parses the documented sample `{name}` and writes it back without loss."
                     );
@@ -757,7 +837,7 @@ pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
                 samples::normalize_object(spec, &sample, fields, true, &w.type_name, &sctx, "")?;
             let (exp, _) = expected(spec, name, &sample, &normal);
             let include = format!("../../../{}/samples/{}", spec.dir_name, name);
-            let fname = test_ident("webhook", name);
+            let fname = unique_test(&mut used, &sctx, test_ident("webhook", name))?;
             let d = doc(&format!(
                 "Parses the documented callback `{name}` and writes it back without loss."
             ));
@@ -855,6 +935,24 @@ pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
         //! Wire tests generated from the documented samples in `api-spec/samples/`.
         #(#tests)*
     })
+}
+
+/// A normalized answer body with its payload's aliased fields renamed to alias number `n`.
+fn body_with_alias(spec: &Spec, c: &Command, body: &Value, n: usize) -> Option<Value> {
+    let TypeKind::Object(fields) = &spec.types[&c.response_name].kind else {
+        return None;
+    };
+    match &c.payload {
+        Payload::TopLevel => samples::object_with_alias(spec, body, fields, n),
+        Payload::Wrapped(w) => {
+            let inner = body.get(w)?;
+            let aliased = samples::object_with_alias(spec, inner, fields, n)?;
+            let mut out = body.clone();
+            out[w.as_str()] = aliased;
+            Some(out)
+        }
+        Payload::None => None,
+    }
 }
 
 fn normalize_body(spec: &Spec, c: &Command, sample: &Value, ctx: &Ctx) -> Result<Value, SpecError> {

@@ -75,6 +75,8 @@ pub struct EnumValue {
 #[derive(Debug, Clone)]
 pub struct Field {
     pub wire: String,
+    /// Other JSON keys accepted on input only (`aliases:`); `wire` is what is sent.
+    pub aliases: Vec<String>,
     pub name: String,
     pub ty: Ty,
     pub required: bool,
@@ -522,9 +524,10 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
             };
             if let Payload::TopLevel = payload {
                 for fld in &resp_fields {
-                    if ["ActionStatus", "ErrorCode", "ErrorInfo", "RequestId"]
-                        .contains(&fld.wire.as_str())
-                    {
+                    if std::iter::once(&fld.wire).chain(&fld.aliases).any(|k| {
+                        ["ActionStatus", "ErrorCode", "ErrorInfo", "RequestId"]
+                            .contains(&k.as_str())
+                    }) {
                         return Err(ctx
                             .at("response")
                             .at(format!("field {}", fld.wire))
@@ -793,7 +796,19 @@ fn resolve_fields(
             )));
         }
         if wires.insert(d.wire.clone(), ()).is_some() {
-            return Err(fctx.err("duplicate wire name"));
+            return Err(fctx.err("duplicate wire name (or alias)"));
+        }
+        for a in &d.aliases {
+            if !is_wire_name(a) {
+                return Err(fctx.err(format!(
+                    "bad alias {a:?}: expected a JSON key made of letters, digits and `_`"
+                )));
+            }
+            if wires.insert(a.clone(), ()).is_some() {
+                return Err(fctx.err(format!(
+                    "alias {a:?} is also the wire name or an alias of another field"
+                )));
+            }
         }
         let name = match &d.name {
             Some(n) => {
@@ -843,6 +858,7 @@ fn resolve_fields(
         }
         out.push(Field {
             wire: d.wire.clone(),
+            aliases: d.aliases.clone(),
             name,
             ty,
             required: d.required,

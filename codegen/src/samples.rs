@@ -122,7 +122,23 @@ pub fn normalize_object(
     let mut out = serde_json::Map::new();
     for f in fields {
         let fpath = join(path, &f.wire);
-        match map.get(&f.wire) {
+        // the wire name or one of its aliases (serde refuses both at once)
+        let present: Vec<&String> = std::iter::once(&f.wire)
+            .chain(&f.aliases)
+            .filter(|k| map.contains_key(k.as_str()))
+            .collect();
+        if present.len() > 1 {
+            return Err(ctx.err(format!(
+                "at `{fpath}`: the field is given under several of its names ({})",
+                present
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let key = present.first().map_or(&f.wire, |k| *k);
+        match map.get(key) {
             None | Some(Value::Null) if f.required => {
                 return Err(ctx.err(format!("required field `{fpath}` is missing")));
             }
@@ -133,7 +149,7 @@ pub fn normalize_object(
         }
     }
     for (k, fv) in map {
-        if !fields.iter().any(|f| &f.wire == k) {
+        if !fields.iter().any(|f| &f.wire == k || f.aliases.contains(k)) {
             if !extra {
                 return Err(ctx.err(format!(
                     "field `{}` is not declared in the spec for {type_name}",
@@ -291,4 +307,60 @@ pub fn build_object(
     } else {
         Ok(quote! { { let mut value = #base; #(#extras)* value } })
     }
+}
+
+/// `v` (already normalized, so every field is under its wire name) with each
+/// field that has aliases renamed to its alias number `n`, if it has one.
+/// `None` when nothing was renamed.
+pub fn with_alias(spec: &Spec, v: &Value, ty: &Ty, n: usize) -> Option<Value> {
+    match (ty, v) {
+        (Ty::List(inner), Value::Array(items)) => {
+            let mut changed = false;
+            let out = items
+                .iter()
+                .map(|item| match with_alias(spec, item, inner, n) {
+                    Some(x) => {
+                        changed = true;
+                        x
+                    }
+                    None => item.clone(),
+                })
+                .collect();
+            changed.then_some(Value::Array(out))
+        }
+        (Ty::Named(name), Value::Object(_)) => match spec.types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Object(fields)) => object_with_alias(spec, v, fields, n),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// [`with_alias`] for an object of `fields`.
+pub fn object_with_alias(spec: &Spec, v: &Value, fields: &[Field], n: usize) -> Option<Value> {
+    let Value::Object(map) = v else {
+        return None;
+    };
+    let mut changed = false;
+    let mut out = serde_json::Map::new();
+    for (k, fv) in map {
+        match fields.iter().find(|f| &f.wire == k) {
+            Some(f) => {
+                let inner = with_alias(spec, fv, &f.ty, n);
+                changed |= inner.is_some();
+                let key = match f.aliases.get(n) {
+                    Some(a) => {
+                        changed = true;
+                        a.clone()
+                    }
+                    None => k.clone(),
+                };
+                out.insert(key, inner.unwrap_or_else(|| fv.clone()));
+            }
+            None => {
+                out.insert(k.clone(), fv.clone());
+            }
+        }
+    }
+    changed.then_some(Value::Object(out))
 }

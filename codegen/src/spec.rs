@@ -96,6 +96,9 @@ pub enum WireValue {
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
     pub wire: String,
+    /// Other JSON keys accepted for this field on input (never sent).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     #[serde(default)]
     pub name: Option<String>,
     #[serde(rename = "type")]
