@@ -2,6 +2,126 @@
 
 //! Whole HTTP response bodies (envelope + payload), for wire tests and JSON Schema.
 #![allow(dead_code)]
+/// The whole HTTP body answering `im_open_login_svc/account_import`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct AccountImportBody {
+    /// `OK` or `FAIL`.
+    #[serde(rename = "ActionStatus")]
+    pub action_status: String,
+    /// `0` on success.
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i64,
+    /// Error description.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// The request's unique ID.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `im_open_login_svc/multiaccount_import`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct MultiaccountImportBody {
+    /// `OK` or `FAIL`.
+    #[serde(rename = "ActionStatus")]
+    pub action_status: String,
+    /// `0` on success.
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i64,
+    /// Error description.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// The request's unique ID.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The payload fields, next to the envelope.
+    #[serde(flatten)]
+    pub payload: super::im_open_login_svc::MultiaccountImportResponse,
+}
+/// The whole HTTP body answering `im_open_login_svc/account_delete`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct AccountDeleteBody {
+    /// `OK` or `FAIL`.
+    #[serde(rename = "ActionStatus")]
+    pub action_status: String,
+    /// `0` on success.
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i64,
+    /// Error description.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// The request's unique ID.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The payload fields, next to the envelope.
+    #[serde(flatten)]
+    pub payload: super::im_open_login_svc::AccountDeleteResponse,
+}
+/// The whole HTTP body answering `im_open_login_svc/account_check`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct AccountCheckBody {
+    /// `OK` or `FAIL`.
+    #[serde(rename = "ActionStatus")]
+    pub action_status: String,
+    /// `0` on success.
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i64,
+    /// Error description.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// The request's unique ID.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The payload fields, next to the envelope.
+    #[serde(flatten)]
+    pub payload: super::im_open_login_svc::AccountCheckResponse,
+}
+/// The whole HTTP body answering `im_open_login_svc/kick`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct KickBody {
+    /// `OK` or `FAIL`.
+    #[serde(rename = "ActionStatus")]
+    pub action_status: String,
+    /// `0` on success.
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i64,
+    /// Error description.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// The request's unique ID.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `openim/query_online_status`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct QueryOnlineStatusBody {
+    /// `OK` or `FAIL`.
+    #[serde(rename = "ActionStatus")]
+    pub action_status: String,
+    /// `0` on success.
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i64,
+    /// Error description.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// The request's unique ID.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The payload fields, next to the envelope.
+    #[serde(flatten)]
+    pub payload: super::openim::QueryOnlineStatusResponse,
+}
 /// The whole HTTP body answering `room_config/set_callback`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]

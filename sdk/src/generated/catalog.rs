@@ -3,6 +3,12 @@
 //! Every command of the spec, for routing by service and command name.
 /// Every command of the spec, in spec order.
 pub static COMMANDS: &[&crate::command::CommandInfo] = &[
+    <super::im_open_login_svc::AccountImport as crate::command::Command>::INFO,
+    <super::im_open_login_svc::MultiaccountImport as crate::command::Command>::INFO,
+    <super::im_open_login_svc::AccountDelete as crate::command::Command>::INFO,
+    <super::im_open_login_svc::AccountCheck as crate::command::Command>::INFO,
+    <super::im_open_login_svc::Kick as crate::command::Command>::INFO,
+    <super::openim::QueryOnlineStatus as crate::command::Command>::INFO,
     <super::room_config::SetCallback as crate::command::Command>::INFO,
     <super::room_config::UpdateCallback as crate::command::Command>::INFO,
     <super::room_config::GetCallback as crate::command::Command>::INFO,

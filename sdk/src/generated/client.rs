@@ -2,6 +2,248 @@
 
 //! One typed method per command on [`crate::Client`].
 impl crate::Client {
+    /// Import one user ID (with optional nickname and photo) into the Chat account system.
+    ///
+    /// Registers `UserID` so that it can log in and take part in rooms. Importing an ID that
+    /// already exists is harmless: it keeps its single internal ID.
+    ///
+    /// Endpoint: `v4/im_open_login_svc/account_import`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34953>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34953>
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1047/34953>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/1608>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `60010`: The `identifier` of the call is not an App administrator; importing accounts is admin-only.
+    /// - `70001`: The administrator's UserSig (the `usersig` of the URL) has expired; generate a new one.
+    /// - `70052`: The administrator's UserSig is no longer valid (expired, or revoked by kicking the admin account); generate a new one.
+    /// - `40005`: The nickname or another profile value contains sensitive words.
+    /// - `40006`: An internal error happened while writing the profile data; try again later.
+    /// - `40601`: The nickname or photo URL is longer than the 500 bytes a profile value may hold.
+    /// - `70169`: The account service timed out internally; try again later.
+    /// - `70398`: The app already holds as many accounts as its edition allows (more than 100 accounts needs the Pro edition).
+    /// - `70402`: A parameter is invalid; check that `UserID` is present and well-formed.
+    /// - `70403`: The `identifier` lacks App administrator permission.
+    /// - `70500`: Internal error of the account service; try again later.
+    ///
+    ///
+    /// Sends [`AccountImport`](super::im_open_login_svc::AccountImport); see it for the fields.
+    pub async fn account_import(
+        &self,
+        request: super::im_open_login_svc::AccountImport,
+    ) -> Result<
+        crate::Reply<super::im_open_login_svc::AccountImportResponse>,
+        crate::Error,
+    > {
+        self.call(&request).await
+    }
+    /// Import up to 100 user IDs in one call, optionally with nicknames and photos.
+    ///
+    /// Send exactly one of `AccountList` (current form: accounts with optional `Nick` and
+    /// `FaceUrl`; accounts that already exist are updated with them) or `Accounts` (older form:
+    /// plain user IDs). The two are mutually exclusive. A call that fails for some accounts still
+    /// answers `ActionStatus` OK / `ErrorCode` 0 and lists them in `FailAccounts`.
+    ///
+    /// Endpoint: `v4/im_open_login_svc/multiaccount_import`.
+    ///
+    /// - Rate limit: 100 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34954>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34954>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/4919>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/117668>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76898>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `60010`: The `identifier` of the call is not an App administrator; importing accounts is admin-only.
+    /// - `70001`: The administrator's UserSig (the `usersig` of the URL) has expired; generate a new one.
+    /// - `70052`: The administrator's UserSig is no longer valid (expired, or revoked by kicking the admin account); generate a new one.
+    /// - `40006`: An internal error happened while writing the profile data; try again later.
+    /// - `70169`: The account service timed out internally; try again later.
+    /// - `70202`: The account service timed out internally; try again later.
+    /// - `70398`: Importing these accounts would exceed the number the app's edition allows (more than 100 accounts needs the Pro edition).
+    /// - `70402`: A parameter is invalid; check that exactly one of `AccountList` and `Accounts` is sent and that every user ID is well-formed.
+    /// - `70403`: The `identifier` lacks App administrator permission.
+    /// - `70500`: Internal error of the account service; try again later.
+    ///
+    ///
+    /// Sends [`MultiaccountImport`](super::im_open_login_svc::MultiaccountImport); see it for the fields.
+    pub async fn multiaccount_import(
+        &self,
+        request: super::im_open_login_svc::MultiaccountImport,
+    ) -> Result<
+        crate::Reply<super::im_open_login_svc::MultiaccountImportResponse>,
+        crate::Error,
+    > {
+        self.call(&request).await
+    }
+    /// Delete up to 100 accounts and all their Chat data.
+    ///
+    /// Deletes the accounts together with their contacts, profile, groups and conversations; this
+    /// cannot be undone. Outside trial editions a deleted user ID cannot be imported again for three
+    /// months. Trial Chat apps may delete accounts by default; other editions (TRTC, whiteboard, Pro,
+    /// Pro Plus, Enterprise) must first enable account deletion in the console. Per-account failures
+    /// come back in `ResultItem` while the call as a whole answers OK.
+    ///
+    /// Endpoint: `v4/im_open_login_svc/account_delete`.
+    ///
+    /// - Rate limit: 100 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34955>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34955>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/36443>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `60010`: The `identifier` of the call is not an App administrator; deleting accounts is admin-only.
+    /// - `70001`: The administrator's UserSig (the `usersig` of the URL) has expired; generate a new one.
+    /// - `70052`: The administrator's UserSig is no longer valid (expired, or revoked by kicking the admin account); generate a new one.
+    /// - `30006`: An internal error happened while clearing the accounts' relationship-chain data; try again later.
+    /// - `30007`: Clearing the accounts' relationship-chain data timed out; try again later.
+    /// - `30008`: A concurrent write conflicted while clearing relationship-chain data; try again (one call with all accounts rather than many parallel calls).
+    /// - `40006`: An internal error happened while clearing the accounts' profile data; try again later.
+    /// - `70107`: The user ID to delete does not exist; reported per account in `ResultItem[].ResultCode` (ResultInfo `Err_TLS_PT_Open_Login_Account_Not_Exist`).
+    /// - `70169`: The account service timed out internally; try again later.
+    /// - `70202`: The account service timed out internally; try again later.
+    /// - `70402`: A parameter of the account request is invalid; check the required fields and their format.
+    /// - `70403`: The `identifier` lacks App administrator permission.
+    /// - `70500`: Internal error of the account service; try again later.
+    /// - `71000`: This app may not delete accounts; enable account deletion in the console (only trial editions may delete by default).
+    ///
+    ///
+    /// Sends [`AccountDelete`](super::im_open_login_svc::AccountDelete); see it for the fields.
+    pub async fn account_delete(
+        &self,
+        request: super::im_open_login_svc::AccountDelete,
+    ) -> Result<
+        crate::Reply<super::im_open_login_svc::AccountDeleteResponse>,
+        crate::Error,
+    > {
+        self.call(&request).await
+    }
+    /// Check whether up to 100 user IDs have been imported.
+    ///
+    /// Reports `AccountStatus` `Imported` or `NotImported` for each user ID. An account that is not
+    /// imported is not an error: its `ResultCode` is 0.
+    ///
+    /// Endpoint: `v4/im_open_login_svc/account_check`.
+    ///
+    /// - Rate limit: 100 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34956>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34956>
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1047/34956>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/38417>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `60010`: The `identifier` of the call is not an App administrator; checking accounts is admin-only.
+    /// - `70001`: The administrator's UserSig (the `usersig` of the URL) has expired; generate a new one.
+    /// - `70052`: The administrator's UserSig is no longer valid (expired, or revoked by kicking the admin account); generate a new one.
+    /// - `70169`: The account service timed out internally; try again later.
+    /// - `70202`: The account service timed out internally; try again later.
+    /// - `70402`: A parameter of the account request is invalid; check the required fields and their format.
+    /// - `70403`: The `identifier` lacks App administrator permission.
+    /// - `70500`: Internal error of the account service; try again later.
+    ///
+    ///
+    /// Sends [`AccountCheck`](super::im_open_login_svc::AccountCheck); see it for the fields.
+    pub async fn account_check(
+        &self,
+        request: super::im_open_login_svc::AccountCheck,
+    ) -> Result<
+        crate::Reply<super::im_open_login_svc::AccountCheckResponse>,
+        crate::Error,
+    > {
+        self.call(&request).await
+    }
+    /// Invalidate a user's login state and every UserSig issued to it so far.
+    ///
+    /// Logs the user out: every UserSig issued earlier for `UserID` stops working. The user can log in
+    /// again with a newly generated UserSig. One account per call. Kicking the administrator account
+    /// the SDK itself uses revokes the SDK's own UserSig as well.
+    ///
+    /// Endpoint: `v4/im_open_login_svc/kick`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: no (never re-sent automatically once it may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34957>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34957>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/3853>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `60010`: The `identifier` of the call is not an App administrator; kicking users is admin-only.
+    /// - `70001`: The administrator's UserSig (the `usersig` of the URL) has expired; generate a new one.
+    /// - `70052`: The administrator's UserSig is no longer valid (expired, or revoked by an earlier kick of the admin account); generate a new one.
+    /// - `70107`: The user ID to kick has not been imported.
+    /// - `70169`: The account service timed out internally; try again later.
+    /// - `70402`: A parameter of the account request is invalid; check the required fields and their format.
+    /// - `70403`: The `identifier` lacks App administrator permission.
+    /// - `70500`: Internal error of the account service; try again later.
+    ///
+    ///
+    /// Sends [`Kick`](super::im_open_login_svc::Kick); see it for the fields.
+    pub async fn kick(
+        &self,
+        request: super::im_open_login_svc::Kick,
+    ) -> Result<crate::Reply<super::im_open_login_svc::KickResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Query the login state of up to 500 accounts, optionally per device.
+    ///
+    /// Reports `Online`, `PushOnline` or `Offline` for each user ID, and with `IsNeedDetail` 1 the
+    /// state on each platform. Accounts that could not be queried (for example not imported) are
+    /// listed in `ErrorList` while the call as a whole answers OK.
+    ///
+    /// Endpoint: `v4/openim/query_online_status`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/35477>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/35477>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/2566>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `60010`: The `identifier` of the call is not an App administrator; querying online state is admin-only.
+    /// - `70001`: The administrator's UserSig (the `usersig` of the URL) has expired; generate a new one.
+    /// - `70052`: The administrator's UserSig is no longer valid (expired, or revoked by kicking the admin account); generate a new one.
+    /// - `70107`: A queried user ID has not been imported; reported per account in `ErrorList[].ErrorCode`, not for the whole call.
+    /// - `90001`: The body is not valid JSON, or `To_Account` is an empty array.
+    /// - `90003`: `To_Account` is malformed: its items must be strings.
+    /// - `90009`: The `identifier` lacks App administrator permission.
+    /// - `90011`: `To_Account` lists more than 500 accounts.
+    /// - `90992`: A backend of the messaging service timed out; try again.
+    /// - `90994`: Internal error of the messaging service; try again.
+    /// - `90995`: Internal error of the messaging service; try again.
+    /// - `91000`: Internal error of the messaging service; try again.
+    ///
+    ///
+    /// Sends [`QueryOnlineStatus`](super::openim::QueryOnlineStatus); see it for the fields.
+    pub async fn query_online_status(
+        &self,
+        request: super::openim::QueryOnlineStatus,
+    ) -> Result<crate::Reply<super::openim::QueryOnlineStatusResponse>, crate::Error> {
+        self.call(&request).await
+    }
     /// Create the callback configuration (URL and events).
     ///
     /// Creates the app's only callback configuration. Fails with 100300 if one already exists; use

@@ -75,6 +75,50 @@ pub enum ErrorCode {
     AccountNotImported,
     /// `70403`: The operation needs App administrator permission.
     AccountAdminRequired,
+    /// `70114`: Logging in is restricted for security reasons because it was attempted too often.
+    LoginRestricted,
+    /// `70169`: The account service timed out internally; try again later.
+    AccountServiceTimeout,
+    /// `70202`: The account service timed out internally; try again later.
+    AccountServiceBackendTimeout,
+    /// `70206`: The number of accounts in a batch request is not allowed.
+    BatchSizeInvalid,
+    /// `70398`: The app already holds as many accounts as its edition allows; more than 100 accounts needs the Pro edition.
+    AccountQuotaExceeded,
+    /// `70402`: A parameter of the account request is invalid; check the required fields and their format.
+    AccountParameterInvalid,
+    /// `70500`: Internal error of the account service; try again later.
+    AccountServiceInternalError,
+    /// `71000`: This app may not delete accounts; only trial editions may by default, other editions must enable deletion in the console.
+    AccountDeletionNotAllowed,
+    /// `30006`: Internal error while reading or clearing relationship-chain (contacts) data; try again later.
+    RelationChainInternalError,
+    /// `30007`: Reading or clearing relationship-chain (contacts) data timed out; try again later.
+    RelationChainTimeout,
+    /// `30008`: Concurrent writes to the same relationship-chain data conflicted; try again, preferably as one batch instead of parallel calls.
+    RelationChainWriteConflict,
+    /// `40005`: A profile value (such as the nickname) contains sensitive words.
+    ProfileSensitiveWords,
+    /// `40006`: Internal error while writing or clearing profile data; try again later.
+    ProfileInternalError,
+    /// `40601`: A profile value (such as the nickname or photo URL) is longer than 500 bytes.
+    ProfileValueTooLong,
+    /// `90001`: The request body could not be parsed as JSON, or a required list (such as `To_Account`) is empty.
+    OpenimJsonInvalid,
+    /// `90003`: The account list in the request is malformed; each user ID must be a string.
+    OpenimAccountListMalformed,
+    /// `90009`: The call needs App administrator permission.
+    OpenimAdminRequired,
+    /// `90011`: The request lists more accounts than one call allows.
+    OpenimTooManyAccounts,
+    /// `90992`: A backend of the messaging service timed out; try again.
+    OpenimBackendTimeout,
+    /// `90994`: Internal error of the messaging service; try again.
+    OpenimInternalError,
+    /// `90995`: Internal error of the messaging service; try again.
+    OpenimInternalFailure,
+    /// `91000`: Internal error of the messaging service; try again.
+    OpenimServiceError,
     /// `100001`: Internal server error; try again.
     InternalError,
     /// `100002`: A request parameter is invalid; the error text names it.
@@ -143,6 +187,28 @@ impl ErrorCode {
         Self::UserSigNoLongerValid,
         Self::AccountNotImported,
         Self::AccountAdminRequired,
+        Self::LoginRestricted,
+        Self::AccountServiceTimeout,
+        Self::AccountServiceBackendTimeout,
+        Self::BatchSizeInvalid,
+        Self::AccountQuotaExceeded,
+        Self::AccountParameterInvalid,
+        Self::AccountServiceInternalError,
+        Self::AccountDeletionNotAllowed,
+        Self::RelationChainInternalError,
+        Self::RelationChainTimeout,
+        Self::RelationChainWriteConflict,
+        Self::ProfileSensitiveWords,
+        Self::ProfileInternalError,
+        Self::ProfileValueTooLong,
+        Self::OpenimJsonInvalid,
+        Self::OpenimAccountListMalformed,
+        Self::OpenimAdminRequired,
+        Self::OpenimTooManyAccounts,
+        Self::OpenimBackendTimeout,
+        Self::OpenimInternalError,
+        Self::OpenimInternalFailure,
+        Self::OpenimServiceError,
         Self::InternalError,
         Self::InvalidParameter,
         Self::RoomNotFound,
@@ -195,6 +261,28 @@ impl ErrorCode {
             70052i64 => Self::UserSigNoLongerValid,
             70107i64 => Self::AccountNotImported,
             70403i64 => Self::AccountAdminRequired,
+            70114i64 => Self::LoginRestricted,
+            70169i64 => Self::AccountServiceTimeout,
+            70202i64 => Self::AccountServiceBackendTimeout,
+            70206i64 => Self::BatchSizeInvalid,
+            70398i64 => Self::AccountQuotaExceeded,
+            70402i64 => Self::AccountParameterInvalid,
+            70500i64 => Self::AccountServiceInternalError,
+            71000i64 => Self::AccountDeletionNotAllowed,
+            30006i64 => Self::RelationChainInternalError,
+            30007i64 => Self::RelationChainTimeout,
+            30008i64 => Self::RelationChainWriteConflict,
+            40005i64 => Self::ProfileSensitiveWords,
+            40006i64 => Self::ProfileInternalError,
+            40601i64 => Self::ProfileValueTooLong,
+            90001i64 => Self::OpenimJsonInvalid,
+            90003i64 => Self::OpenimAccountListMalformed,
+            90009i64 => Self::OpenimAdminRequired,
+            90011i64 => Self::OpenimTooManyAccounts,
+            90992i64 => Self::OpenimBackendTimeout,
+            90994i64 => Self::OpenimInternalError,
+            90995i64 => Self::OpenimInternalFailure,
+            91000i64 => Self::OpenimServiceError,
             100001i64 => Self::InternalError,
             100002i64 => Self::InvalidParameter,
             100004i64 => Self::RoomNotFound,
@@ -249,6 +337,28 @@ impl ErrorCode {
             Self::UserSigNoLongerValid => 70052i64,
             Self::AccountNotImported => 70107i64,
             Self::AccountAdminRequired => 70403i64,
+            Self::LoginRestricted => 70114i64,
+            Self::AccountServiceTimeout => 70169i64,
+            Self::AccountServiceBackendTimeout => 70202i64,
+            Self::BatchSizeInvalid => 70206i64,
+            Self::AccountQuotaExceeded => 70398i64,
+            Self::AccountParameterInvalid => 70402i64,
+            Self::AccountServiceInternalError => 70500i64,
+            Self::AccountDeletionNotAllowed => 71000i64,
+            Self::RelationChainInternalError => 30006i64,
+            Self::RelationChainTimeout => 30007i64,
+            Self::RelationChainWriteConflict => 30008i64,
+            Self::ProfileSensitiveWords => 40005i64,
+            Self::ProfileInternalError => 40006i64,
+            Self::ProfileValueTooLong => 40601i64,
+            Self::OpenimJsonInvalid => 90001i64,
+            Self::OpenimAccountListMalformed => 90003i64,
+            Self::OpenimAdminRequired => 90009i64,
+            Self::OpenimTooManyAccounts => 90011i64,
+            Self::OpenimBackendTimeout => 90992i64,
+            Self::OpenimInternalError => 90994i64,
+            Self::OpenimInternalFailure => 90995i64,
+            Self::OpenimServiceError => 91000i64,
             Self::InternalError => 100001i64,
             Self::InvalidParameter => 100002i64,
             Self::RoomNotFound => 100004i64,
@@ -381,6 +491,94 @@ impl ErrorCode {
             Self::AccountAdminRequired => {
                 Some("The operation needs App administrator permission.")
             }
+            Self::LoginRestricted => {
+                Some(
+                    "Logging in is restricted for security reasons because it was attempted too often.",
+                )
+            }
+            Self::AccountServiceTimeout => {
+                Some("The account service timed out internally; try again later.")
+            }
+            Self::AccountServiceBackendTimeout => {
+                Some("The account service timed out internally; try again later.")
+            }
+            Self::BatchSizeInvalid => {
+                Some("The number of accounts in a batch request is not allowed.")
+            }
+            Self::AccountQuotaExceeded => {
+                Some(
+                    "The app already holds as many accounts as its edition allows; more than 100 accounts needs the Pro edition.",
+                )
+            }
+            Self::AccountParameterInvalid => {
+                Some(
+                    "A parameter of the account request is invalid; check the required fields and their format.",
+                )
+            }
+            Self::AccountServiceInternalError => {
+                Some("Internal error of the account service; try again later.")
+            }
+            Self::AccountDeletionNotAllowed => {
+                Some(
+                    "This app may not delete accounts; only trial editions may by default, other editions must enable deletion in the console.",
+                )
+            }
+            Self::RelationChainInternalError => {
+                Some(
+                    "Internal error while reading or clearing relationship-chain (contacts) data; try again later.",
+                )
+            }
+            Self::RelationChainTimeout => {
+                Some(
+                    "Reading or clearing relationship-chain (contacts) data timed out; try again later.",
+                )
+            }
+            Self::RelationChainWriteConflict => {
+                Some(
+                    "Concurrent writes to the same relationship-chain data conflicted; try again, preferably as one batch instead of parallel calls.",
+                )
+            }
+            Self::ProfileSensitiveWords => {
+                Some("A profile value (such as the nickname) contains sensitive words.")
+            }
+            Self::ProfileInternalError => {
+                Some(
+                    "Internal error while writing or clearing profile data; try again later.",
+                )
+            }
+            Self::ProfileValueTooLong => {
+                Some(
+                    "A profile value (such as the nickname or photo URL) is longer than 500 bytes.",
+                )
+            }
+            Self::OpenimJsonInvalid => {
+                Some(
+                    "The request body could not be parsed as JSON, or a required list (such as `To_Account`) is empty.",
+                )
+            }
+            Self::OpenimAccountListMalformed => {
+                Some(
+                    "The account list in the request is malformed; each user ID must be a string.",
+                )
+            }
+            Self::OpenimAdminRequired => {
+                Some("The call needs App administrator permission.")
+            }
+            Self::OpenimTooManyAccounts => {
+                Some("The request lists more accounts than one call allows.")
+            }
+            Self::OpenimBackendTimeout => {
+                Some("A backend of the messaging service timed out; try again.")
+            }
+            Self::OpenimInternalError => {
+                Some("Internal error of the messaging service; try again.")
+            }
+            Self::OpenimInternalFailure => {
+                Some("Internal error of the messaging service; try again.")
+            }
+            Self::OpenimServiceError => {
+                Some("Internal error of the messaging service; try again.")
+            }
             Self::InternalError => Some("Internal server error; try again."),
             Self::InvalidParameter => {
                 Some("A request parameter is invalid; the error text names it.")
@@ -429,7 +627,14 @@ impl ErrorCode {
     }
     /// A temporary failure that may succeed later.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::ServiceTimeout | Self::InternalError)
+        matches!(
+            self, Self::ServiceTimeout | Self::AccountServiceTimeout |
+            Self::AccountServiceBackendTimeout | Self::AccountServiceInternalError |
+            Self::RelationChainInternalError | Self::RelationChainTimeout |
+            Self::RelationChainWriteConflict | Self::ProfileInternalError |
+            Self::OpenimBackendTimeout | Self::OpenimInternalError |
+            Self::OpenimInternalFailure | Self::OpenimServiceError | Self::InternalError
+        )
     }
 }
 impl From<i64> for ErrorCode {

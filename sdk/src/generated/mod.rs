@@ -3,6 +3,8 @@
 //! Code generated from `api-spec/` by `cargo xtask codegen`. Do not edit: change
 //! the spec and regenerate.
 pub mod types;
+pub mod im_open_login_svc;
+pub mod openim;
 pub mod room_config;
 pub mod room_engine_http_mic;
 pub mod room_engine_http_srv;
@@ -20,6 +22,8 @@ mod wire_tests;
 /// Every generated type, for a flat re-export at the crate root.
 pub mod prelude {
     pub use super::types::*;
+    pub use super::im_open_login_svc::*;
+    pub use super::openim::*;
     pub use super::room_config::*;
     pub use super::room_engine_http_mic::*;
     pub use super::room_engine_http_srv::*;

@@ -9,6 +9,30 @@ fn schema_of<T: schemars::JsonSchema>() -> serde_json::Value {
 /// sorted by file name.
 pub fn all() -> Vec<(String, serde_json::Value)> {
     vec![
+        (String::from("im_open_login_svc.account_check.request.schema.json"), schema_of::
+        < super::im_open_login_svc::AccountCheck > ()),
+        (String::from("im_open_login_svc.account_check.response.schema.json"),
+        schema_of:: < super::bodies::AccountCheckBody > ()),
+        (String::from("im_open_login_svc.account_delete.request.schema.json"),
+        schema_of:: < super::im_open_login_svc::AccountDelete > ()),
+        (String::from("im_open_login_svc.account_delete.response.schema.json"),
+        schema_of:: < super::bodies::AccountDeleteBody > ()),
+        (String::from("im_open_login_svc.account_import.request.schema.json"),
+        schema_of:: < super::im_open_login_svc::AccountImport > ()),
+        (String::from("im_open_login_svc.account_import.response.schema.json"),
+        schema_of:: < super::bodies::AccountImportBody > ()),
+        (String::from("im_open_login_svc.kick.request.schema.json"), schema_of:: <
+        super::im_open_login_svc::Kick > ()),
+        (String::from("im_open_login_svc.kick.response.schema.json"), schema_of:: <
+        super::bodies::KickBody > ()),
+        (String::from("im_open_login_svc.multiaccount_import.request.schema.json"),
+        schema_of:: < super::im_open_login_svc::MultiaccountImport > ()),
+        (String::from("im_open_login_svc.multiaccount_import.response.schema.json"),
+        schema_of:: < super::bodies::MultiaccountImportBody > ()),
+        (String::from("openim.query_online_status.request.schema.json"), schema_of:: <
+        super::openim::QueryOnlineStatus > ()),
+        (String::from("openim.query_online_status.response.schema.json"), schema_of:: <
+        super::bodies::QueryOnlineStatusBody > ()),
         (String::from("room_config.delete_callback.request.schema.json"), schema_of:: <
         super::room_config::DeleteCallback > ()),
         (String::from("room_config.delete_callback.response.schema.json"), schema_of:: <
@@ -114,6 +138,78 @@ pub fn all() -> Vec<(String, serde_json::Value)> {
 /// Every documented sample (file name in `api-spec/samples/`) with the schema
 /// file it must satisfy, as `(schema, sample)`.
 pub const SAMPLES: &[(&str, &str)] = &[
+    (
+        "im_open_login_svc.account_check.request.schema.json",
+        "im_open_login_svc.account_check.request.json",
+    ),
+    (
+        "im_open_login_svc.account_check.response.schema.json",
+        "im_open_login_svc.account_check.response.json",
+    ),
+    (
+        "im_open_login_svc.account_delete.request.schema.json",
+        "im_open_login_svc.account_delete.request.json",
+    ),
+    (
+        "im_open_login_svc.account_delete.response.schema.json",
+        "im_open_login_svc.account_delete.response.json",
+    ),
+    (
+        "im_open_login_svc.account_import.request.schema.json",
+        "im_open_login_svc.account_import.request.json",
+    ),
+    (
+        "im_open_login_svc.account_import.response.schema.json",
+        "im_open_login_svc.account_import.response.json",
+    ),
+    (
+        "im_open_login_svc.kick.request.schema.json",
+        "im_open_login_svc.kick.request.json",
+    ),
+    (
+        "im_open_login_svc.kick.response.schema.json",
+        "im_open_login_svc.kick.response.json",
+    ),
+    (
+        "im_open_login_svc.multiaccount_import.request.schema.json",
+        "im_open_login_svc.multiaccount_import.request.accounts.json",
+    ),
+    (
+        "im_open_login_svc.multiaccount_import.request.schema.json",
+        "im_open_login_svc.multiaccount_import.request.json",
+    ),
+    (
+        "im_open_login_svc.multiaccount_import.request.schema.json",
+        "im_open_login_svc.multiaccount_import.request.zh.json",
+    ),
+    (
+        "im_open_login_svc.multiaccount_import.response.schema.json",
+        "im_open_login_svc.multiaccount_import.response.json",
+    ),
+    (
+        "im_open_login_svc.multiaccount_import.response.schema.json",
+        "im_open_login_svc.multiaccount_import.response.zh.json",
+    ),
+    (
+        "openim.query_online_status.request.schema.json",
+        "openim.query_online_status.request.detail.json",
+    ),
+    (
+        "openim.query_online_status.request.schema.json",
+        "openim.query_online_status.request.json",
+    ),
+    (
+        "openim.query_online_status.response.schema.json",
+        "openim.query_online_status.response.detail.json",
+    ),
+    (
+        "openim.query_online_status.response.schema.json",
+        "openim.query_online_status.response.error.json",
+    ),
+    (
+        "openim.query_online_status.response.schema.json",
+        "openim.query_online_status.response.json",
+    ),
     (
         "room_config.delete_callback.request.schema.json",
         "room_config.delete_callback.request.json",
