@@ -65,6 +65,8 @@ async fn run() -> Result<(), Failure> {
 
     // Create first: if that fails there is nothing to walk, but a timed-out
     // create may still have made the room, so clean up in every case.
+    // Room accounts must exist in the app's Chat account system first.
+    import_accounts(&mut demo).await?;
     let walked = match create_room(&mut demo).await {
         Ok(()) => walk(&mut demo).await,
         Err(e) => Err(e),
@@ -115,6 +117,58 @@ async fn walk(demo: &mut Demo) -> Result<(), Failure> {
 // ---------------------------------------------------------------------------
 // The steps
 // ---------------------------------------------------------------------------
+
+/// `multiaccount_import`: make sure the demo's user IDs exist as Chat
+/// accounts (importing an existing one is harmless). The call succeeds even
+/// when some accounts fail, so `FailAccounts` is checked. Accounts are never
+/// deleted here: against a real app they may be in use elsewhere.
+async fn import_accounts(demo: &mut Demo) -> Result<(), Failure> {
+    let users = [ALICE, BOB, CAROL, DAVE];
+    let reply = demo
+        .client
+        .multiaccount_import(trtc_room::MultiaccountImport::new().accounts(users))
+        .await
+        .map_err(failed("multiaccount_import"))?;
+    let failed_ids = reply.fail_accounts.as_deref().unwrap_or_default();
+    demo.check(
+        failed_ids.is_empty(),
+        format!("multiaccount_import: could not import {failed_ids:?}"),
+    )?;
+    demo.done(
+        "multiaccount_import",
+        format!("{} accounts ready", users.len()),
+        reply.request_id(),
+    );
+    if demo.has_emulator() {
+        let items = users
+            .iter()
+            .map(|u| trtc_room::AccountRef::new(*u))
+            .collect();
+        let reply = demo
+            .client
+            .account_check(trtc_room::AccountCheck::new(items))
+            .await
+            .map_err(failed("account_check"))?;
+        let imported = reply
+            .result_item
+            .iter()
+            .flatten()
+            .filter(|r| {
+                r.result_code == 0 && r.account_status == Some(trtc_room::AccountStatus::Imported)
+            })
+            .count();
+        demo.check(
+            imported == users.len(),
+            format!("account_check: {imported} of {} imported", users.len()),
+        )?;
+        demo.done(
+            "account_check",
+            format!("{imported} of {} imported", users.len()),
+            reply.request_id(),
+        );
+    }
+    Ok(())
+}
 
 /// `create_room`: a conference room with a few seats anyone may take.
 async fn create_room(demo: &mut Demo) -> Result<(), Failure> {

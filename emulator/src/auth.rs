@@ -49,8 +49,9 @@ pub struct Authority {
 }
 
 impl Authority {
-    /// Applies every query check; `now` is unix seconds.
-    pub fn check(&self, q: &CallQuery, now: u64) -> Result<(), ApiError> {
+    /// Applies every query check; `now` is unix seconds. Returns the unix
+    /// second at which the accepted UserSig was issued (for kick revocation).
+    pub fn check(&self, q: &CallQuery, now: u64) -> Result<u64, ApiError> {
         let app = q
             .sdkappid
             .as_deref()
@@ -75,9 +76,11 @@ impl Authority {
         if sig.is_empty() {
             return Err(ApiError::new(codes::USERSIG_EMPTY, "usersig is empty"));
         }
-        self.key
+        let issued = self
+            .key
             .verify(identifier, sig, now)
-            .map_err(verify_error)?;
+            .map_err(verify_error)?
+            .time;
         if identifier != self.admin {
             return Err(ApiError::new(
                 codes::ADMIN_REQUIRED,
@@ -96,7 +99,7 @@ impl Authority {
         if q.contenttype.as_deref() != Some("json") {
             return Err(ApiError::new(codes::HTTP_PARSE, "contenttype must be json"));
         }
-        Ok(())
+        Ok(issued)
     }
 }
 

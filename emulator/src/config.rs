@@ -38,6 +38,15 @@ pub struct EmulatorConfig {
     pub rate_limit_override: Option<u32>,
     /// Package member cap. Default [`DEFAULT_PACKAGE_MAX_MEMBERS`].
     pub package_max_members: u64,
+    /// Require Chat accounts to exist, as the real service does: room
+    /// commands naming an account (`Owner_Account`, `Member_Account`,
+    /// `MemberList_Account`, ... anywhere in the body) and the control API's
+    /// `enter_room` answer 70107 for one that was neither imported
+    /// (`account_import`, `multiaccount_import`) nor is the administrator.
+    /// Off by default, so rooms can be used without importing accounts first.
+    /// (Which code the real service answers here is not documented; 70107 is
+    /// the account service's "not imported".)
+    pub require_imported_accounts: bool,
     /// Token for signing webhook deliveries (`Sign`/`RequestTime`); none by default.
     pub callback_token: Option<String>,
     /// Extra receiver of state-change events (webhook delivery).
@@ -54,6 +63,7 @@ impl Default for EmulatorConfig {
             rate_limit: false,
             rate_limit_override: None,
             package_max_members: DEFAULT_PACKAGE_MAX_MEMBERS,
+            require_imported_accounts: false,
             callback_token: None,
             event_sink: None,
         }
@@ -70,6 +80,7 @@ impl fmt::Debug for EmulatorConfig {
             .field("rate_limit", &self.rate_limit)
             .field("rate_limit_override", &self.rate_limit_override)
             .field("package_max_members", &self.package_max_members)
+            .field("require_imported_accounts", &self.require_imported_accounts)
             .field(
                 "callback_token",
                 &self.callback_token.as_ref().map(|_| "<redacted>"),

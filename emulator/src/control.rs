@@ -4,7 +4,7 @@
 //!
 //! | op | body |
 //! | --- | --- |
-//! | `enter_room` | `{"RoomId", "Member_Account"}` |
+//! | `enter_room` | `{"RoomId", "Member_Account"}` (70107 for an account not imported, with `require_imported_accounts`) |
 //! | `leave_room` | `{"RoomId", "Member_Account"}` |
 //! | `take_seat` | `{"RoomId", "Member_Account", "Index"}` (negative: first free seat) |
 //! | `faults` | see [`Fault::from_json`] |
@@ -91,6 +91,7 @@ fn run(app: &App, op: &str, body: &[u8]) -> Result<(), ApiError> {
 
 pub(crate) fn enter_room(app: &App, room_id: &str, account: &str) -> Result<(), ApiError> {
     app.apply(account, |state, ctx| {
+        state.require_account(account)?;
         state.room_mut(room_id)?.enter(ctx, account)
     })
 }

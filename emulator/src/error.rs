@@ -32,6 +32,18 @@ pub mod codes {
     pub const IDENTIFIER_MISMATCH: i64 = 70013;
     /// SDKAppID in the request differs from the one in the UserSig.
     pub const SDK_APP_ID_MISMATCH: i64 = 70014;
+    /// The UserSig is no longer valid (revoked by `kick`).
+    pub const USERSIG_REVOKED: i64 = 70052;
+    /// The account has not been imported.
+    pub const ACCOUNT_NOT_IMPORTED: i64 = 70107;
+    /// A parameter of an account request is invalid.
+    pub const ACCOUNT_PARAM_INVALID: i64 = 70402;
+    /// openim: the body is not valid JSON, or `To_Account` is empty.
+    pub const OPENIM_JSON_INVALID: i64 = 90001;
+    /// openim: `To_Account` is malformed.
+    pub const OPENIM_ACCOUNT_LIST_MALFORMED: i64 = 90003;
+    /// openim: too many accounts in one call.
+    pub const OPENIM_TOO_MANY_ACCOUNTS: i64 = 90011;
     /// Server internal error.
     pub const INTERNAL: i64 = 100001;
     /// Invalid request parameter.
@@ -94,6 +106,14 @@ impl ApiError {
         Self::new(
             codes::NOT_MEMBER,
             format!("user {account:?} is not a member of the room"),
+        )
+    }
+
+    /// 70107: the account has not been imported.
+    pub fn account_not_imported(account: &str) -> Self {
+        Self::new(
+            codes::ACCOUNT_NOT_IMPORTED,
+            format!("account {account:?} has not been imported"),
         )
     }
 

@@ -13,7 +13,8 @@
 //! /v4/<servicename>/<command>?sdkappid&identifier&usersig&random&contenttype=json`,
 //! checks the UserSig with the SDK's verifier, answers every call with HTTP
 //! 200 and the `ActionStatus`/`ErrorCode`/`ErrorInfo`/`RequestId` envelope,
-//! and keeps real state for all 22 commands. Routing follows the SDK's
+//! and keeps real state for every command of the spec (rooms, seats, callback
+//! configuration, Chat accounts and online status). Routing follows the SDK's
 //! command catalog. A control API (`/emulator/v1/...`, see [`control`]) and
 //! the [`Emulator`] methods simulate clients (enter, leave, take a seat) and
 //! inject faults.

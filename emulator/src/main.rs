@@ -18,6 +18,8 @@ OPTIONS:
     --secret-key <KEY>       secret key UserSigs are checked with [default: a fixed test key]
     --admin <ID>             App administrator identifier [default: administrator]
     --rate-limit             answer 60007 above 200 calls/s per command
+    --require-imported-accounts
+                             room commands refuse accounts not imported (70107)
     --callback-token <T>     token for signing webhook deliveries
     -h, --help               print this help
 
@@ -48,6 +50,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig>, S
             "--secret-key" => cfg.secret_key = value("--secret-key")?,
             "--admin" => cfg.admin = value("--admin")?,
             "--rate-limit" => cfg.rate_limit = true,
+            "--require-imported-accounts" => cfg.require_imported_accounts = true,
             "--callback-token" => cfg.callback_token = Some(value("--callback-token")?),
             other => return Err(format!("unknown argument {other:?}")),
         }

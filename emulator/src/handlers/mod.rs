@@ -4,6 +4,7 @@
 //! the payload (placed under `Response` or at the top level by the server,
 //! following the command's catalog entry).
 
+mod accounts;
 mod body;
 mod config;
 mod mic;
@@ -24,7 +25,9 @@ pub type Handler = fn(&mut State, &mut Ctx, &Value) -> Outcome;
 /// (the same lenient parsing as the SDK: flexible booleans and integer
 /// enums, unknown fields ignored) and applies its documented limits. Any
 /// failure is a 100002 naming the field. Commands without a typed request
-/// pass unchecked.
+/// pass unchecked: the account commands (`im_open_login_svc`, `openim`) check
+/// their bodies in their handlers, because a bad user ID in a batch is a
+/// per-account failure there, not a refusal of the call.
 pub fn check_typed(service: &str, command: &str, body: &Value) -> Result<(), ApiError> {
     use trtc_room::Validate;
     fn check<C: serde::de::DeserializeOwned + Validate>(body: &Value) -> Result<(), ApiError> {
@@ -93,6 +96,12 @@ pub fn handler(service: &str, command: &str) -> Option<Handler> {
         ("room_config", "update_callback") => config::update_callback,
         ("room_config", "get_callback") => config::get_callback,
         ("room_config", "delete_callback") => config::delete_callback,
+        ("im_open_login_svc", "account_import") => accounts::account_import,
+        ("im_open_login_svc", "multiaccount_import") => accounts::multiaccount_import,
+        ("im_open_login_svc", "account_delete") => accounts::account_delete,
+        ("im_open_login_svc", "account_check") => accounts::account_check,
+        ("im_open_login_svc", "kick") => accounts::kick,
+        ("openim", "query_online_status") => accounts::query_online_status,
         _ => return None,
     };
     Some(h)

@@ -4,6 +4,7 @@
 //! [`ApiError`] codes), change the state, and record the callbacks the change
 //! triggers in a [`Ctx`].
 
+pub mod accounts;
 pub mod members;
 mod room;
 pub mod seats;
@@ -73,6 +74,11 @@ pub struct State {
     pub admin: String,
     /// Highest `MaxMemberCount` accepted, and the default.
     pub package_max_members: u64,
+    /// Refuse room commands and room entry for accounts that were not
+    /// imported (see [`crate::EmulatorConfig::require_imported_accounts`]).
+    pub require_imported_accounts: bool,
+    /// The Chat account registry (`im_open_login_svc`).
+    pub accounts: accounts::Accounts,
     rooms: BTreeMap<String, Room>,
     callback: Option<CallbackConfig>,
 }
@@ -83,6 +89,8 @@ impl State {
         Self {
             admin: admin.into(),
             package_max_members,
+            require_imported_accounts: false,
+            accounts: accounts::Accounts::default(),
             rooms: BTreeMap::new(),
             callback: None,
         }
@@ -100,6 +108,26 @@ impl State {
         self.rooms
             .get_mut(room_id)
             .ok_or_else(|| ApiError::room_not_found(room_id))
+    }
+
+    /// Whether `account` exists in the Chat account system: imported, or the
+    /// App administrator (which always exists).
+    pub fn account_exists(&self, account: &str) -> bool {
+        account == self.admin || self.accounts.is_imported(account)
+    }
+
+    /// With `require_imported_accounts`, 70107 for an account that does not
+    /// exist; otherwise always Ok.
+    pub fn require_account(&self, account: &str) -> Result<(), ApiError> {
+        if self.require_imported_accounts && !self.account_exists(account) {
+            return Err(ApiError::account_not_imported(account));
+        }
+        Ok(())
+    }
+
+    /// Whether `account` is a member of any room right now.
+    pub fn in_any_room(&self, account: &str) -> bool {
+        self.rooms.values().any(|r| r.is_member(account))
     }
 
     /// Number of live rooms.
