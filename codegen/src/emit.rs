@@ -514,7 +514,9 @@ fn alias_schema_transform(type_name: &str, fields: &[Field]) -> (TokenStream, To
     )
 }
 
-/// An open enum with manual serde and schema.
+/// An open enum: the type and its wire-value tables; `Display`, serde and
+/// the JSON Schema come from `open_str_enum!`/`open_int_enum!` in the sdk's
+/// `wire` module.
 pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue]) -> TokenStream {
     let name = ident(&t.name);
     let tdoc = doc(&format!(
@@ -533,10 +535,10 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
             quote! { #d #vn, }
         })
         .collect();
-    let name_str = t.name.clone();
+    let vns: Vec<Ident> = values.iter().map(|v| ident(&v.variant)).collect();
+    let description = t.doc.replace('\n', " ");
     match kind {
         EnumKind::String => {
-            let vns: Vec<Ident> = values.iter().map(|v| ident(&v.variant)).collect();
             let wires: Vec<String> = values
                 .iter()
                 .map(|v| match &v.wire {
@@ -544,11 +546,6 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
                     WireValue::Int(i) => i.to_string(),
                 })
                 .collect();
-            let desc = format!(
-                "{} Known values: {}.",
-                t.doc.replace('\n', " "),
-                wires.join(", ")
-            );
             quote! {
                 #tdoc
                 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -577,55 +574,17 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
                     }
                 }
 
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-                        Ok(Self::from_wire(&value))
-                    }
-                }
-
-                #[cfg(feature = "json-schema")]
-                impl schemars::JsonSchema for #name {
-                    fn schema_name() -> std::borrow::Cow<'static, str> {
-                        std::borrow::Cow::Borrowed(#name_str)
-                    }
-                    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                        schemars::json_schema!({
-                            "type": "string",
-                            "description": #desc,
-                            "examples": [#(#wires),*]
-                        })
-                    }
-                }
+                crate::wire::open_str_enum!(#name, #description, [#(#wires),*]);
             }
         }
         EnumKind::Integer => {
-            let vns: Vec<Ident> = values.iter().map(|v| ident(&v.variant)).collect();
-            let nums: Vec<i64> = values
+            let nums: Vec<proc_macro2::Literal> = values
                 .iter()
                 .map(|v| match &v.wire {
-                    WireValue::Int(i) => *i,
-                    WireValue::Str(_) => 0,
+                    WireValue::Int(i) => proc_macro2::Literal::i64_unsuffixed(*i),
+                    WireValue::Str(_) => proc_macro2::Literal::i64_unsuffixed(0),
                 })
                 .collect();
-            let known: Vec<String> = nums.iter().map(|n| n.to_string()).collect();
-            let desc = format!(
-                "{} Known values: {}. A number written as a string is accepted on input.",
-                t.doc.replace('\n', " "),
-                known.join(", ")
-            );
             quote! {
                 #tdoc
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -654,39 +613,7 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
                     }
                 }
 
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(f, "{}", self.value())
-                    }
-                }
-
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_i64(self.value())
-                    }
-                }
-
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::wire::int_or_string(deserializer).map(Self::from_value)
-                    }
-                }
-
-                #[cfg(feature = "json-schema")]
-                impl schemars::JsonSchema for #name {
-                    fn schema_name() -> std::borrow::Cow<'static, str> {
-                        std::borrow::Cow::Borrowed(#name_str)
-                    }
-                    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                        schemars::json_schema!({
-                            "description": #desc,
-                            "anyOf": [
-                                { "type": "integer" },
-                                { "type": "string", "pattern": "^-?[0-9]+$" }
-                            ]
-                        })
-                    }
-                }
+                crate::wire::open_int_enum!(#name, #description, [#(#nums),*]);
             }
         }
     }

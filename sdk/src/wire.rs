@@ -6,6 +6,11 @@
 //!   which is kept digit for digit (64-bit IDs above 2^53 are not rounded).
 //! - [`flex_bool`] (and [`option_flex_bool`]): a boolean. Sent as a JSON
 //!   boolean; accepted as a boolean or the strings `"true"` / `"false"`.
+//!
+//! It also holds the one implementation of the generated open enums' serde,
+//! `Display` and JSON Schema: each generated enum only lists its variants and
+//! their wire values (`as_str`/`from_wire`, or `value`/`from_value`) and
+//! invokes `open_str_enum!` or `open_int_enum!` for the rest.
 
 use std::fmt;
 
@@ -239,6 +244,218 @@ pub mod option_flex_bool {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
         Ok(Option::<FlexBool>::deserialize(d)?.map(|b| b.0))
     }
+}
+
+/// `Display`, serde and (with the `json-schema` feature) JSON Schema for a
+/// generated open enum over strings, from its inherent `as_str(&self) -> &str`
+/// and `from_wire(&str) -> Self`. Arguments: the type, its description and
+/// its known wire values (for the schema).
+macro_rules! open_str_enum {
+    ($name:ident, $description:literal, [$($known:literal),* $(,)?]) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from_wire(&value))
+            }
+        }
+
+        #[cfg(feature = "json-schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                $crate::wire::open_str_schema($description, &[$($known),*])
+            }
+        }
+    };
+}
+pub(crate) use open_str_enum;
+
+/// `Display`, serde and (with the `json-schema` feature) JSON Schema for a
+/// generated open enum over integers, from its inherent `value(&self) -> i64`
+/// and `from_value(i64) -> Self`. The number is also accepted written as a
+/// string. Arguments: the type, its description and its known values.
+macro_rules! open_int_enum {
+    ($name:ident, $description:literal, [$($known:literal),* $(,)?]) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::wire::int_or_string(deserializer).map(Self::from_value)
+            }
+        }
+
+        #[cfg(feature = "json-schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                $crate::wire::open_int_schema($description, &[$($known),*])
+            }
+        }
+    };
+}
+pub(crate) use open_int_enum;
+
+/// The JSON Schema of an open string enum: any string, the known ones as
+/// examples.
+#[cfg(feature = "json-schema")]
+pub(crate) fn open_str_schema(description: &str, known: &[&str]) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "description": format!("{description} Known values: {}.", known.join(", ")),
+        "examples": known,
+    })
+}
+
+/// The JSON Schema of an open integer enum: any integer, or one written as
+/// a string.
+#[cfg(feature = "json-schema")]
+pub(crate) fn open_int_schema(description: &str, known: &[i64]) -> schemars::Schema {
+    let known: Vec<String> = known.iter().map(i64::to_string).collect();
+    schemars::json_schema!({
+        "description": format!(
+            "{description} Known values: {}. A number written as a string is accepted on input.",
+            known.join(", ")
+        ),
+        "anyOf": [
+            { "type": "integer" },
+            { "type": "string", "pattern": "^-?[0-9]+$" }
+        ]
+    })
+}
+
+/// Checks an open string enum (used by the generated wire tests): every
+/// known value is written and read as its wire string, and a value the
+/// spec does not have is read as `unknown` and written back unchanged.
+#[cfg(test)]
+pub(crate) fn check_open_str_enum<T>(known: &[(T, &str)], unknown: T)
+where
+    T: Serialize + serde::de::DeserializeOwned + PartialEq + fmt::Debug,
+{
+    for (value, wire) in known {
+        let json = serde_json::Value::from(*wire);
+        assert_eq!(serde_json::to_value(value).expect("serializes"), json);
+        assert_eq!(&serde_json::from_value::<T>(json).expect("parses"), value);
+    }
+    let parsed: T = serde_json::from_str("\"NotInTheSpec\"").expect("parses");
+    assert_eq!(parsed, unknown);
+    assert_eq!(
+        serde_json::to_string(&parsed).expect("serializes"),
+        "\"NotInTheSpec\""
+    );
+}
+
+/// Checks an open integer enum (used by the generated wire tests): every
+/// known value is written as its number and read from the number or the
+/// number as a string; `987654` is read as `unknown` and written back; a
+/// non-numeric string is refused.
+#[cfg(test)]
+pub(crate) fn check_open_int_enum<T>(known: &[(T, i64)], unknown: T)
+where
+    T: Serialize + serde::de::DeserializeOwned + PartialEq + fmt::Debug,
+{
+    for (value, wire) in known {
+        let json = serde_json::Value::from(*wire);
+        assert_eq!(serde_json::to_value(value).expect("serializes"), json);
+        assert_eq!(&serde_json::from_value::<T>(json).expect("parses"), value);
+        let text = serde_json::Value::from(wire.to_string());
+        assert_eq!(
+            &serde_json::from_value::<T>(text).expect("parses a string"),
+            value
+        );
+    }
+    let parsed: T = serde_json::from_str("987654").expect("parses");
+    assert_eq!(parsed, unknown);
+    assert_eq!(
+        serde_json::to_string(&parsed).expect("serializes"),
+        "987654"
+    );
+    assert!(serde_json::from_str::<T>("\"x\"").is_err());
+}
+
+/// The JSON of a documented sample, or of its expected form (generated
+/// wire tests).
+#[cfg(test)]
+pub(crate) fn sample_json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).expect("sample is JSON")
+}
+
+/// Checks a request built through the typed API from a documented sample
+/// (generated wire tests): it passes validation, serializes to `expected`,
+/// and `expected` parses back to it.
+#[cfg(test)]
+pub(crate) fn check_request_sample<T>(expected: serde_json::Value, built: &T)
+where
+    T: Serialize + serde::de::DeserializeOwned + PartialEq + fmt::Debug + crate::validate::Validate,
+{
+    built.validate().expect("sample passes validation");
+    assert_eq!(serde_json::to_value(built).expect("serializes"), expected);
+    let parsed: T = serde_json::from_value(expected).expect("parses");
+    assert_eq!(&parsed, built);
+}
+
+/// Checks that a documented answer body parses and is written back without
+/// loss (generated wire tests); returns the parsed value.
+#[cfg(test)]
+pub(crate) fn check_response_sample<T>(expected: serde_json::Value) -> T
+where
+    T: Serialize + serde::de::DeserializeOwned,
+{
+    let parsed: T = serde_json::from_value(expected.clone()).expect("parses");
+    assert_eq!(serde_json::to_value(&parsed).expect("serializes"), expected);
+    parsed
+}
+
+/// Checks that `text` (an original sample, or one with aliased field names)
+/// parses to `value` (generated wire tests).
+#[cfg(test)]
+pub(crate) fn check_parses_as<T>(text: &str, value: &T)
+where
+    T: serde::de::DeserializeOwned + PartialEq + fmt::Debug,
+{
+    let parsed: T = serde_json::from_str(text).expect("parses");
+    assert_eq!(&parsed, value);
+}
+
+/// Parses a documented webhook body as `command`, checks the event names
+/// that command and that reading the command from the body gives the same
+/// event (generated wire tests); returns the event.
+#[cfg(test)]
+pub(crate) fn check_webhook_sample(command: &str, body: &[u8]) -> crate::WebhookEvent {
+    let event = crate::WebhookEvent::parse(command, body).expect("parses");
+    assert_eq!(event.command(), command);
+    let from_body = crate::WebhookEvent::from_body(body).expect("parses");
+    if from_body.command() == command {
+        assert_eq!(from_body, event);
+    }
+    event
 }
 
 #[cfg(test)]

@@ -443,6 +443,28 @@ async fn bad_gateway_html() {
 }
 
 #[tokio::test]
+async fn http_429_is_retried_even_for_non_idempotent_commands() {
+    // 429 means the server refused the call for rate before processing it.
+    let s = TestServer::start(vec![Answer::Body(429, "text/plain", "slow down".into())]).await;
+    let client = s.client().build().unwrap();
+    client.call(&DoThing {}).await.unwrap();
+    assert_eq!(s.seen().len(), 2);
+}
+
+#[test]
+fn base_url_with_credentials_is_refused() {
+    let err = Client::builder()
+        .sdk_app_id(APP)
+        .secret_key(KEY)
+        .admin(ADMIN)
+        .base_url("https://user:hunter2@proxy.example.com")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(!format!("{err} {err:?}").contains("hunter2"));
+}
+
+#[tokio::test]
 async fn truncated_body_is_a_transport_error() {
     let count = Arc::new(AtomicUsize::new(0));
     let addr = truncating_server(count.clone()).await;

@@ -293,14 +293,38 @@ fn debug_redacts_the_key() {
     assert!(dbg.contains("1400000000"));
 }
 
+/// Whether a missing interop prerequisite must fail the test rather than
+/// skip it (CI sets `TRTC_REQUIRE_INTEROP=1` after installing them).
+fn interop_required() -> bool {
+    std::env::var("TRTC_REQUIRE_INTEROP").is_ok_and(|v| v == "1")
+}
+
+/// Skips (with a NOTICE) or, when interop is required, fails.
+fn missing(what: &str) -> bool {
+    assert!(!interop_required(), "TRTC_REQUIRE_INTEROP=1 but {what}");
+    eprintln!("NOTICE: {what}; skipping this interop check");
+    false
+}
+
 fn python_ok() -> bool {
     match Command::new("python3").arg("--version").output() {
         Ok(o) if o.status.success() => true,
-        _ => {
-            eprintln!("NOTICE: python3 not found; skipping the interop checks");
-            false
-        }
+        _ => missing("python3 is not available"),
     }
+}
+
+/// Whether Tencent's official package (`tls-sig-api-v2` on PyPI, module
+/// `TLSSigAPIv2`) can be imported.
+fn official_package_ok() -> bool {
+    if !python_ok() {
+        return false;
+    }
+    let probe = Command::new("python3")
+        .args(["-c", "import TLSSigAPIv2"])
+        .output()
+        .expect("run python3");
+    probe.status.success()
+        || missing("the official package is not installed (pip install tls-sig-api-v2==1.1)")
 }
 
 #[test]
@@ -367,18 +391,7 @@ fn interop_our_sigs_pass_the_reference_verifier() {
 
 #[test]
 fn interop_official_python_sigs_pass_our_verifier() {
-    if !python_ok() {
-        return;
-    }
-    let probe = Command::new("python3")
-        .args(["-c", "import TLSSigAPIv2"])
-        .output()
-        .expect("run python3");
-    if !probe.status.success() {
-        eprintln!(
-            "NOTICE: the official package is not installed (pip install tls-sig-api-v2==1.1); \
-             skipping"
-        );
+    if !official_package_ok() {
         return;
     }
     let key_text = "kT9#密钥-not-hex_ü";
@@ -416,4 +429,146 @@ print(api.gen_sig_with_userbuf(sys.argv[3], int(sys.argv[4]), b"abc"))
             usersig::decode(plain).unwrap()["TLS.sig"]
         );
     }
+}
+
+/// The `usersig` example's executable, built (or found fresh) by Cargo with
+/// this test's features.
+fn usersig_example() -> std::path::PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).args([
+        "build",
+        "--quiet",
+        "--package",
+        "trtc-room",
+        "--example",
+        "usersig",
+        "--message-format=json",
+    ]);
+    if cfg!(feature = "json-schema") {
+        cmd.args(["--features", "json-schema"]);
+    }
+    // Cargo gives this test process the variables of the package under
+    // test; some build scripts watch them, so passing them on would make
+    // this build and the enclosing `cargo test` rebuild each other.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_CRATE_",
+            "CARGO_BIN_",
+            "CARGO_PRIMARY_",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p))
+            || name == "CARGO_TARGET_TMPDIR"
+            || name == "OUT_DIR"
+        {
+            cmd.env_remove(&*name);
+        }
+    }
+    let out = cmd.output().expect("run cargo build --example usersig");
+    assert!(
+        out.status.success(),
+        "cargo build --example usersig failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "usersig")
+        .find_map(|m| m["executable"].as_str().map(std::path::PathBuf::from))
+        .expect("cargo reports the usersig executable")
+}
+
+#[test]
+fn usersig_example_prints_only_a_sig_that_the_official_library_verifies() {
+    let official = official_package_ok();
+    if !python_ok() {
+        return;
+    }
+    let exe = usersig_example();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/usersig_verify.py");
+    let key_text = "kT9#密钥-not-hex_ü";
+    for id in ["用户甲-测试", "a\"b\\c/d<e>&f", "administrator"] {
+        let out = Command::new(&exe)
+            .args(["--sdk-app-id", "1400000000", "--secret-key", key_text])
+            .args(["--identifier", id, "--expire", "86400"])
+            .output()
+            .expect("run the usersig example");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{id}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
+        // Only the sig: one line, no label, nothing else.
+        let sig = stdout.strip_suffix('\n').expect("one line");
+        assert!(
+            !sig.is_empty() && !sig.contains(char::is_whitespace),
+            "{stdout:?}"
+        );
+        assert!(!stdout.contains(key_text));
+
+        let mut verify = Command::new("python3");
+        verify
+            .arg(script)
+            .args(["--sdkappid", "1400000000", "--key", key_text])
+            .args(["--identifier", id, "--sig", sig]);
+        if official {
+            // Also recompute the HMAC with Tencent's own module.
+            verify.arg("--official");
+        }
+        let checked = verify.output().expect("run usersig_verify.py");
+        assert!(
+            checked.status.success(),
+            "{id}: {}{}",
+            String::from_utf8_lossy(&checked.stdout),
+            String::from_utf8_lossy(&checked.stderr)
+        );
+        // The same check with another identifier must fail (the test can fail).
+        let mut wrong = Command::new("python3");
+        wrong
+            .arg(script)
+            .args(["--sdkappid", "1400000000", "--key", key_text])
+            .args(["--identifier", "someone-else", "--sig", sig]);
+        assert_eq!(wrong.output().expect("run").status.code(), Some(1));
+    }
+}
+
+#[test]
+fn usersig_example_refuses_bad_arguments_with_status_2() {
+    let exe = usersig_example();
+    let full = [
+        "--sdk-app-id",
+        "1400000000",
+        "--secret-key",
+        "k",
+        "--identifier",
+        "a",
+        "--expire",
+        "60",
+    ];
+    let bad: Vec<Vec<&str>> = vec![
+        vec![],
+        full[..6].to_vec(),                                 // no --expire
+        [&full[..7], &["sixty"][..]].concat(),              // not a number
+        [&full[..7], &["0"][..]].concat(),                  // refused expire
+        [&full[..5], &["", "--expire", "60"][..]].concat(), // empty identifier
+        [&full[..], &["--verbose"][..]].concat(),           // unknown flag
+        [&full[..], &["stray"][..]].concat(),               // stray value
+        full[..7].to_vec(),                                 // flag without value
+    ];
+    for args in bad {
+        let out = Command::new(&exe).args(&args).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("usage:"), "{args:?}: {err}");
+    }
+    let help = Command::new(&exe).arg("--help").output().expect("run");
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("usage:"));
 }

@@ -219,6 +219,11 @@ impl ClientBuilder {
 
     /// Use this `reqwest::Client` (its own timeouts, proxy and TLS settings
     /// apply; the attempt timeout and deadline still do).
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`, as the
+    /// client the builder creates is: the admin UserSig travels in the query
+    /// string, and reqwest's default policy would send it on to wherever a
+    /// redirect points.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self

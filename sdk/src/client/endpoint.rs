@@ -59,6 +59,12 @@ impl fmt::Display for Endpoint {
 /// Whether `url` may be used: `https`, or `http` to a loopback host (or
 /// anywhere when `allow_insecure` is set).
 pub(crate) fn check_scheme(url: &Url, allow_insecure: bool) -> Result<(), crate::Error> {
+    if !url.username().is_empty() || url.password().is_some() {
+        // Credentials in the URL would show in Debug output and logs.
+        return Err(crate::Error::Config(
+            "the base URL must not carry a user name or password".into(),
+        ));
+    }
     match url.scheme() {
         "https" => Ok(()),
         "http" if allow_insecure || is_loopback(url) => Ok(()),

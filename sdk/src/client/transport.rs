@@ -227,7 +227,10 @@ impl Client {
             }
         }
         if !status.is_success() {
-            let retry = if status.is_server_error() {
+            let retry = if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                // Refused for rate before processing, like the rate-limit codes.
+                RetryClass::Always
+            } else if status.is_server_error() {
                 RetryClass::IfIdempotent
             } else {
                 RetryClass::Never

@@ -943,40 +943,10 @@ impl AccountStatus {
         }
     }
 }
-impl std::fmt::Display for AccountStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for AccountStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for AccountStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for AccountStatus {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("AccountStatus")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "description" :
-            "Whether a user ID exists in the app's Chat account system. Known values: Imported, NotImported.",
-            "examples" : ["Imported", "NotImported"] }
-        )
-    }
-}
+crate::wire::open_str_enum!(
+    AccountStatus, "Whether a user ID exists in the app's Chat account system.",
+    ["Imported", "NotImported"]
+);
 /// One account to import (or update) with multiaccount_import, with optional profile data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]

@@ -220,51 +220,24 @@ impl OnlineDetail {
     /// The number sent on the wire.
     pub fn value(&self) -> i64 {
         match self {
-            Self::Omit => 0i64,
-            Self::Include => 1i64,
+            Self::Omit => 0,
+            Self::Include => 1,
             Self::Unknown(value) => *value,
         }
     }
     /// The variant for a wire number; numbers this SDK does not know become `Unknown`.
     pub fn from_value(value: i64) -> Self {
         match value {
-            0i64 => Self::Omit,
-            1i64 => Self::Include,
+            0 => Self::Omit,
+            1 => Self::Include,
             other => Self::Unknown(other),
         }
     }
 }
-impl std::fmt::Display for OnlineDetail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-impl serde::Serialize for OnlineDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-impl<'de> serde::Deserialize<'de> for OnlineDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::int_or_string(deserializer).map(Self::from_value)
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for OnlineDetail {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("OnlineDetail")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "description" :
-            "Whether query_online_status reports every device of each account. Known values: 0, 1. A number written as a string is accepted on input.",
-            "anyOf" : [{ "type" : "integer" }, { "type" : "string", "pattern" :
-            "^-?[0-9]+$" }] }
-        )
-    }
-}
+crate::wire::open_int_enum!(
+    OnlineDetail, "Whether query_online_status reports every device of each account.",
+    [0, 1]
+);
 /// Login state of an account, or of one of its devices.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
@@ -300,40 +273,10 @@ impl OnlineState {
         }
     }
 }
-impl std::fmt::Display for OnlineState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for OnlineState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for OnlineState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for OnlineState {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("OnlineState")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "description" :
-            "Login state of an account, or of one of its devices. Known values: Online, PushOnline, Offline.",
-            "examples" : ["Online", "PushOnline", "Offline"] }
-        )
-    }
-}
+crate::wire::open_str_enum!(
+    OnlineState, "Login state of an account, or of one of its devices.", ["Online",
+    "PushOnline", "Offline"]
+);
 /// An account whose state could not be queried.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]

@@ -748,50 +748,23 @@ impl MoveSeatPolicy {
     /// The number sent on the wire.
     pub fn value(&self) -> i64 {
         match self {
-            Self::Cancel => 0i64,
-            Self::ReplaceOccupant => 1i64,
-            Self::Swap => 2i64,
+            Self::Cancel => 0,
+            Self::ReplaceOccupant => 1,
+            Self::Swap => 2,
             Self::Unknown(value) => *value,
         }
     }
     /// The variant for a wire number; numbers this SDK does not know become `Unknown`.
     pub fn from_value(value: i64) -> Self {
         match value {
-            0i64 => Self::Cancel,
-            1i64 => Self::ReplaceOccupant,
-            2i64 => Self::Swap,
+            0 => Self::Cancel,
+            1 => Self::ReplaceOccupant,
+            2 => Self::Swap,
             other => Self::Unknown(other),
         }
     }
 }
-impl std::fmt::Display for MoveSeatPolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-impl serde::Serialize for MoveSeatPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-impl<'de> serde::Deserialize<'de> for MoveSeatPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::int_or_string(deserializer).map(Self::from_value)
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for MoveSeatPolicy {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("MoveSeatPolicy")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "description" :
-            "What move_user_to_seat does when the target seat is occupied. Known values: 0, 1, 2. A number written as a string is accepted on input.",
-            "anyOf" : [{ "type" : "integer" }, { "type" : "string", "pattern" :
-            "^-?[0-9]+$" }] }
-        )
-    }
-}
+crate::wire::open_int_enum!(
+    MoveSeatPolicy, "What move_user_to_seat does when the target seat is occupied.", [0,
+    1, 2]
+);

@@ -1510,51 +1510,23 @@ impl MarkCommandType {
     /// The number sent on the wire.
     pub fn value(&self) -> i64 {
         match self {
-            Self::Set => 1i64,
-            Self::Delete => 2i64,
+            Self::Set => 1,
+            Self::Delete => 2,
             Self::Unknown(value) => *value,
         }
     }
     /// The variant for a wire number; numbers this SDK does not know become `Unknown`.
     pub fn from_value(value: i64) -> Self {
         match value {
-            1i64 => Self::Set,
-            2i64 => Self::Delete,
+            1 => Self::Set,
+            2 => Self::Delete,
             other => Self::Unknown(other),
         }
     }
 }
-impl std::fmt::Display for MarkCommandType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-impl serde::Serialize for MarkCommandType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-impl<'de> serde::Deserialize<'de> for MarkCommandType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::int_or_string(deserializer).map(Self::from_value)
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for MarkCommandType {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("MarkCommandType")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "description" :
-            "What mark_room_member does with the given marks. Known values: 1, 2. A number written as a string is accepted on input.",
-            "anyOf" : [{ "type" : "integer" }, { "type" : "string", "pattern" :
-            "^-?[0-9]+$" }] }
-        )
-    }
-}
+crate::wire::open_int_enum!(
+    MarkCommandType, "What mark_room_member does with the given marks.", [1, 2]
+);
 /// Member attributes to change; fields left out keep their current value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]

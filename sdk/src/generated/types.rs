@@ -52,43 +52,13 @@ impl CallbackCommand {
         }
     }
 }
-impl std::fmt::Display for CallbackCommand {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CallbackCommand {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CallbackCommand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for CallbackCommand {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("CallbackCommand")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "description" :
-            "Name of a room callback (webhook) event. Known values: Room.CallbackAfterCreateRoom, Room.CallbackAfterDestroyRoom, Room.CallbackAfterUpdateRoomInfo, Room.CallbackUpdateRoomInfo, Room.CallbackAfterMemberEnter, Room.CallbackAfterMemberLeave, Mic.CallbackAfterSeatInfoChanged.",
-            "examples" : ["Room.CallbackAfterCreateRoom",
-            "Room.CallbackAfterDestroyRoom", "Room.CallbackAfterUpdateRoomInfo",
-            "Room.CallbackUpdateRoomInfo", "Room.CallbackAfterMemberEnter",
-            "Room.CallbackAfterMemberLeave", "Mic.CallbackAfterSeatInfoChanged"] }
-        )
-    }
-}
+crate::wire::open_str_enum!(
+    CallbackCommand, "Name of a room callback (webhook) event.",
+    ["Room.CallbackAfterCreateRoom", "Room.CallbackAfterDestroyRoom",
+    "Room.CallbackAfterUpdateRoomInfo", "Room.CallbackUpdateRoomInfo",
+    "Room.CallbackAfterMemberEnter", "Room.CallbackAfterMemberLeave",
+    "Mic.CallbackAfterSeatInfoChanged"]
+);
 /// Role of a member in a room.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
@@ -128,40 +98,9 @@ impl MemberRole {
         }
     }
 }
-impl std::fmt::Display for MemberRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for MemberRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemberRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for MemberRole {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("MemberRole")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "description" :
-            "Role of a member in a room. Known values: Owner, RoomOwner, Admin, Member.",
-            "examples" : ["Owner", "RoomOwner", "Admin", "Member"] }
-        )
-    }
-}
+crate::wire::open_str_enum!(
+    MemberRole, "Role of a member in a room.", ["Owner", "RoomOwner", "Admin", "Member"]
+);
 /// Attributes of an existing room, as the service reports them (get_room_info and the
 /// create/update room callbacks). Every field but the room ID may be absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -545,40 +484,9 @@ impl RoomStatus {
         }
     }
 }
-impl std::fmt::Display for RoomStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for RoomStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RoomStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for RoomStatus {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("RoomStatus")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "description" :
-            "Life-cycle state of a room. Known values: None, NotStarted, Running.",
-            "examples" : ["None", "NotStarted", "Running"] }
-        )
-    }
-}
+crate::wire::open_str_enum!(
+    RoomStatus, "Life-cycle state of a room.", ["None", "NotStarted", "Running"]
+);
 /// Kind of room.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
@@ -610,40 +518,7 @@ impl RoomType {
         }
     }
 }
-impl std::fmt::Display for RoomType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for RoomType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RoomType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for RoomType {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("RoomType")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "description" :
-            "Kind of room. Known values: Conference, Meeting.", "examples" :
-            ["Conference", "Meeting"] }
-        )
-    }
-}
+crate::wire::open_str_enum!(RoomType, "Kind of room.", ["Conference", "Meeting"]);
 /// State of one seat, as reported by get_seat_list and the seat-change callback.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
@@ -790,37 +665,6 @@ impl TakeSeatMode {
         }
     }
 }
-impl std::fmt::Display for TakeSeatMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for TakeSeatMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for TakeSeatMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for TakeSeatMode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("TakeSeatMode")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "description" :
-            "How members get onto a seat. Known values: None, FreeToTake, ApplyToTake.",
-            "examples" : ["None", "FreeToTake", "ApplyToTake"] }
-        )
-    }
-}
+crate::wire::open_str_enum!(
+    TakeSeatMode, "How members get onto a seat.", ["None", "FreeToTake", "ApplyToTake"]
+);

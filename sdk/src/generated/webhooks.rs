@@ -682,39 +682,7 @@ impl EnterType {
         }
     }
 }
-impl std::fmt::Display for EnterType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for EnterType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for EnterType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for EnterType {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("EnterType")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "description" :
-            "How users entered a room. Known values: Enter.", "examples" : ["Enter"] }
-        )
-    }
-}
+crate::wire::open_str_enum!(EnterType, "How users entered a room.", ["Enter"]);
 /// How users left a room.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
@@ -750,40 +718,9 @@ impl LeaveType {
         }
     }
 }
-impl std::fmt::Display for LeaveType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for LeaveType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LeaveType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for LeaveType {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("LeaveType")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "description" :
-            "How users left a room. Known values: Leave, Kicked, Expired.", "examples" :
-            ["Leave", "Kicked", "Expired"] }
-        )
-    }
-}
+crate::wire::open_str_enum!(
+    LeaveType, "How users left a room.", ["Leave", "Kicked", "Expired"]
+);
 /// A callback, dispatched on its `CallbackCommand`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

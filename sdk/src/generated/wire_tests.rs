@@ -4,53 +4,34 @@
 /// Builds the documented sample `im_open_login_svc.account_import.request.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_account_import_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/im_open_login_svc.account_import.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::im_open_login_svc::AccountImport::new(String::from("test"))
         .nick(String::from("test"))
         .face_url(String::from("http://www.qq.com"));
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::im_open_login_svc::AccountImport = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/im_open_login_svc.account_import.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `im_open_login_svc.account_import.response.json` and writes it back without loss.
 #[test]
 fn response_im_open_login_svc_account_import_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::AccountImportBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/im_open_login_svc.account_import.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::AccountImportBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `im_open_login_svc.multiaccount_import.request.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_multiaccount_import_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/im_open_login_svc.multiaccount_import.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::im_open_login_svc::MultiaccountImport::new()
         .account_list(
             vec![
@@ -65,42 +46,31 @@ fn request_im_open_login_svc_multiaccount_import_request() {
                 .face_url(String::from("http://www.qq.com"))
             ],
         );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::im_open_login_svc::MultiaccountImport = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/im_open_login_svc.multiaccount_import.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `im_open_login_svc.multiaccount_import.response.json` and writes it back without loss.
 #[test]
 fn response_im_open_login_svc_multiaccount_import_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::MultiaccountImportBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/im_open_login_svc.multiaccount_import.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::MultiaccountImportBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `im_open_login_svc.multiaccount_import.request.accounts.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_multiaccount_import_request_accounts() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/im_open_login_svc.multiaccount_import.request.accounts.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::im_open_login_svc::MultiaccountImport::new()
         .accounts(
             vec![
@@ -108,25 +78,18 @@ fn request_im_open_login_svc_multiaccount_import_request_accounts() {
                 String::from("UserID_003")
             ],
         );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::im_open_login_svc::MultiaccountImport = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/im_open_login_svc.multiaccount_import.request.accounts.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Builds the documented sample `im_open_login_svc.multiaccount_import.request.zh.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_multiaccount_import_request_zh() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/im_open_login_svc.multiaccount_import.request.zh.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::im_open_login_svc::MultiaccountImport::new()
         .accounts(
             vec![
@@ -134,262 +97,216 @@ fn request_im_open_login_svc_multiaccount_import_request_zh() {
                 String::from("test4"), String::from("test5")
             ],
         );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::im_open_login_svc::MultiaccountImport = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/im_open_login_svc.multiaccount_import.request.zh.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `im_open_login_svc.multiaccount_import.response.zh.json` and writes it back without loss.
 #[test]
 fn response_im_open_login_svc_multiaccount_import_response_zh() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::MultiaccountImportBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/im_open_login_svc.multiaccount_import.response.zh.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::MultiaccountImportBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `im_open_login_svc.account_delete.request.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_account_delete_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/im_open_login_svc.account_delete.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::im_open_login_svc::AccountDelete::new(
         vec![
             super::im_open_login_svc::AccountRef::new(String::from("UserID_1")),
             super::im_open_login_svc::AccountRef::new(String::from("UserID_2"))
         ],
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::im_open_login_svc::AccountDelete = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/im_open_login_svc.account_delete.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `im_open_login_svc.account_delete.response.json` and writes it back without loss.
 #[test]
 fn response_im_open_login_svc_account_delete_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::AccountDeleteBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/im_open_login_svc.account_delete.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::AccountDeleteBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `im_open_login_svc.account_check.request.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_account_check_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/im_open_login_svc.account_check.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::im_open_login_svc::AccountCheck::new(
         vec![
             super::im_open_login_svc::AccountRef::new(String::from("UserID_1")),
             super::im_open_login_svc::AccountRef::new(String::from("UserID_2"))
         ],
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::im_open_login_svc::AccountCheck = serde_json::from_value(expected)
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/im_open_login_svc.account_check.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `im_open_login_svc.account_check.response.json` and writes it back without loss.
 #[test]
 fn response_im_open_login_svc_account_check_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::AccountCheckBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/im_open_login_svc.account_check.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::AccountCheckBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `im_open_login_svc.kick.request.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_kick_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/im_open_login_svc.kick.request.json"))
-        .expect("sample is JSON");
     let built = super::im_open_login_svc::Kick::new(String::from("test"));
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::im_open_login_svc::Kick = serde_json::from_value(expected)
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!("../../../api-spec/samples/im_open_login_svc.kick.request.json"),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `im_open_login_svc.kick.response.json` and writes it back without loss.
 #[test]
 fn response_im_open_login_svc_kick_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/im_open_login_svc.kick.response.json"))
-        .expect("sample is JSON");
-    let parsed: super::bodies::KickBody = serde_json::from_value(expected.clone())
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+    crate::wire::check_response_sample::<
+        super::bodies::KickBody,
+    >(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/im_open_login_svc.kick.response.json"
+            ),
+        ),
+    );
 }
 /// Builds the documented sample `openim.query_online_status.request.json` through the typed API.
 #[test]
 fn request_openim_query_online_status_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/openim.query_online_status.request.json"))
-        .expect("sample is JSON");
     let built = super::openim::QueryOnlineStatus::new(
         vec![
             String::from("id1"), String::from("id2"), String::from("id3"),
             String::from("id4")
         ],
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::openim::QueryOnlineStatus = serde_json::from_value(expected)
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/openim.query_online_status.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// The documented sample `openim.query_online_status.response.json` with aliased fields under alias number 1 parses to the same value and is written back under the wire names.
 #[test]
 fn response_openim_query_online_status_response_alias_1() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
+    let parsed: super::bodies::QueryOnlineStatusBody = crate::wire::check_response_sample(
+        crate::wire::sample_json(
             "{\n  \"ActionStatus\": \"OK\",\n  \"ErrorCode\": 0,\n  \"ErrorInfo\": \"\",\n  \"ErrorList\": [\n    {\n      \"ErrorCode\": 70107,\n      \"To_Account\": \"id4\"\n    }\n  ],\n  \"QueryResult\": [\n    {\n      \"State\": \"Offline\",\n      \"To_Account\": \"id1\"\n    },\n    {\n      \"State\": \"Online\",\n      \"To_Account\": \"id2\"\n    },\n    {\n      \"State\": \"PushOnline\",\n      \"To_Account\": \"id3\"\n    }\n  ]\n}",
-        )
-        .expect("literal JSON");
-    let parsed: super::bodies::QueryOnlineStatusBody = serde_json::from_str(
-            "{\n  \"ActionStatus\": \"OK\",\n  \"ErrorCode\": 0,\n  \"ErrorInfo\": \"\",\n  \"ErrorList\": [\n    {\n      \"ErrorCode\": 70107,\n      \"To_Account\": \"id4\"\n    }\n  ],\n  \"QueryResult\": [\n    {\n      \"Status\": \"Offline\",\n      \"To_Account\": \"id1\"\n    },\n    {\n      \"Status\": \"Online\",\n      \"To_Account\": \"id2\"\n    },\n    {\n      \"Status\": \"PushOnline\",\n      \"To_Account\": \"id3\"\n    }\n  ]\n}",
-        )
-        .expect("parses the alias");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
+    crate::wire::check_parses_as(
+        "{\n  \"ActionStatus\": \"OK\",\n  \"ErrorCode\": 0,\n  \"ErrorInfo\": \"\",\n  \"ErrorList\": [\n    {\n      \"ErrorCode\": 70107,\n      \"To_Account\": \"id4\"\n    }\n  ],\n  \"QueryResult\": [\n    {\n      \"Status\": \"Offline\",\n      \"To_Account\": \"id1\"\n    },\n    {\n      \"Status\": \"Online\",\n      \"To_Account\": \"id2\"\n    },\n    {\n      \"Status\": \"PushOnline\",\n      \"To_Account\": \"id3\"\n    }\n  ]\n}",
+        &parsed,
+    );
 }
 /// Parses the documented sample `openim.query_online_status.response.json` and writes it back without loss.
 #[test]
 fn response_openim_query_online_status_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/openim.query_online_status.response.json"))
-        .expect("sample is JSON");
-    let parsed: super::bodies::QueryOnlineStatusBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+    crate::wire::check_response_sample::<
+        super::bodies::QueryOnlineStatusBody,
+    >(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/openim.query_online_status.response.json"
+            ),
+        ),
+    );
 }
 /// Builds the documented sample `openim.query_online_status.request.detail.json` through the typed API.
 #[test]
 fn request_openim_query_online_status_request_detail() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/openim.query_online_status.request.detail.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::openim::QueryOnlineStatus::new(
             vec![String::from("id1"), String::from("id2"), String::from("id4")],
         )
         .is_need_detail(super::openim::OnlineDetail::Include);
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::openim::QueryOnlineStatus = serde_json::from_value(expected)
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/openim.query_online_status.request.detail.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// The documented sample `openim.query_online_status.response.detail.json` with aliased fields under alias number 1 parses to the same value and is written back under the wire names.
 #[test]
 fn response_openim_query_online_status_response_detail_alias_1() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
+    let parsed: super::bodies::QueryOnlineStatusBody = crate::wire::check_response_sample(
+        crate::wire::sample_json(
             "{\n  \"ActionStatus\": \"OK\",\n  \"ErrorCode\": 0,\n  \"ErrorInfo\": \"\",\n  \"ErrorList\": [\n    {\n      \"ErrorCode\": 70107,\n      \"To_Account\": \"id4\"\n    }\n  ],\n  \"QueryResult\": [\n    {\n      \"Detail\": [\n        {\n          \"Platform\": \"IPhone\",\n          \"Status\": \"PushOnline\"\n        },\n        {\n          \"Platform\": \"Web\",\n          \"Status\": \"Online\"\n        }\n      ],\n      \"State\": \"Online\",\n      \"To_Account\": \"id1\"\n    },\n    {\n      \"State\": \"Offline\",\n      \"To_Account\": \"id2\"\n    }\n  ]\n}",
-        )
-        .expect("literal JSON");
-    let parsed: super::bodies::QueryOnlineStatusBody = serde_json::from_str(
-            "{\n  \"ActionStatus\": \"OK\",\n  \"ErrorCode\": 0,\n  \"ErrorInfo\": \"\",\n  \"ErrorList\": [\n    {\n      \"ErrorCode\": 70107,\n      \"To_Account\": \"id4\"\n    }\n  ],\n  \"QueryResult\": [\n    {\n      \"Detail\": [\n        {\n          \"Platform\": \"IPhone\",\n          \"Status\": \"PushOnline\"\n        },\n        {\n          \"Platform\": \"Web\",\n          \"Status\": \"Online\"\n        }\n      ],\n      \"Status\": \"Online\",\n      \"To_Account\": \"id1\"\n    },\n    {\n      \"Status\": \"Offline\",\n      \"To_Account\": \"id2\"\n    }\n  ]\n}",
-        )
-        .expect("parses the alias");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
+    crate::wire::check_parses_as(
+        "{\n  \"ActionStatus\": \"OK\",\n  \"ErrorCode\": 0,\n  \"ErrorInfo\": \"\",\n  \"ErrorList\": [\n    {\n      \"ErrorCode\": 70107,\n      \"To_Account\": \"id4\"\n    }\n  ],\n  \"QueryResult\": [\n    {\n      \"Detail\": [\n        {\n          \"Platform\": \"IPhone\",\n          \"Status\": \"PushOnline\"\n        },\n        {\n          \"Platform\": \"Web\",\n          \"Status\": \"Online\"\n        }\n      ],\n      \"Status\": \"Online\",\n      \"To_Account\": \"id1\"\n    },\n    {\n      \"Status\": \"Offline\",\n      \"To_Account\": \"id2\"\n    }\n  ]\n}",
+        &parsed,
+    );
 }
 /// Parses the documented sample `openim.query_online_status.response.detail.json` and writes it back without loss.
 #[test]
 fn response_openim_query_online_status_response_detail() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::QueryOnlineStatusBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/openim.query_online_status.response.detail.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::QueryOnlineStatusBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Parses the documented sample `openim.query_online_status.response.error.json` and writes it back without loss.
 #[test]
 fn response_openim_query_online_status_response_error() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::QueryOnlineStatusBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/openim.query_online_status.response.error.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::QueryOnlineStatusBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_config.set_callback.request.json` through the typed API.
 #[test]
 fn request_room_config_set_callback_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/room_config.set_callback.request.json"))
-        .expect("sample is JSON");
     let built = super::room_config::SetCallback::new(
         String::from("http://www.example.com/callback"),
         vec![
@@ -397,30 +314,31 @@ fn request_room_config_set_callback_request() {
             super::types::CallbackCommand::AfterSeatInfoChanged
         ],
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_config::SetCallback = serde_json::from_value(expected)
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_config.set_callback.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_config.set_callback.response.json` and writes it back without loss.
 #[test]
 fn response_room_config_set_callback_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/room_config.set_callback.response.json"))
-        .expect("sample is JSON");
-    let parsed: super::bodies::SetCallbackBody = serde_json::from_value(expected.clone())
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+    crate::wire::check_response_sample::<
+        super::bodies::SetCallbackBody,
+    >(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_config.set_callback.response.json"
+            ),
+        ),
+    );
 }
 /// Builds the documented sample `room_config.update_callback.request.json` through the typed API.
 #[test]
 fn request_room_config_update_callback_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/room_config.update_callback.request.json"))
-        .expect("sample is JSON");
     let built = super::room_config::UpdateCallback::new(
         String::from("http://www.example.com/callback"),
         vec![
@@ -428,213 +346,169 @@ fn request_room_config_update_callback_request() {
             super::types::CallbackCommand::AfterSeatInfoChanged
         ],
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_config::UpdateCallback = serde_json::from_value(expected)
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_config.update_callback.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_config.update_callback.response.json` and writes it back without loss.
 #[test]
 fn response_room_config_update_callback_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::UpdateCallbackBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_config.update_callback.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::UpdateCallbackBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_config.get_callback.request.json` through the typed API.
 #[test]
 fn request_room_config_get_callback_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/room_config.get_callback.request.json"))
-        .expect("sample is JSON");
     let built = super::room_config::GetCallback::new();
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_config::GetCallback = serde_json::from_value(expected)
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_config.get_callback.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_config.get_callback.response.json` and writes it back without loss.
 #[test]
 fn response_room_config_get_callback_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/room_config.get_callback.response.json"))
-        .expect("sample is JSON");
-    let parsed: super::bodies::GetCallbackBody = serde_json::from_value(expected.clone())
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+    crate::wire::check_response_sample::<
+        super::bodies::GetCallbackBody,
+    >(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_config.get_callback.response.json"
+            ),
+        ),
+    );
 }
 /// Builds the documented sample `room_config.delete_callback.request.json` through the typed API.
 #[test]
 fn request_room_config_delete_callback_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/room_config.delete_callback.request.json"))
-        .expect("sample is JSON");
     let built = super::room_config::DeleteCallback::new();
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_config::DeleteCallback = serde_json::from_value(expected)
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_config.delete_callback.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_config.delete_callback.response.json` and writes it back without loss.
 #[test]
 fn response_room_config_delete_callback_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::DeleteCallbackBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_config.delete_callback.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::DeleteCallbackBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_mic.get_seat_list.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_mic_get_seat_list_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
+    let built = super::room_engine_http_mic::GetSeatList::new(String::from("room-test"));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_mic.get_seat_list.request.json"
             ),
-        )
-        .expect("sample is JSON");
-    let built = super::room_engine_http_mic::GetSeatList::new(String::from("room-test"));
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_mic::GetSeatList = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_mic.get_seat_list.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_mic_get_seat_list_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::GetSeatListBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_mic.get_seat_list.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::GetSeatListBody = serde_json::from_value(expected.clone())
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_mic.pick_user_on_seat.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_mic_pick_user_on_seat_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_mic.pick_user_on_seat.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_mic::PickUserOnSeat::new(
         String::from("room-test"),
         1u32,
         String::from("user2"),
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_mic::PickUserOnSeat = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_mic.pick_user_on_seat.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_mic.pick_user_on_seat.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_mic_pick_user_on_seat_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::PickUserOnSeatBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_mic.pick_user_on_seat.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::PickUserOnSeatBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_mic.kick_user_off_seat.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_mic_kick_user_off_seat_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_mic.kick_user_off_seat.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_mic::KickUserOffSeat::new(
         String::from("room-test"),
         String::from("user2"),
         String::from("time over"),
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_mic::KickUserOffSeat = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_mic.kick_user_off_seat.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_mic.kick_user_off_seat.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_mic_kick_user_off_seat_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::KickUserOffSeatBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_mic.kick_user_off_seat.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::KickUserOffSeatBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_mic.lock_seat.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_mic_lock_seat_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_mic.lock_seat.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_mic::LockSeat::new(
             String::from("room-test"),
             2u32,
@@ -642,119 +516,92 @@ fn request_room_engine_http_mic_lock_seat_request() {
         .forbid_taken(true)
         .forbid_video(true)
         .forbid_audio(true);
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_mic::LockSeat = serde_json::from_value(expected)
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_mic.lock_seat.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_mic.lock_seat.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_mic_lock_seat_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::LockSeatBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_mic.lock_seat.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::LockSeatBody = serde_json::from_value(expected.clone())
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_mic.switch_seat.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_mic_switch_seat_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_mic.switch_seat.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_mic::SwitchSeat::new(
         String::from("room-test"),
         1u32,
         String::from("user"),
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_mic::SwitchSeat = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_mic.switch_seat.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_mic.switch_seat.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_mic_switch_seat_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::SwitchSeatBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_mic.switch_seat.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::SwitchSeatBody = serde_json::from_value(expected.clone())
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_mic.move_user_to_seat.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_mic_move_user_to_seat_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_mic.move_user_to_seat.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_mic::MoveUserToSeat::new(
         String::from("room-test"),
         1u32,
         String::from("user"),
         super::room_engine_http_mic::MoveSeatPolicy::Cancel,
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_mic::MoveUserToSeat = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_mic.move_user_to_seat.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_mic.move_user_to_seat.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_mic_move_user_to_seat_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::MoveUserToSeatBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_mic.move_user_to_seat.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::MoveUserToSeatBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.create_room.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_create_room_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_srv.create_room.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_srv::CreateRoom::new(
             super::room_engine_http_srv::RoomInfo::new(
                     String::from("room-test"),
@@ -778,25 +625,18 @@ fn request_room_engine_http_srv_create_room_request() {
         .schedule_invitee_list_account(
             vec![String::from("user1"), String::from("user2"), String::from("user3")],
         );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::CreateRoom = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_srv.create_room.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.create_room.request.zh.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_create_room_request_zh() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_srv.create_room.request.zh.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_srv::CreateRoom::new(
             super::room_engine_http_srv::RoomInfo::new(
                     String::from("room-test"),
@@ -822,60 +662,44 @@ fn request_room_engine_http_srv_create_room_request_zh() {
         .schedule_invitee_list_account(
             vec![String::from("user1"), String::from("user2"), String::from("user3")],
         );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::CreateRoom = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_srv.create_room.request.zh.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.destroy_room.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_destroy_room_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
+    let built = super::room_engine_http_srv::DestroyRoom::new(String::from("room-test"));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.destroy_room.request.json"
             ),
-        )
-        .expect("sample is JSON");
-    let built = super::room_engine_http_srv::DestroyRoom::new(String::from("room-test"));
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::DestroyRoom = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_srv.destroy_room.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_srv_destroy_room_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::DestroyRoomBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.destroy_room.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::DestroyRoomBody = serde_json::from_value(expected.clone())
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.update_room_info.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_update_room_info_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_srv.update_room_info.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_srv::UpdateRoomInfo::new(
         super::room_engine_http_srv::RoomInfoUpdate::new(String::from("room-test"))
             .room_name(String::from("room-name-test"))
@@ -888,42 +712,31 @@ fn request_room_engine_http_srv_update_room_info_request() {
             .custom_info(String::from("custom123"))
             .take_seat_mode(super::types::TakeSeatMode::ApplyToTake),
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::UpdateRoomInfo = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_srv.update_room_info.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_srv.update_room_info.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_srv_update_room_info_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::UpdateRoomInfoBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.update_room_info.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::UpdateRoomInfoBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.update_room_info.request.zh.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_update_room_info_request_zh() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_srv.update_room_info.request.zh.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_srv::UpdateRoomInfo::new(
         super::room_engine_http_srv::RoomInfoUpdate::new(String::from("room-test"))
             .room_name(String::from("room-name-test"))
@@ -938,116 +751,87 @@ fn request_room_engine_http_srv_update_room_info_request_zh() {
             .is_password_enabled(true)
             .password(String::from("123456")),
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::UpdateRoomInfo = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_srv.update_room_info.request.zh.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.get_room_info.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_get_room_info_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
+    let built = super::room_engine_http_srv::GetRoomInfo::new(String::from("room-test"));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.get_room_info.request.json"
             ),
-        )
-        .expect("sample is JSON");
-    let built = super::room_engine_http_srv::GetRoomInfo::new(String::from("room-test"));
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::GetRoomInfo = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_srv.get_room_info.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_srv_get_room_info_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::GetRoomInfoBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.get_room_info.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::GetRoomInfoBody = serde_json::from_value(expected.clone())
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Parses the documented sample `room_engine_http_srv.get_room_info.response.zh.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_srv_get_room_info_response_zh() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::GetRoomInfoBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.get_room_info.response.zh.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::GetRoomInfoBody = serde_json::from_value(expected.clone())
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.get_room_member_list.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_get_room_member_list_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_srv.get_room_member_list.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_srv::GetRoomMemberList::new(
             String::from("room-test"),
         )
         .count(10u32)
         .next(String::from(""));
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::GetRoomMemberList = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_srv.get_room_member_list.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_srv.get_room_member_list.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_srv_get_room_member_list_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::GetRoomMemberListBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.get_room_member_list.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::GetRoomMemberListBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.update_room_member_info.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_update_room_member_info_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_srv.update_room_member_info.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_srv::UpdateRoomMemberInfo::new(
         String::from("room-test"),
         super::room_engine_http_srv::MemberInfo::new(String::from("user4"))
@@ -1055,83 +839,61 @@ fn request_room_engine_http_srv_update_room_member_info_request() {
             .role(super::types::MemberRole::Admin)
             .custom_info(String::from("custom info")),
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::UpdateRoomMemberInfo = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_srv.update_room_member_info.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_srv.update_room_member_info.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_srv_update_room_member_info_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::UpdateRoomMemberInfoBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.update_room_member_info.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::UpdateRoomMemberInfoBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.change_room_owner.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_change_room_owner_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_srv.change_room_owner.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_srv::ChangeRoomOwner::new(
         String::from("room-test"),
         String::from("user2"),
         String::from("user4"),
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::ChangeRoomOwner = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_srv.change_room_owner.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_srv.change_room_owner.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_srv_change_room_owner_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::ChangeRoomOwnerBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.change_room_owner.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::ChangeRoomOwnerBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.mark_room_member.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_mark_room_member_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_srv.mark_room_member.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_srv::MarkRoomMember::new(
         String::from("room-test"),
         super::room_engine_http_srv::MarkCommandType::Set,
@@ -1140,763 +902,436 @@ fn request_room_engine_http_srv_mark_room_member_request() {
             vec![1000i64, 1002i64, 1003i64])
         ],
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::MarkRoomMember = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_srv.mark_room_member.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_srv.mark_room_member.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_srv_mark_room_member_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::MarkRoomMemberBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.mark_room_member.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::MarkRoomMemberBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.ban_room_member.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_ban_room_member_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_srv.ban_room_member.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_srv::BanRoomMember::new(
         String::from("room-test"),
         vec![String::from("user1")],
         String::from("you are banned because of irregularities"),
         3600u64,
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::BanRoomMember = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_srv.ban_room_member.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_srv.ban_room_member.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_srv_ban_room_member_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::BanRoomMemberBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.ban_room_member.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::BanRoomMemberBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.unban_room_member.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_unban_room_member_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_srv.unban_room_member.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_srv::UnbanRoomMember::new(
         String::from("room-test"),
         vec![String::from("user1")],
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::UnbanRoomMember = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_srv.unban_room_member.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_srv.unban_room_member.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_srv_unban_room_member_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::UnbanRoomMemberBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.unban_room_member.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::UnbanRoomMemberBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.get_banned_member_list.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_get_banned_member_list_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_srv.get_banned_member_list.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_srv::GetBannedMemberList::new(
             String::from("room-test"),
         )
         .limit(100u32)
         .offset(0u64);
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::GetBannedMemberList = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_srv.get_banned_member_list.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_srv.get_banned_member_list.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_srv_get_banned_member_list_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::GetBannedMemberListBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.get_banned_member_list.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::GetBannedMemberListBody = serde_json::from_value(
-            expected.clone(),
-        )
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Builds the documented sample `room_engine_http_srv.kick_user_out.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_kick_user_out_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/room_engine_http_srv.kick_user_out.request.json"
-            ),
-        )
-        .expect("sample is JSON");
     let built = super::room_engine_http_srv::KickUserOut::new(
         String::from("room-test"),
         vec![String::from("user1")],
         String::from("you are kicked because of irregularities"),
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_engine_http_srv::KickUserOut = serde_json::from_value(
-            expected,
-        )
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!(
+                "../../../api-spec/samples/room_engine_http_srv.kick_user_out.request.json"
+            ),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_engine_http_srv.kick_user_out.response.json` and writes it back without loss.
 #[test]
 fn response_room_engine_http_srv_kick_user_out_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
+    crate::wire::check_response_sample::<
+        super::bodies::KickUserOutBody,
     >(
+        crate::wire::sample_json(
             include_str!(
                 "../../../api-spec/samples/room_engine_http_srv.kick_user_out.response.json"
             ),
-        )
-        .expect("sample is JSON");
-    let parsed: super::bodies::KickUserOutBody = serde_json::from_value(expected.clone())
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+        ),
+    );
 }
 /// Parses the documented callback `callback.Room.CallbackAfterCreateRoom.json` and writes it back without loss.
 #[test]
 fn webhook_callback_room_callbackaftercreateroom() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterCreateRoom.json"
-            ),
-        )
-        .expect("sample is JSON");
-    let event = super::webhooks::WebhookEvent::parse(
-            "Room.CallbackAfterCreateRoom",
-            include_bytes!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterCreateRoom.json"
-            ),
-        )
-        .expect("parses");
-    assert_eq!(event.command(), "Room.CallbackAfterCreateRoom");
+    let event = crate::wire::check_webhook_sample(
+        "Room.CallbackAfterCreateRoom",
+        include_bytes!(
+            "../../../api-spec/samples/callback.Room.CallbackAfterCreateRoom.json"
+        ),
+    );
     let super::webhooks::WebhookEvent::AfterCreateRoom(payload) = &event else {
         panic!("wrong variant: {event:?}");
     };
+    let expected = crate::wire::sample_json(
+        include_str!(
+            "../../../api-spec/samples/callback.Room.CallbackAfterCreateRoom.json"
+        ),
+    );
     assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
-    let from_body = super::webhooks::WebhookEvent::from_body(
-            include_bytes!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterCreateRoom.json"
-            ),
-        )
-        .expect("parses");
-    if from_body.command() == "Room.CallbackAfterCreateRoom" {
-        assert_eq!(from_body, event);
-    }
 }
 /// Parses the documented callback `callback.Room.CallbackAfterDestroyRoom.json` and writes it back without loss.
 #[test]
 fn webhook_callback_room_callbackafterdestroyroom() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterDestroyRoom.json"
-            ),
-        )
-        .expect("sample is JSON");
-    let event = super::webhooks::WebhookEvent::parse(
-            "Room.CallbackAfterDestroyRoom",
-            include_bytes!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterDestroyRoom.json"
-            ),
-        )
-        .expect("parses");
-    assert_eq!(event.command(), "Room.CallbackAfterDestroyRoom");
+    let event = crate::wire::check_webhook_sample(
+        "Room.CallbackAfterDestroyRoom",
+        include_bytes!(
+            "../../../api-spec/samples/callback.Room.CallbackAfterDestroyRoom.json"
+        ),
+    );
     let super::webhooks::WebhookEvent::AfterDestroyRoom(payload) = &event else {
         panic!("wrong variant: {event:?}");
     };
+    let expected = crate::wire::sample_json(
+        include_str!(
+            "../../../api-spec/samples/callback.Room.CallbackAfterDestroyRoom.json"
+        ),
+    );
     assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
-    let from_body = super::webhooks::WebhookEvent::from_body(
-            include_bytes!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterDestroyRoom.json"
-            ),
-        )
-        .expect("parses");
-    if from_body.command() == "Room.CallbackAfterDestroyRoom" {
-        assert_eq!(from_body, event);
-    }
 }
 /// Parses the documented callback `callback.Room.CallbackAfterUpdateRoomInfo.json` and writes it back without loss.
 #[test]
 fn webhook_callback_room_callbackafterupdateroominfo() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            "{\n  \"CallbackCommand\": \"Room.CallbackAfterUpdateRoomInfo\",\n  \"EventTime\": 1670574414123,\n  \"Operator_Account\": \"bob\",\n  \"RoomInfo\": {\n    \"CustomInfo\": \"123\",\n    \"IsAudioDisabled\": false,\n    \"IsCloudRecordingDisabled\": false,\n    \"IsMessageDisabled\": false,\n    \"IsScreenSharingDisabled\": false,\n    \"IsVideoDisabled\": false,\n    \"MaxMemberCount\": 300,\n    \"Owner_Account\": \"jack\",\n    \"RoomId\": \"rid-123\",\n    \"RoomName\": \"rname-123\",\n    \"TakeSeatMode\": \"FreeToTake\"\n  }\n}",
-        )
-        .expect("literal JSON");
-    let event = super::webhooks::WebhookEvent::parse(
-            "Room.CallbackAfterUpdateRoomInfo",
-            include_bytes!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterUpdateRoomInfo.json"
-            ),
-        )
-        .expect("parses");
-    assert_eq!(event.command(), "Room.CallbackAfterUpdateRoomInfo");
+    let event = crate::wire::check_webhook_sample(
+        "Room.CallbackAfterUpdateRoomInfo",
+        include_bytes!(
+            "../../../api-spec/samples/callback.Room.CallbackAfterUpdateRoomInfo.json"
+        ),
+    );
     let super::webhooks::WebhookEvent::AfterUpdateRoomInfo(payload) = &event else {
         panic!("wrong variant: {event:?}");
     };
+    let expected = crate::wire::sample_json(
+        "{\n  \"CallbackCommand\": \"Room.CallbackAfterUpdateRoomInfo\",\n  \"EventTime\": 1670574414123,\n  \"Operator_Account\": \"bob\",\n  \"RoomInfo\": {\n    \"CustomInfo\": \"123\",\n    \"IsAudioDisabled\": false,\n    \"IsCloudRecordingDisabled\": false,\n    \"IsMessageDisabled\": false,\n    \"IsScreenSharingDisabled\": false,\n    \"IsVideoDisabled\": false,\n    \"MaxMemberCount\": 300,\n    \"Owner_Account\": \"jack\",\n    \"RoomId\": \"rid-123\",\n    \"RoomName\": \"rname-123\",\n    \"TakeSeatMode\": \"FreeToTake\"\n  }\n}",
+    );
     assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
-    let from_body = super::webhooks::WebhookEvent::from_body(
-            include_bytes!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterUpdateRoomInfo.json"
-            ),
-        )
-        .expect("parses");
-    if from_body.command() == "Room.CallbackAfterUpdateRoomInfo" {
-        assert_eq!(from_body, event);
-    }
 }
 /// Parses the documented callback `callback.Room.CallbackAfterMemberEnter.json` and writes it back without loss.
 #[test]
 fn webhook_callback_room_callbackaftermemberenter() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterMemberEnter.json"
-            ),
-        )
-        .expect("sample is JSON");
-    let event = super::webhooks::WebhookEvent::parse(
-            "Room.CallbackAfterMemberEnter",
-            include_bytes!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterMemberEnter.json"
-            ),
-        )
-        .expect("parses");
-    assert_eq!(event.command(), "Room.CallbackAfterMemberEnter");
+    let event = crate::wire::check_webhook_sample(
+        "Room.CallbackAfterMemberEnter",
+        include_bytes!(
+            "../../../api-spec/samples/callback.Room.CallbackAfterMemberEnter.json"
+        ),
+    );
     let super::webhooks::WebhookEvent::AfterMemberEnter(payload) = &event else {
         panic!("wrong variant: {event:?}");
     };
+    let expected = crate::wire::sample_json(
+        include_str!(
+            "../../../api-spec/samples/callback.Room.CallbackAfterMemberEnter.json"
+        ),
+    );
     assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
-    let from_body = super::webhooks::WebhookEvent::from_body(
-            include_bytes!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterMemberEnter.json"
-            ),
-        )
-        .expect("parses");
-    if from_body.command() == "Room.CallbackAfterMemberEnter" {
-        assert_eq!(from_body, event);
-    }
 }
 /// Parses the documented callback `callback.Room.CallbackAfterMemberLeave.json` and writes it back without loss.
 #[test]
 fn webhook_callback_room_callbackaftermemberleave() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterMemberLeave.json"
-            ),
-        )
-        .expect("sample is JSON");
-    let event = super::webhooks::WebhookEvent::parse(
-            "Room.CallbackAfterMemberLeave",
-            include_bytes!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterMemberLeave.json"
-            ),
-        )
-        .expect("parses");
-    assert_eq!(event.command(), "Room.CallbackAfterMemberLeave");
+    let event = crate::wire::check_webhook_sample(
+        "Room.CallbackAfterMemberLeave",
+        include_bytes!(
+            "../../../api-spec/samples/callback.Room.CallbackAfterMemberLeave.json"
+        ),
+    );
     let super::webhooks::WebhookEvent::AfterMemberLeave(payload) = &event else {
         panic!("wrong variant: {event:?}");
     };
+    let expected = crate::wire::sample_json(
+        include_str!(
+            "../../../api-spec/samples/callback.Room.CallbackAfterMemberLeave.json"
+        ),
+    );
     assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
-    let from_body = super::webhooks::WebhookEvent::from_body(
-            include_bytes!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterMemberLeave.json"
-            ),
-        )
-        .expect("parses");
-    if from_body.command() == "Room.CallbackAfterMemberLeave" {
-        assert_eq!(from_body, event);
-    }
 }
 /// Parses the documented callback `callback.Mic.CallbackAfterSeatInfoChanged.json` and writes it back without loss.
 #[test]
 fn webhook_callback_mic_callbackafterseatinfochanged() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            "{\n  \"CallbackCommand\": \"Mic.CallbackAfterSeatInfoChanged\",\n  \"EventTime\": 1670574414123,\n  \"Operator_Account\": \"user1\",\n  \"RoomId\": \"rid-123\",\n  \"SeatList\": [\n    {\n      \"Index\": 1,\n      \"IsAudioDisabled\": false,\n      \"IsTakenDisabled\": false,\n      \"IsVideoDisabled\": false,\n      \"Member_Account\": \"144115233775727695\"\n    }\n  ]\n}",
-        )
-        .expect("literal JSON");
-    let event = super::webhooks::WebhookEvent::parse(
-            "Mic.CallbackAfterSeatInfoChanged",
-            include_bytes!(
-                "../../../api-spec/samples/callback.Mic.CallbackAfterSeatInfoChanged.json"
-            ),
-        )
-        .expect("parses");
-    assert_eq!(event.command(), "Mic.CallbackAfterSeatInfoChanged");
+    let event = crate::wire::check_webhook_sample(
+        "Mic.CallbackAfterSeatInfoChanged",
+        include_bytes!(
+            "../../../api-spec/samples/callback.Mic.CallbackAfterSeatInfoChanged.json"
+        ),
+    );
     let super::webhooks::WebhookEvent::AfterSeatInfoChanged(payload) = &event else {
         panic!("wrong variant: {event:?}");
     };
+    let expected = crate::wire::sample_json(
+        "{\n  \"CallbackCommand\": \"Mic.CallbackAfterSeatInfoChanged\",\n  \"EventTime\": 1670574414123,\n  \"Operator_Account\": \"user1\",\n  \"RoomId\": \"rid-123\",\n  \"SeatList\": [\n    {\n      \"Index\": 1,\n      \"IsAudioDisabled\": false,\n      \"IsTakenDisabled\": false,\n      \"IsVideoDisabled\": false,\n      \"Member_Account\": \"144115233775727695\"\n    }\n  ]\n}",
+    );
     assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
-    let from_body = super::webhooks::WebhookEvent::from_body(
-            include_bytes!(
-                "../../../api-spec/samples/callback.Mic.CallbackAfterSeatInfoChanged.json"
-            ),
-        )
-        .expect("parses");
-    if from_body.command() == "Mic.CallbackAfterSeatInfoChanged" {
-        assert_eq!(from_body, event);
-    }
 }
 /// Parses the documented callback `callback.Mic.CallbackAfterSeatInfoChanged.zh.json` and writes it back without loss.
 #[test]
 fn webhook_callback_mic_callbackafterseatinfochanged_zh() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            include_str!(
-                "../../../api-spec/samples/callback.Mic.CallbackAfterSeatInfoChanged.zh.json"
-            ),
-        )
-        .expect("sample is JSON");
-    let event = super::webhooks::WebhookEvent::parse(
-            "Mic.CallbackAfterSeatInfoChanged",
-            include_bytes!(
-                "../../../api-spec/samples/callback.Mic.CallbackAfterSeatInfoChanged.zh.json"
-            ),
-        )
-        .expect("parses");
-    assert_eq!(event.command(), "Mic.CallbackAfterSeatInfoChanged");
+    let event = crate::wire::check_webhook_sample(
+        "Mic.CallbackAfterSeatInfoChanged",
+        include_bytes!(
+            "../../../api-spec/samples/callback.Mic.CallbackAfterSeatInfoChanged.zh.json"
+        ),
+    );
     let super::webhooks::WebhookEvent::AfterSeatInfoChanged(payload) = &event else {
         panic!("wrong variant: {event:?}");
     };
+    let expected = crate::wire::sample_json(
+        include_str!(
+            "../../../api-spec/samples/callback.Mic.CallbackAfterSeatInfoChanged.zh.json"
+        ),
+    );
     assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
-    let from_body = super::webhooks::WebhookEvent::from_body(
-            include_bytes!(
-                "../../../api-spec/samples/callback.Mic.CallbackAfterSeatInfoChanged.zh.json"
-            ),
-        )
-        .expect("parses");
-    if from_body.command() == "Mic.CallbackAfterSeatInfoChanged" {
-        assert_eq!(from_body, event);
-    }
 }
 /// `AccountStatus` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_account_status() {
-    let cases = [
-        (super::im_open_login_svc::AccountStatus::Imported, "Imported"),
-        (super::im_open_login_svc::AccountStatus::NotImported, "NotImported"),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(& value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::im_open_login_svc::AccountStatus >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-    }
-    let unknown: super::im_open_login_svc::AccountStatus = serde_json::from_str(
-            "\"NotInTheSpec\"",
-        )
-        .expect("parses");
-    assert_eq!(
-        unknown,
-        super::im_open_login_svc::AccountStatus::Unknown(String::from("NotInTheSpec"))
-    );
-    assert_eq!(
-        serde_json::to_string(& unknown).expect("serializes"), "\"NotInTheSpec\""
+    crate::wire::check_open_str_enum(
+        &[
+            (super::im_open_login_svc::AccountStatus::Imported, "Imported"),
+            (super::im_open_login_svc::AccountStatus::NotImported, "NotImported"),
+        ],
+        super::im_open_login_svc::AccountStatus::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `CallbackCommand` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_callback_command() {
-    let cases = [
-        (super::types::CallbackCommand::AfterCreateRoom, "Room.CallbackAfterCreateRoom"),
-        (
-            super::types::CallbackCommand::AfterDestroyRoom,
-            "Room.CallbackAfterDestroyRoom",
-        ),
-        (
-            super::types::CallbackCommand::AfterUpdateRoomInfo,
-            "Room.CallbackAfterUpdateRoomInfo",
-        ),
-        (super::types::CallbackCommand::UpdateRoomInfo, "Room.CallbackUpdateRoomInfo"),
-        (
-            super::types::CallbackCommand::AfterMemberEnter,
-            "Room.CallbackAfterMemberEnter",
-        ),
-        (
-            super::types::CallbackCommand::AfterMemberLeave,
-            "Room.CallbackAfterMemberLeave",
-        ),
-        (
-            super::types::CallbackCommand::AfterSeatInfoChanged,
-            "Mic.CallbackAfterSeatInfoChanged",
-        ),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(& value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::types::CallbackCommand >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-    }
-    let unknown: super::types::CallbackCommand = serde_json::from_str("\"NotInTheSpec\"")
-        .expect("parses");
-    assert_eq!(
-        unknown, super::types::CallbackCommand::Unknown(String::from("NotInTheSpec"))
-    );
-    assert_eq!(
-        serde_json::to_string(& unknown).expect("serializes"), "\"NotInTheSpec\""
+    crate::wire::check_open_str_enum(
+        &[
+            (
+                super::types::CallbackCommand::AfterCreateRoom,
+                "Room.CallbackAfterCreateRoom",
+            ),
+            (
+                super::types::CallbackCommand::AfterDestroyRoom,
+                "Room.CallbackAfterDestroyRoom",
+            ),
+            (
+                super::types::CallbackCommand::AfterUpdateRoomInfo,
+                "Room.CallbackAfterUpdateRoomInfo",
+            ),
+            (
+                super::types::CallbackCommand::UpdateRoomInfo,
+                "Room.CallbackUpdateRoomInfo",
+            ),
+            (
+                super::types::CallbackCommand::AfterMemberEnter,
+                "Room.CallbackAfterMemberEnter",
+            ),
+            (
+                super::types::CallbackCommand::AfterMemberLeave,
+                "Room.CallbackAfterMemberLeave",
+            ),
+            (
+                super::types::CallbackCommand::AfterSeatInfoChanged,
+                "Mic.CallbackAfterSeatInfoChanged",
+            ),
+        ],
+        super::types::CallbackCommand::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `EnterType` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_enter_type() {
-    let cases = [(super::webhooks::EnterType::Enter, "Enter")];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(& value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::webhooks::EnterType >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-    }
-    let unknown: super::webhooks::EnterType = serde_json::from_str("\"NotInTheSpec\"")
-        .expect("parses");
-    assert_eq!(
-        unknown, super::webhooks::EnterType::Unknown(String::from("NotInTheSpec"))
-    );
-    assert_eq!(
-        serde_json::to_string(& unknown).expect("serializes"), "\"NotInTheSpec\""
+    crate::wire::check_open_str_enum(
+        &[(super::webhooks::EnterType::Enter, "Enter")],
+        super::webhooks::EnterType::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `LeaveType` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_leave_type() {
-    let cases = [
-        (super::webhooks::LeaveType::Leave, "Leave"),
-        (super::webhooks::LeaveType::Kicked, "Kicked"),
-        (super::webhooks::LeaveType::Expired, "Expired"),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(& value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::webhooks::LeaveType >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-    }
-    let unknown: super::webhooks::LeaveType = serde_json::from_str("\"NotInTheSpec\"")
-        .expect("parses");
-    assert_eq!(
-        unknown, super::webhooks::LeaveType::Unknown(String::from("NotInTheSpec"))
-    );
-    assert_eq!(
-        serde_json::to_string(& unknown).expect("serializes"), "\"NotInTheSpec\""
+    crate::wire::check_open_str_enum(
+        &[
+            (super::webhooks::LeaveType::Leave, "Leave"),
+            (super::webhooks::LeaveType::Kicked, "Kicked"),
+            (super::webhooks::LeaveType::Expired, "Expired"),
+        ],
+        super::webhooks::LeaveType::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `MarkCommandType` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_mark_command_type() {
-    let cases = [
-        (super::room_engine_http_srv::MarkCommandType::Set, 1i64),
-        (super::room_engine_http_srv::MarkCommandType::Delete, 2i64),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::room_engine_http_srv::MarkCommandType >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::room_engine_http_srv::MarkCommandType >
-            (serde_json::Value::from(wire.to_string())).expect("parses a string"), value
-        );
-    }
-    let unknown: super::room_engine_http_srv::MarkCommandType = serde_json::from_str(
-            "987654",
-        )
-        .expect("parses");
-    assert_eq!(unknown, super::room_engine_http_srv::MarkCommandType::Unknown(987654));
-    assert_eq!(serde_json::to_string(& unknown).expect("serializes"), "987654");
-    assert!(
-        serde_json::from_str:: < super::room_engine_http_srv::MarkCommandType > ("\"x\"")
-        .is_err()
+    crate::wire::check_open_int_enum(
+        &[
+            (super::room_engine_http_srv::MarkCommandType::Set, 1),
+            (super::room_engine_http_srv::MarkCommandType::Delete, 2),
+        ],
+        super::room_engine_http_srv::MarkCommandType::Unknown(987654),
     );
 }
 /// `MemberRole` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_member_role() {
-    let cases = [
-        (super::types::MemberRole::Owner, "Owner"),
-        (super::types::MemberRole::RoomOwner, "RoomOwner"),
-        (super::types::MemberRole::Admin, "Admin"),
-        (super::types::MemberRole::Member, "Member"),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(& value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::types::MemberRole >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-    }
-    let unknown: super::types::MemberRole = serde_json::from_str("\"NotInTheSpec\"")
-        .expect("parses");
-    assert_eq!(unknown, super::types::MemberRole::Unknown(String::from("NotInTheSpec")));
-    assert_eq!(
-        serde_json::to_string(& unknown).expect("serializes"), "\"NotInTheSpec\""
+    crate::wire::check_open_str_enum(
+        &[
+            (super::types::MemberRole::Owner, "Owner"),
+            (super::types::MemberRole::RoomOwner, "RoomOwner"),
+            (super::types::MemberRole::Admin, "Admin"),
+            (super::types::MemberRole::Member, "Member"),
+        ],
+        super::types::MemberRole::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `MoveSeatPolicy` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_move_seat_policy() {
-    let cases = [
-        (super::room_engine_http_mic::MoveSeatPolicy::Cancel, 0i64),
-        (super::room_engine_http_mic::MoveSeatPolicy::ReplaceOccupant, 1i64),
-        (super::room_engine_http_mic::MoveSeatPolicy::Swap, 2i64),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::room_engine_http_mic::MoveSeatPolicy >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::room_engine_http_mic::MoveSeatPolicy >
-            (serde_json::Value::from(wire.to_string())).expect("parses a string"), value
-        );
-    }
-    let unknown: super::room_engine_http_mic::MoveSeatPolicy = serde_json::from_str(
-            "987654",
-        )
-        .expect("parses");
-    assert_eq!(unknown, super::room_engine_http_mic::MoveSeatPolicy::Unknown(987654));
-    assert_eq!(serde_json::to_string(& unknown).expect("serializes"), "987654");
-    assert!(
-        serde_json::from_str:: < super::room_engine_http_mic::MoveSeatPolicy > ("\"x\"")
-        .is_err()
+    crate::wire::check_open_int_enum(
+        &[
+            (super::room_engine_http_mic::MoveSeatPolicy::Cancel, 0),
+            (super::room_engine_http_mic::MoveSeatPolicy::ReplaceOccupant, 1),
+            (super::room_engine_http_mic::MoveSeatPolicy::Swap, 2),
+        ],
+        super::room_engine_http_mic::MoveSeatPolicy::Unknown(987654),
     );
 }
 /// `OnlineDetail` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_online_detail() {
-    let cases = [
-        (super::openim::OnlineDetail::Omit, 0i64),
-        (super::openim::OnlineDetail::Include, 1i64),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::openim::OnlineDetail >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::openim::OnlineDetail >
-            (serde_json::Value::from(wire.to_string())).expect("parses a string"), value
-        );
-    }
-    let unknown: super::openim::OnlineDetail = serde_json::from_str("987654")
-        .expect("parses");
-    assert_eq!(unknown, super::openim::OnlineDetail::Unknown(987654));
-    assert_eq!(serde_json::to_string(& unknown).expect("serializes"), "987654");
-    assert!(serde_json::from_str:: < super::openim::OnlineDetail > ("\"x\"").is_err());
+    crate::wire::check_open_int_enum(
+        &[
+            (super::openim::OnlineDetail::Omit, 0),
+            (super::openim::OnlineDetail::Include, 1),
+        ],
+        super::openim::OnlineDetail::Unknown(987654),
+    );
 }
 /// `OnlineState` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_online_state() {
-    let cases = [
-        (super::openim::OnlineState::Online, "Online"),
-        (super::openim::OnlineState::PushOnline, "PushOnline"),
-        (super::openim::OnlineState::Offline, "Offline"),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(& value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::openim::OnlineState >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-    }
-    let unknown: super::openim::OnlineState = serde_json::from_str("\"NotInTheSpec\"")
-        .expect("parses");
-    assert_eq!(
-        unknown, super::openim::OnlineState::Unknown(String::from("NotInTheSpec"))
-    );
-    assert_eq!(
-        serde_json::to_string(& unknown).expect("serializes"), "\"NotInTheSpec\""
+    crate::wire::check_open_str_enum(
+        &[
+            (super::openim::OnlineState::Online, "Online"),
+            (super::openim::OnlineState::PushOnline, "PushOnline"),
+            (super::openim::OnlineState::Offline, "Offline"),
+        ],
+        super::openim::OnlineState::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `RoomStatus` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_room_status() {
-    let cases = [
-        (super::types::RoomStatus::NotSet, "None"),
-        (super::types::RoomStatus::NotStarted, "NotStarted"),
-        (super::types::RoomStatus::Running, "Running"),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(& value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::types::RoomStatus >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-    }
-    let unknown: super::types::RoomStatus = serde_json::from_str("\"NotInTheSpec\"")
-        .expect("parses");
-    assert_eq!(unknown, super::types::RoomStatus::Unknown(String::from("NotInTheSpec")));
-    assert_eq!(
-        serde_json::to_string(& unknown).expect("serializes"), "\"NotInTheSpec\""
+    crate::wire::check_open_str_enum(
+        &[
+            (super::types::RoomStatus::NotSet, "None"),
+            (super::types::RoomStatus::NotStarted, "NotStarted"),
+            (super::types::RoomStatus::Running, "Running"),
+        ],
+        super::types::RoomStatus::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `RoomType` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_room_type() {
-    let cases = [
-        (super::types::RoomType::Conference, "Conference"),
-        (super::types::RoomType::Meeting, "Meeting"),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(& value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::types::RoomType >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-    }
-    let unknown: super::types::RoomType = serde_json::from_str("\"NotInTheSpec\"")
-        .expect("parses");
-    assert_eq!(unknown, super::types::RoomType::Unknown(String::from("NotInTheSpec")));
-    assert_eq!(
-        serde_json::to_string(& unknown).expect("serializes"), "\"NotInTheSpec\""
+    crate::wire::check_open_str_enum(
+        &[
+            (super::types::RoomType::Conference, "Conference"),
+            (super::types::RoomType::Meeting, "Meeting"),
+        ],
+        super::types::RoomType::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `TakeSeatMode` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_take_seat_mode() {
-    let cases = [
-        (super::types::TakeSeatMode::NotSet, "None"),
-        (super::types::TakeSeatMode::FreeToTake, "FreeToTake"),
-        (super::types::TakeSeatMode::ApplyToTake, "ApplyToTake"),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(& value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::types::TakeSeatMode >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-    }
-    let unknown: super::types::TakeSeatMode = serde_json::from_str("\"NotInTheSpec\"")
-        .expect("parses");
-    assert_eq!(
-        unknown, super::types::TakeSeatMode::Unknown(String::from("NotInTheSpec"))
-    );
-    assert_eq!(
-        serde_json::to_string(& unknown).expect("serializes"), "\"NotInTheSpec\""
+    crate::wire::check_open_str_enum(
+        &[
+            (super::types::TakeSeatMode::NotSet, "None"),
+            (super::types::TakeSeatMode::FreeToTake, "FreeToTake"),
+            (super::types::TakeSeatMode::ApplyToTake, "ApplyToTake"),
+        ],
+        super::types::TakeSeatMode::Unknown(String::from("NotInTheSpec")),
     );
 }

@@ -146,40 +146,7 @@ impl RoomType {
         }
     }
 }
-impl std::fmt::Display for RoomType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for RoomType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RoomType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for RoomType {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("RoomType")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "description" :
-            "Kind of room. Known values: Conference, Live.", "examples" : ["Conference",
-            "Live"] }
-        )
-    }
-}
+crate::wire::open_str_enum!(RoomType, "Kind of room.", ["Conference", "Live"]);
 /// How members take seats.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
@@ -197,48 +164,18 @@ impl SeatMode {
     /// The number sent on the wire.
     pub fn value(&self) -> i64 {
         match self {
-            Self::Free => 1i64,
-            Self::Apply => 2i64,
+            Self::Free => 1,
+            Self::Apply => 2,
             Self::Unknown(value) => *value,
         }
     }
     /// The variant for a wire number; numbers this SDK does not know become `Unknown`.
     pub fn from_value(value: i64) -> Self {
         match value {
-            1i64 => Self::Free,
-            2i64 => Self::Apply,
+            1 => Self::Free,
+            2 => Self::Apply,
             other => Self::Unknown(other),
         }
     }
 }
-impl std::fmt::Display for SeatMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-impl serde::Serialize for SeatMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-impl<'de> serde::Deserialize<'de> for SeatMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::int_or_string(deserializer).map(Self::from_value)
-    }
-}
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for SeatMode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("SeatMode")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "description" :
-            "How members take seats. Known values: 1, 2. A number written as a string is accepted on input.",
-            "anyOf" : [{ "type" : "integer" }, { "type" : "string", "pattern" :
-            "^-?[0-9]+$" }] }
-        )
-    }
-}
+crate::wire::open_int_enum!(SeatMode, "How members take seats.", [1, 2]);

@@ -4,10 +4,6 @@
 /// Builds the documented sample `room_svc.create_room.request.json` through the typed API.
 #[test]
 fn request_room_svc_create_room_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/room_svc.create_room.request.json"))
-        .expect("sample is JSON");
     let built = super::room_svc::CreateRoom::new(
         super::types::RoomInfo::new(
                 String::from("r1"),
@@ -18,139 +14,88 @@ fn request_room_svc_create_room_request() {
             .seat_mode(super::types::SeatMode::Apply)
             .is_message_disabled(false),
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_svc::CreateRoom = serde_json::from_value(expected)
-        .expect("parses");
-    assert_eq!(parsed, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            include_str!("../../../api-spec/samples/room_svc.create_room.request.json"),
+        ),
+        &built,
+    );
 }
 /// Parses the documented sample `room_svc.create_room.response.json` and writes it back without loss.
 #[test]
 fn response_room_svc_create_room_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/room_svc.create_room.response.json"))
-        .expect("sample is JSON");
-    let parsed: super::bodies::CreateRoomBody = serde_json::from_value(expected.clone())
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+    crate::wire::check_response_sample::<
+        super::bodies::CreateRoomBody,
+    >(
+        crate::wire::sample_json(
+            include_str!("../../../api-spec/samples/room_svc.create_room.response.json"),
+        ),
+    );
 }
 /// Builds the documented sample `room_svc.kick_user_out.request.json` through the typed API.
 ///
 /// The sample writes some values in a form the SDK accepts but does not send (an integer account, a boolean or number as a string); the expected JSON is the sample in the SDK's own form, and parsing the original sample must give the same value.
 #[test]
 fn request_room_svc_kick_user_out_request() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            "{\n  \"MemberList_Account\": [\n    \"u1\",\n    \"144115188075855873\"\n  ],\n  \"RoomId\": \"r1\"\n}",
-        )
-        .expect("literal JSON");
     let built = super::room_svc::KickUserOut::new(
         String::from("r1"),
         vec![String::from("u1"), String::from("144115188075855873")],
     );
-    crate::validate::Validate::validate(&built).expect("sample passes validation");
-    assert_eq!(serde_json::to_value(& built).expect("serializes"), expected);
-    let parsed: super::room_svc::KickUserOut = serde_json::from_value(expected)
-        .expect("parses");
-    assert_eq!(parsed, built);
-    let original: super::room_svc::KickUserOut = serde_json::from_str(
-            include_str!("../../../api-spec/samples/room_svc.kick_user_out.request.json"),
-        )
-        .expect("sample parses");
-    assert_eq!(original, built);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n  \"MemberList_Account\": [\n    \"u1\",\n    \"144115188075855873\"\n  ],\n  \"RoomId\": \"r1\"\n}",
+        ),
+        &built,
+    );
+    crate::wire::check_parses_as(
+        include_str!("../../../api-spec/samples/room_svc.kick_user_out.request.json"),
+        &built,
+    );
 }
 /// Parses the documented sample `room_svc.get_members.response.json` and writes it back without loss.
 #[test]
 fn response_room_svc_get_members_response() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(include_str!("../../../api-spec/samples/room_svc.get_members.response.json"))
-        .expect("sample is JSON");
-    let parsed: super::bodies::GetMembersBody = serde_json::from_value(expected.clone())
-        .expect("parses");
-    assert_eq!(serde_json::to_value(& parsed).expect("serializes"), expected);
+    crate::wire::check_response_sample::<
+        super::bodies::GetMembersBody,
+    >(
+        crate::wire::sample_json(
+            include_str!("../../../api-spec/samples/room_svc.get_members.response.json"),
+        ),
+    );
 }
 /// Parses the documented callback `callback.Room.CallbackAfterCreateRoom.json` and writes it back without loss.
 #[test]
 fn webhook_callback_room_callbackaftercreateroom() {
-    let expected = serde_json::from_str::<
-        serde_json::Value,
-    >(
-            "{\n  \"CallbackCommand\": \"Room.CallbackAfterCreateRoom\",\n  \"EventTime\": 1700000000000,\n  \"RoomInfo\": {\n    \"IsMessageDisabled\": true,\n    \"RoomId\": \"r1\",\n    \"RoomType\": \"Meeting\",\n    \"SeatMode\": 1\n  }\n}",
-        )
-        .expect("literal JSON");
-    let event = super::webhooks::WebhookEvent::parse(
-            "Room.CallbackAfterCreateRoom",
-            include_bytes!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterCreateRoom.json"
-            ),
-        )
-        .expect("parses");
-    assert_eq!(event.command(), "Room.CallbackAfterCreateRoom");
+    let event = crate::wire::check_webhook_sample(
+        "Room.CallbackAfterCreateRoom",
+        include_bytes!(
+            "../../../api-spec/samples/callback.Room.CallbackAfterCreateRoom.json"
+        ),
+    );
     let super::webhooks::WebhookEvent::AfterCreateRoom(payload) = &event else {
         panic!("wrong variant: {event:?}");
     };
+    let expected = crate::wire::sample_json(
+        "{\n  \"CallbackCommand\": \"Room.CallbackAfterCreateRoom\",\n  \"EventTime\": 1700000000000,\n  \"RoomInfo\": {\n    \"IsMessageDisabled\": true,\n    \"RoomId\": \"r1\",\n    \"RoomType\": \"Meeting\",\n    \"SeatMode\": 1\n  }\n}",
+    );
     assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
-    let from_body = super::webhooks::WebhookEvent::from_body(
-            include_bytes!(
-                "../../../api-spec/samples/callback.Room.CallbackAfterCreateRoom.json"
-            ),
-        )
-        .expect("parses");
-    if from_body.command() == "Room.CallbackAfterCreateRoom" {
-        assert_eq!(from_body, event);
-    }
 }
 /// `RoomType` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_room_type() {
-    let cases = [
-        (super::types::RoomType::Conference, "Conference"),
-        (super::types::RoomType::Live, "Live"),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(& value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::types::RoomType >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-    }
-    let unknown: super::types::RoomType = serde_json::from_str("\"NotInTheSpec\"")
-        .expect("parses");
-    assert_eq!(unknown, super::types::RoomType::Unknown(String::from("NotInTheSpec")));
-    assert_eq!(
-        serde_json::to_string(& unknown).expect("serializes"), "\"NotInTheSpec\""
+    crate::wire::check_open_str_enum(
+        &[
+            (super::types::RoomType::Conference, "Conference"),
+            (super::types::RoomType::Live, "Live"),
+        ],
+        super::types::RoomType::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `SeatMode` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_seat_mode() {
-    let cases = [
-        (super::types::SeatMode::Free, 1i64),
-        (super::types::SeatMode::Apply, 2i64),
-    ];
-    for (value, wire) in cases {
-        assert_eq!(
-            serde_json::to_value(value).expect("serializes"),
-            serde_json::Value::from(wire)
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::types::SeatMode >
-            (serde_json::Value::from(wire)).expect("parses"), value
-        );
-        assert_eq!(
-            serde_json::from_value:: < super::types::SeatMode >
-            (serde_json::Value::from(wire.to_string())).expect("parses a string"), value
-        );
-    }
-    let unknown: super::types::SeatMode = serde_json::from_str("987654")
-        .expect("parses");
-    assert_eq!(unknown, super::types::SeatMode::Unknown(987654));
-    assert_eq!(serde_json::to_string(& unknown).expect("serializes"), "987654");
-    assert!(serde_json::from_str:: < super::types::SeatMode > ("\"x\"").is_err());
+    crate::wire::check_open_int_enum(
+        &[(super::types::SeatMode::Free, 1), (super::types::SeatMode::Apply, 2)],
+        super::types::SeatMode::Unknown(987654),
+    );
 }
