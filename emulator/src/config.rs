@@ -4,6 +4,8 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use trtc_room::webhook::OptPlatform;
+
 use crate::events::EventSink;
 
 /// Default SDKAppID of the emulated application.
@@ -49,6 +51,10 @@ pub struct EmulatorConfig {
     pub require_imported_accounts: bool,
     /// Token for signing webhook deliveries (`Sign`/`RequestTime`); none by default.
     pub callback_token: Option<String>,
+    /// `OptPlatform` of the callbacks caused by the simulated clients of the
+    /// control API (`enter_room`, `leave_room`, `take_seat`). Callbacks of
+    /// REST calls always carry `RESTAPI`. Default `Unknown`.
+    pub client_platform: OptPlatform,
     /// Extra receiver of state-change events (webhook delivery).
     pub event_sink: Option<Arc<dyn EventSink>>,
 }
@@ -65,6 +71,7 @@ impl Default for EmulatorConfig {
             package_max_members: DEFAULT_PACKAGE_MAX_MEMBERS,
             require_imported_accounts: false,
             callback_token: None,
+            client_platform: OptPlatform::Unknown,
             event_sink: None,
         }
     }
@@ -85,6 +92,7 @@ impl fmt::Debug for EmulatorConfig {
                 "callback_token",
                 &self.callback_token.as_ref().map(|_| "<redacted>"),
             )
+            .field("client_platform", &self.client_platform)
             .field("event_sink", &self.event_sink.as_ref().map(|_| "<sink>"))
             .finish()
     }

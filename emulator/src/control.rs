@@ -15,18 +15,31 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Path, State as AxState};
 use axum::response::Response;
+use serde::Deserialize;
 use serde_json::Value;
+use trtc_room::webhook::OptPlatform;
 use trtc_room::PayloadLocation;
 
 use crate::error::{codes, ApiError};
 use crate::faults::Fault;
 use crate::server::{envelope, json_response, App};
 
-fn field(body: &Value, key: &str) -> Result<String, ApiError> {
-    body.get(key)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| ApiError::bad_param(format!("{key} is required (string)")))
+/// The body of `enter_room`, `leave_room` and `take_seat`.
+#[derive(serde::Deserialize)]
+struct MemberOp {
+    #[serde(rename = "RoomId")]
+    room_id: String,
+    #[serde(rename = "Member_Account")]
+    account: String,
+    /// `take_seat` only.
+    #[serde(rename = "Index")]
+    index: Option<i64>,
+}
+
+impl MemberOp {
+    fn parse(body: &Value) -> Result<Self, ApiError> {
+        Self::deserialize(body).map_err(|e| ApiError::bad_param(format!("invalid body: {e}")))
+    }
 }
 
 pub(crate) async fn control(
@@ -52,27 +65,20 @@ fn run(app: &App, op: &str, body: &[u8]) -> Result<(), ApiError> {
             .map_err(|e| ApiError::new(codes::JSON_PARSE, format!("body is not valid JSON: {e}")))?
     };
     match op {
-        "enter_room" => enter_room(
-            app,
-            &field(&body, "RoomId")?,
-            &field(&body, "Member_Account")?,
-        ),
-        "leave_room" => leave_room(
-            app,
-            &field(&body, "RoomId")?,
-            &field(&body, "Member_Account")?,
-        ),
+        "enter_room" => {
+            let op = MemberOp::parse(&body)?;
+            enter_room(app, &op.room_id, &op.account)
+        }
+        "leave_room" => {
+            let op = MemberOp::parse(&body)?;
+            leave_room(app, &op.room_id, &op.account)
+        }
         "take_seat" => {
-            let index = body
-                .get("Index")
-                .and_then(Value::as_i64)
+            let op = MemberOp::parse(&body)?;
+            let index = op
+                .index
                 .ok_or_else(|| ApiError::bad_param("Index is required (integer)"))?;
-            take_seat(
-                app,
-                &field(&body, "RoomId")?,
-                &field(&body, "Member_Account")?,
-                index,
-            )
+            take_seat(app, &op.room_id, &op.account, index)
         }
         "faults" => {
             app.faults.add(Fault::from_json(&body)?);
@@ -89,15 +95,21 @@ fn run(app: &App, op: &str, body: &[u8]) -> Result<(), ApiError> {
     }
 }
 
+/// The platform the simulated clients use (the `OptPlatform` of the
+/// callbacks their actions cause).
+fn client_platform(app: &App) -> OptPlatform {
+    app.config.client_platform.clone()
+}
+
 pub(crate) fn enter_room(app: &App, room_id: &str, account: &str) -> Result<(), ApiError> {
-    app.apply(account, |state, ctx| {
+    app.apply(account, client_platform(app), |state, ctx| {
         state.require_account(account)?;
         state.room_mut(room_id)?.enter(ctx, account)
     })
 }
 
 pub(crate) fn leave_room(app: &App, room_id: &str, account: &str) -> Result<(), ApiError> {
-    app.apply(account, |state, ctx| {
+    app.apply(account, client_platform(app), |state, ctx| {
         state.room_mut(room_id)?.leave(ctx, account)
     })
 }
@@ -108,7 +120,7 @@ pub(crate) fn take_seat(
     account: &str,
     index: i64,
 ) -> Result<(), ApiError> {
-    app.apply(account, |state, ctx| {
+    app.apply(account, client_platform(app), |state, ctx| {
         state.room_mut(room_id)?.pick(ctx, account, index)
     })
 }

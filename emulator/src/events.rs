@@ -8,7 +8,10 @@
 //! Whether a callback URL is configured, and which commands it enabled, is
 //! available from [`Emulator::callback_config`](crate::Emulator::callback_config).
 
+use serde::Serialize;
 use serde_json::Value;
+use trtc_room::webhook::OptPlatform;
+use trtc_room::CallbackCommand;
 
 /// `Room.CallbackAfterCreateRoom`.
 pub const AFTER_CREATE_ROOM: &str = "Room.CallbackAfterCreateRoom";
@@ -23,18 +26,6 @@ pub const AFTER_MEMBER_LEAVE: &str = "Room.CallbackAfterMemberLeave";
 /// `Mic.CallbackAfterSeatInfoChanged`.
 pub const AFTER_SEAT_INFO_CHANGED: &str = "Mic.CallbackAfterSeatInfoChanged";
 
-/// Every callback command the service documents, plus the variant spelling
-/// seen in the `get_callback` sample.
-pub const CALLBACK_COMMANDS: &[&str] = &[
-    AFTER_CREATE_ROOM,
-    AFTER_DESTROY_ROOM,
-    AFTER_UPDATE_ROOM_INFO,
-    "Room.CallbackUpdateRoomInfo",
-    AFTER_MEMBER_ENTER,
-    AFTER_MEMBER_LEAVE,
-    AFTER_SEAT_INFO_CHANGED,
-];
-
 /// One state change, as the callback Tencent would send for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -43,6 +34,41 @@ pub struct Event {
     /// The JSON body of the callback (it repeats `CallbackCommand` and
     /// carries `EventTime` in milliseconds).
     pub payload: Value,
+    /// The `OptPlatform` of its delivery: `RESTAPI` for a change made by a
+    /// REST call, the simulated client's platform for one made through the
+    /// control API (see [`EmulatorConfig::client_platform`](crate::EmulatorConfig::client_platform)).
+    pub platform: OptPlatform,
+}
+
+/// A generated webhook payload type (`trtc_room::CallbackAfter...`) the
+/// emulator emits: its callback command, and how to stamp the
+/// `CallbackCommand` and `EventTime` fields every callback carries.
+pub(crate) trait Callback: Serialize {
+    /// The `CallbackCommand`.
+    const COMMAND: &'static str;
+    /// Sets `CallbackCommand` and `EventTime` (unix milliseconds).
+    fn stamp(&mut self, event_time_ms: i64);
+}
+
+macro_rules! callbacks {
+    ($($ty:ident => $command:ident,)*) => {$(
+        impl Callback for trtc_room::$ty {
+            const COMMAND: &'static str = $command;
+            fn stamp(&mut self, event_time_ms: i64) {
+                self.callback_command = Some(CallbackCommand::from_wire($command));
+                self.event_time = Some(event_time_ms);
+            }
+        }
+    )*};
+}
+
+callbacks! {
+    CallbackAfterCreateRoom => AFTER_CREATE_ROOM,
+    CallbackAfterDestroyRoom => AFTER_DESTROY_ROOM,
+    CallbackAfterUpdateRoomInfo => AFTER_UPDATE_ROOM_INFO,
+    CallbackAfterMemberEnter => AFTER_MEMBER_ENTER,
+    CallbackAfterMemberLeave => AFTER_MEMBER_LEAVE,
+    CallbackAfterSeatInfoChanged => AFTER_SEAT_INFO_CHANGED,
 }
 
 /// Receives every event as it happens (called on the request path, after

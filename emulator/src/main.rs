@@ -1,7 +1,10 @@
 //! `room-emulator`: run the Room service emulator as a process.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+
+use trtc_room::webhook::OptPlatform;
 
 use trtc_room_emulator::config::{DEFAULT_ADMIN, DEFAULT_SDK_APP_ID};
 use trtc_room_emulator::{Emulator, EmulatorConfig};
@@ -21,9 +24,12 @@ OPTIONS:
     --require-imported-accounts
                              room commands refuse accounts not imported (70107)
     --callback-token <T>     token for signing webhook deliveries
+    --client-platform <P>    OptPlatform of the callbacks caused by simulated
+                             clients (control API) [default: Unknown]
     -h, --help               print this help
 
-Logs one line per request (RUST_LOG=room_emulator=info by default).";
+Prints its base URL on stdout, then logs one line per request on stderr
+(RUST_LOG=room_emulator=info by default; colours only on a terminal).";
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig>, String> {
     let mut cfg = EmulatorConfig {
@@ -52,6 +58,9 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig>, S
             "--rate-limit" => cfg.rate_limit = true,
             "--require-imported-accounts" => cfg.require_imported_accounts = true,
             "--callback-token" => cfg.callback_token = Some(value("--callback-token")?),
+            "--client-platform" => {
+                cfg.client_platform = OptPlatform::from_wire(&value("--client-platform")?);
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -76,7 +85,12 @@ async fn main() -> ExitCode {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("room_emulator=info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let stderr = std::io::stderr();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(stderr.is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
     let emu = match Emulator::start(cfg).await {
         Ok(emu) => emu,
         Err(e) => {

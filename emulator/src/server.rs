@@ -14,6 +14,7 @@ use axum::{Extension, Router};
 use serde_json::{json, Map, Value};
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, oneshot, Notify};
+use trtc_room::webhook::OptPlatform;
 use trtc_room::PayloadLocation;
 
 use crate::auth::{Authority, CallQuery};
@@ -66,13 +67,15 @@ impl App {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Runs `f` on the state as `operator` and publishes the events it produced.
+    /// Runs `f` on the state as `operator` acting from `platform` (the
+    /// `OptPlatform` of the callbacks) and publishes the events it produced.
     pub(crate) fn apply<T>(
         &self,
         operator: &str,
+        platform: OptPlatform,
         f: impl FnOnce(&mut State, &mut Ctx) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let mut ctx = Ctx::new(operator);
+        let mut ctx = Ctx::new(operator, platform);
         let (result, callback) = {
             let mut state = self.lock_state();
             let result = f(&mut state, &mut ctx);
@@ -293,39 +296,9 @@ fn process(
             "body must be a JSON object",
         ));
     }
-    handlers::check_typed(info.service, info.command, &body)?;
-    let operator = q.identifier().to_owned();
-    let room_command = info.service.starts_with("room_engine_http_");
-    app.apply(&operator, |state, ctx| {
-        if room_command && state.require_imported_accounts {
-            let mut accounts = Vec::new();
-            collect_accounts(&body, &mut accounts);
-            for a in accounts {
-                state.require_account(a)?;
-            }
-        }
-        handler(state, ctx, &body)
-    })
-}
-
-/// Every user ID a room request names: string values (or string list items)
-/// of keys ending in `_Account` (`Owner_Account`, `MemberList_Account`, ...).
-fn collect_accounts<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
-    match v {
-        Value::Object(map) => {
-            for (k, item) in map {
-                match item {
-                    Value::String(s) if k.ends_with("_Account") => out.push(s),
-                    Value::Array(list) if k.ends_with("_Account") => {
-                        out.extend(list.iter().filter_map(Value::as_str));
-                    }
-                    other => collect_accounts(other, out),
-                }
-            }
-        }
-        Value::Array(list) => list.iter().for_each(|i| collect_accounts(i, out)),
-        _ => {}
-    }
+    let call = handler(&body)?;
+    app.apply(q.identifier(), OptPlatform::RestApi, call)
+        .map(Some)
 }
 
 /// The Chat services (`im_open_login_svc`, `openim`) answer without a

@@ -2,10 +2,11 @@
 //! configuration to its URL, the way the Room service does.
 //!
 //! Each delivery carries the documented query parameters (`SdkAppid`,
-//! `CallbackCommand`, `contenttype=json`, `ClientIP`, `OptPlatform=RESTAPI`
-//! since every change in the emulator comes from a REST call) and, when a
-//! callback token is configured, `RequestTime` and `Sign`. The body is the
-//! event's JSON payload.
+//! `CallbackCommand`, `contenttype=json`, `ClientIP`, `OptPlatform`: `RESTAPI`
+//! for a change made by a REST call, the configured client platform for one
+//! made by a simulated client through the control API) and, when a callback
+//! token is configured, `RequestTime` and `Sign`. The body is the event's
+//! JSON payload.
 //!
 //! Delivery never holds up the REST call that caused it: events are put on a
 //! bounded queue that one background task works through in order (so a
@@ -130,7 +131,7 @@ impl WebhookDispatcher {
         if !enabled(&config.commands, event.command) {
             return;
         }
-        let url = match self.delivery_url(&config.url, event.command, unix_now()) {
+        let url = match self.delivery_url(&config.url, event.command, &event.platform, unix_now()) {
             Ok(url) => url,
             Err(error) => {
                 tracing::warn!(url = %config.url, %error, "webhook URL unusable; callback dropped");
@@ -158,13 +159,14 @@ impl WebhookDispatcher {
         }
     }
 
-    /// The URL one delivery of `command` is POSTed to, signed with the token
-    /// (if any) at `request_time` (Unix seconds). Parameters already in the
-    /// configured URL are kept in front.
+    /// The URL one delivery of `command` caused from `platform` is POSTed
+    /// to, signed with the token (if any) at `request_time` (Unix seconds).
+    /// Parameters already in the configured URL are kept in front.
     pub fn delivery_url(
         &self,
         configured: &str,
         command: &str,
+        platform: &OptPlatform,
         request_time: u64,
     ) -> Result<String, InvalidCallbackUrl> {
         let invalid = || InvalidCallbackUrl {
@@ -176,7 +178,7 @@ impl WebhookDispatcher {
         }
         let mut query = WebhookQuery::new(self.settings.sdk_app_id, command)
             .client_ip(self.settings.client_ip.clone())
-            .opt_platform(OptPlatform::RestApi);
+            .opt_platform(platform.clone());
         if let Some(token) = &self.settings.token {
             query = query.signed(token, request_time);
         }
@@ -260,6 +262,7 @@ mod tests {
             .delivery_url(
                 "http://example.com/cb?tenant=a",
                 AFTER_DESTROY_ROOM,
+                &OptPlatform::RestApi,
                 1_700_000_000,
             )
             .expect("valid url");
@@ -280,11 +283,17 @@ mod tests {
             .expect("verifies");
 
         let unsigned = dispatcher(None)
-            .delivery_url("https://example.com/", AFTER_DESTROY_ROOM, 1_700_000_000)
+            .delivery_url(
+                "https://example.com/",
+                AFTER_DESTROY_ROOM,
+                &OptPlatform::Android,
+                1_700_000_000,
+            )
             .expect("valid url");
         let parsed =
             WebhookQuery::parse(unsigned.split_once('?').expect("query").1).expect("parse");
         assert_eq!((parsed.request_time, parsed.sign), (None, None));
+        assert_eq!(parsed.opt_platform, Some(OptPlatform::Android));
     }
 
     #[tokio::test]
@@ -292,7 +301,9 @@ mod tests {
         let signed = dispatcher(Some(TOKEN));
         for bad in ["not a url", "ftp://example.com/cb", "/relative"] {
             assert!(
-                signed.delivery_url(bad, AFTER_DESTROY_ROOM, 0).is_err(),
+                signed
+                    .delivery_url(bad, AFTER_DESTROY_ROOM, &OptPlatform::RestApi, 0)
+                    .is_err(),
                 "{bad}"
             );
         }
@@ -325,16 +336,19 @@ mod tests {
         let destroy = Event {
             command: AFTER_DESTROY_ROOM,
             payload: json!({"CallbackCommand": AFTER_DESTROY_ROOM, "RoomId": "r1"}),
+            platform: OptPlatform::RestApi,
         };
         let enter = Event {
             command: AFTER_MEMBER_ENTER,
             payload: json!({"CallbackCommand": AFTER_MEMBER_ENTER, "RoomId": "r1", "MemberCount": 1}),
+            platform: OptPlatform::RestApi,
         };
         let dispatcher = dispatcher(Some(TOKEN));
         // Not delivered: no configuration (it would arrive first otherwise).
         let unconfigured = Event {
             command: AFTER_MEMBER_ENTER,
             payload: json!({"CallbackCommand": AFTER_MEMBER_ENTER, "RoomId": "r0"}),
+            platform: OptPlatform::RestApi,
         };
         dispatcher.dispatch_all(None, &[unconfigured]);
         dispatcher.dispatch_all(Some(&config), &[destroy, enter.clone()]);
@@ -472,7 +486,13 @@ mod tests {
         }
         for delivery in &received {
             assert_eq!(delivery.query.sdk_app_id, emu.sdk_app_id());
-            assert_eq!(delivery.query.opt_platform, Some(OptPlatform::RestApi));
+            // alice entered as a simulated client (the control API); every
+            // other change was a REST call.
+            let platform = match &delivery.event {
+                WebhookEvent::AfterMemberEnter(_) => OptPlatform::Unknown,
+                _ => OptPlatform::RestApi,
+            };
+            assert_eq!(delivery.query.opt_platform, Some(platform));
             assert_eq!(delivery.query.content_type.as_deref(), Some("json"));
             assert!(delivery.query.sign.is_some() && delivery.query.request_time.is_some());
         }

@@ -6,7 +6,8 @@
 //!
 //! The official UserSig comes from the PyPI package `tls-sig-api-v2==1.1`
 //! (CI installs it, see `.ci/run`). Without python3 or the package the test
-//! prints a NOTICE and signs with the SDK's own `SigningKey` instead.
+//! prints a NOTICE and signs with the SDK's own `SigningKey` instead, unless
+//! `TRTC_REQUIRE_INTEROP=1` is set (as in CI), which makes it fail.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
@@ -111,6 +112,12 @@ fn official_available() -> bool {
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
+        if !ok && std::env::var_os("TRTC_REQUIRE_INTEROP").is_some_and(|v| v == "1") {
+            panic!(
+                "TRTC_REQUIRE_INTEROP=1 but python3 with Tencent's tls-sig-api-v2==1.1 \
+                 is not available"
+            );
+        }
         if !ok {
             eprintln!(
                 "NOTICE: python3 with Tencent's tls-sig-api-v2==1.1 is not available \

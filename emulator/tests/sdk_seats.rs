@@ -175,6 +175,18 @@ async fn switch_seat_moves_to_a_free_seat_only() {
     assert_eq!(occupants(&s, "sw").await, ["", "alice", "bob"]);
 }
 
+/// `move_user_to_seat` in room `mv`.
+async fn move_in_mv(
+    s: &Setup,
+    to: u32,
+    who: &str,
+    policy: MoveSeatPolicy,
+) -> Result<trtc_room::Reply<trtc_room::MoveUserToSeatResponse>, trtc_room::Error> {
+    s.client
+        .move_user_to_seat(MoveUserToSeat::new("mv", to, who, policy))
+        .await
+}
+
 #[tokio::test]
 async fn move_user_to_seat_follows_its_policy() {
     let s = Setup::new().await;
@@ -184,61 +196,25 @@ async fn move_user_to_seat_follows_its_policy() {
 
     // Cancel on an occupied seat: refused, nothing moves.
     expect_service(
-        s.client
-            .move_user_to_seat(MoveUserToSeat::new(
-                "mv",
-                1,
-                "alice",
-                MoveSeatPolicy::Cancel,
-            ))
-            .await,
+        move_in_mv(&s, 1, "alice", MoveSeatPolicy::Cancel).await,
         ErrorCode::SeatOccupied,
     );
     assert_eq!(occupants(&s, "mv").await, ["alice", "bob", ""]);
 
     // Swap: the two trade places.
-    expect_ok(
-        s.client
-            .move_user_to_seat(MoveUserToSeat::new("mv", 1, "alice", MoveSeatPolicy::Swap))
-            .await,
-    );
+    expect_ok(move_in_mv(&s, 1, "alice", MoveSeatPolicy::Swap).await);
     assert_eq!(occupants(&s, "mv").await, ["bob", "alice", ""]);
 
     // Replace: the occupant is put off the seats.
-    expect_ok(
-        s.client
-            .move_user_to_seat(MoveUserToSeat::new(
-                "mv",
-                0,
-                "alice",
-                MoveSeatPolicy::ReplaceOccupant,
-            ))
-            .await,
-    );
+    expect_ok(move_in_mv(&s, 0, "alice", MoveSeatPolicy::ReplaceOccupant).await);
     assert_eq!(occupants(&s, "mv").await, ["alice", "", ""]);
 
     // Cancel to a free seat is a plain move.
-    expect_ok(
-        s.client
-            .move_user_to_seat(MoveUserToSeat::new(
-                "mv",
-                2,
-                "alice",
-                MoveSeatPolicy::Cancel,
-            ))
-            .await,
-    );
+    expect_ok(move_in_mv(&s, 2, "alice", MoveSeatPolicy::Cancel).await);
     assert_eq!(occupants(&s, "mv").await, ["", "", "alice"]);
 
     expect_service(
-        s.client
-            .move_user_to_seat(MoveUserToSeat::new(
-                "mv",
-                0,
-                "mallory",
-                MoveSeatPolicy::Cancel,
-            ))
-            .await,
+        move_in_mv(&s, 0, "mallory", MoveSeatPolicy::Cancel).await,
         ErrorCode::NotRoomMember,
     );
 }

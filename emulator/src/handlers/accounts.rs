@@ -1,11 +1,17 @@
 //! `im_open_login_svc` (accounts) and `openim` (online status).
 //!
-//! Parsing is done here rather than through the SDK's typed requests: a bad
-//! user ID in a batch is a per-account failure, not a refusal of the call.
+//! These are routed with [`lenient`](super::lenient): the Chat services
+//! answer their own codes (70402, 90001, ...) rather than 100002, and a bad
+//! user ID in a batch is a per-account failure, not a refusal of the call,
+//! so the checks are here rather than the spec's generated limits.
 
-use serde_json::{json, Value};
+use trtc_room::{
+    AccountCheck, AccountCheckResponse, AccountDelete, AccountDeleteResponse, AccountImport,
+    AccountImportResponse, AccountRef, AccountResult, AccountStatus, Kick, KickResponse,
+    MultiaccountImport, MultiaccountImportResponse, OnlineDetail, OnlineState, OnlineStatusError,
+    OnlineStatusResult, PlatformState, QueryOnlineStatus, QueryOnlineStatusResponse,
+};
 
-use super::Outcome;
 use crate::error::{codes, ApiError};
 use crate::state::accounts::valid_user_id;
 use crate::state::{Ctx, State};
@@ -19,77 +25,57 @@ fn bad(info: impl Into<String>) -> ApiError {
     ApiError::new(codes::ACCOUNT_PARAM_INVALID, info)
 }
 
-fn opt_string(body: &Value, key: &str) -> Result<Option<String>, ApiError> {
-    match body.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(bad(format!("{key} must be a string"))),
+/// 70402 unless `id` is a user ID the service would import.
+fn check_user_id(id: &str) -> Result<(), ApiError> {
+    if valid_user_id(id) {
+        Ok(())
+    } else {
+        Err(bad("UserID must be 1 to 32 bytes of printable ASCII"))
     }
 }
 
-fn user_id(body: &Value, key: &str) -> Result<String, ApiError> {
-    let id = opt_string(body, key)?.ok_or_else(|| bad(format!("{key} is required")))?;
-    if !valid_user_id(&id) {
-        return Err(bad(format!(
-            "{key} must be 1 to 32 bytes of printable ASCII"
-        )));
-    }
-    Ok(id)
-}
-
-/// The `UserID`s of a list of `{"UserID": ...}` objects (`DeleteItem`, `CheckItem`).
-fn item_ids(body: &Value, key: &str) -> Result<Vec<String>, ApiError> {
-    let items = body
-        .get(key)
-        .and_then(Value::as_array)
-        .ok_or_else(|| bad(format!("{key} is required (a list)")))?;
+/// 70402 unless a batch has 1 to [`MAX_BATCH`] items.
+fn check_batch<T>(field: &str, items: &[T]) -> Result<(), ApiError> {
     if items.is_empty() || items.len() > MAX_BATCH {
         return Err(bad(format!(
-            "{key} must list 1 to {MAX_BATCH} accounts, not {}",
+            "{field} must list 1 to {MAX_BATCH} accounts, not {}",
             items.len()
         )));
     }
-    items
-        .iter()
-        .map(|item| {
-            item.get("UserID")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .ok_or_else(|| bad(format!("every {key} item needs a UserID string")))
-        })
-        .collect()
+    Ok(())
 }
 
-pub fn account_import(state: &mut State, _ctx: &mut Ctx, body: &Value) -> Outcome {
-    let id = user_id(body, "UserID")?;
-    let nick = opt_string(body, "Nick")?;
-    let face = opt_string(body, "FaceUrl")?;
-    state.accounts.import(&id, nick, face);
-    Ok(None)
+/// One result per item of a delete or check call.
+fn per_account(
+    items: &[AccountRef],
+    mut f: impl FnMut(&str) -> AccountResult,
+) -> Vec<AccountResult> {
+    items.iter().map(|item| f(&item.user_id)).collect()
 }
 
-pub fn multiaccount_import(state: &mut State, _ctx: &mut Ctx, body: &Value) -> Outcome {
-    // (user ID, nick, face url); a non-string ID is kept as its JSON text and fails
+pub fn account_import(
+    state: &mut State,
+    _ctx: &mut Ctx,
+    req: AccountImport,
+) -> Result<AccountImportResponse, ApiError> {
+    check_user_id(&req.user_id)?;
+    state.accounts.import(&req.user_id, req.nick, req.face_url);
+    Ok(AccountImportResponse::new())
+}
+
+pub fn multiaccount_import(
+    state: &mut State,
+    _ctx: &mut Ctx,
+    req: MultiaccountImport,
+) -> Result<MultiaccountImportResponse, ApiError> {
+    // (user ID, nick, face url)
     let entries: Vec<(String, Option<String>, Option<String>)> =
-        match (body.get("AccountList"), body.get("Accounts")) {
-            (Some(Value::Array(list)), None) => list
-                .iter()
-                .map(|a| {
-                    let id = match a.get("UserID") {
-                        Some(Value::String(s)) => s.clone(),
-                        other => other.map(Value::to_string).unwrap_or_default(),
-                    };
-                    let s = |k: &str| a.get(k).and_then(Value::as_str).map(str::to_owned);
-                    (id, s("Nick"), s("FaceUrl"))
-                })
+        match (req.account_list, req.accounts) {
+            (Some(list), None) => list
+                .into_iter()
+                .map(|a| (a.user_id, a.nick, a.face_url))
                 .collect(),
-            (None, Some(Value::Array(list))) => list
-                .iter()
-                .map(|v| match v {
-                    Value::String(s) => (s.clone(), None, None),
-                    other => (other.to_string(), None, None),
-                })
-                .collect(),
+            (None, Some(ids)) => ids.into_iter().map(|id| (id, None, None)).collect(),
             _ => return Err(bad("send exactly one of AccountList and Accounts (a list)")),
         };
     if entries.is_empty() || entries.len() > MAX_BATCH {
@@ -104,63 +90,60 @@ pub fn multiaccount_import(state: &mut State, _ctx: &mut Ctx, body: &Value) -> O
             failed.push(id);
         }
     }
-    Ok(Some(json!({ "FailAccounts": failed })))
+    Ok(MultiaccountImportResponse::new().fail_accounts(failed))
 }
 
-pub fn account_delete(state: &mut State, _ctx: &mut Ctx, body: &Value) -> Outcome {
-    let ids = item_ids(body, "DeleteItem")?;
-    let results: Vec<Value> = ids
-        .iter()
-        .map(|id| {
-            if state.accounts.delete(id) {
-                json!({"ResultCode": 0, "ResultInfo": "", "UserID": id})
-            } else {
-                json!({
-                    "ResultCode": codes::ACCOUNT_NOT_IMPORTED,
-                    "ResultInfo": "Err_TLS_PT_Open_Login_Account_Not_Exist",
-                    "UserID": id,
-                })
-            }
-        })
-        .collect();
-    Ok(Some(json!({ "ResultItem": results })))
-}
-
-pub fn account_check(state: &mut State, _ctx: &mut Ctx, body: &Value) -> Outcome {
-    let ids = item_ids(body, "CheckItem")?;
-    let results: Vec<Value> = ids
-        .iter()
-        .map(|id| {
-            let status = if state.account_exists(id) {
-                "Imported"
-            } else {
-                "NotImported"
-            };
-            json!({"UserID": id, "ResultCode": 0, "ResultInfo": "", "AccountStatus": status})
-        })
-        .collect();
-    Ok(Some(json!({ "ResultItem": results })))
-}
-
-pub fn kick(state: &mut State, ctx: &mut Ctx, body: &Value) -> Outcome {
-    let id = user_id(body, "UserID")?;
-    if !state.account_exists(&id) {
-        return Err(ApiError::account_not_imported(&id));
-    }
-    state.accounts.kick(&id, ctx.now);
-    Ok(None)
-}
-
-pub fn query_online_status(state: &mut State, _ctx: &mut Ctx, body: &Value) -> Outcome {
-    let list = match body.get("To_Account") {
-        Some(Value::Array(list)) => list,
-        _ => {
-            return Err(ApiError::new(
-                codes::OPENIM_ACCOUNT_LIST_MALFORMED,
-                "To_Account must be a list of user IDs",
-            ))
+pub fn account_delete(
+    state: &mut State,
+    _ctx: &mut Ctx,
+    req: AccountDelete,
+) -> Result<AccountDeleteResponse, ApiError> {
+    check_batch("DeleteItem", &req.delete_item)?;
+    let results = per_account(&req.delete_item, |id| {
+        if state.accounts.delete(id) {
+            AccountResult::new(id, 0).result_info("")
+        } else {
+            AccountResult::new(id, codes::ACCOUNT_NOT_IMPORTED)
+                .result_info("Err_TLS_PT_Open_Login_Account_Not_Exist")
         }
-    };
+    });
+    Ok(AccountDeleteResponse::new().result_item(results))
+}
+
+pub fn account_check(
+    state: &mut State,
+    _ctx: &mut Ctx,
+    req: AccountCheck,
+) -> Result<AccountCheckResponse, ApiError> {
+    check_batch("CheckItem", &req.check_item)?;
+    let results = per_account(&req.check_item, |id| {
+        let status = if state.account_exists(id) {
+            AccountStatus::Imported
+        } else {
+            AccountStatus::NotImported
+        };
+        AccountResult::new(id, 0)
+            .result_info("")
+            .account_status(status)
+    });
+    Ok(AccountCheckResponse::new().result_item(results))
+}
+
+pub fn kick(state: &mut State, ctx: &mut Ctx, req: Kick) -> Result<KickResponse, ApiError> {
+    check_user_id(&req.user_id)?;
+    if !state.account_exists(&req.user_id) {
+        return Err(ApiError::account_not_imported(&req.user_id));
+    }
+    state.accounts.kick(&req.user_id, ctx.now);
+    Ok(KickResponse::new())
+}
+
+pub fn query_online_status(
+    state: &mut State,
+    _ctx: &mut Ctx,
+    req: QueryOnlineStatus,
+) -> Result<QueryOnlineStatusResponse, ApiError> {
+    let list = req.to_account;
     if list.is_empty() {
         return Err(ApiError::new(
             codes::OPENIM_JSON_INVALID,
@@ -176,37 +159,32 @@ pub fn query_online_status(state: &mut State, _ctx: &mut Ctx, body: &Value) -> O
             ),
         ));
     }
-    let detail = match body.get("IsNeedDetail") {
-        None | Some(Value::Null) => false,
-        Some(v) => {
-            v.as_i64()
-                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-                == Some(1)
-        }
-    };
+    let detail = req.is_need_detail == Some(OnlineDetail::Include);
     let mut results = Vec::new();
     let mut errors = Vec::new();
-    for item in list {
-        let Some(id) = item.as_str() else {
-            return Err(ApiError::new(
-                codes::OPENIM_ACCOUNT_LIST_MALFORMED,
-                "every To_Account item must be a string",
-            ));
-        };
-        let online = state.in_any_room(id);
+    for id in list {
+        let online = state.in_any_room(&id);
         // Without require_imported_accounts, a room member counts as an existing account.
-        let known = state.account_exists(id) || (online && !state.require_imported_accounts);
+        let known = state.account_exists(&id) || (online && !state.require_imported_accounts);
         if !known {
-            errors.push(json!({"To_Account": id, "ErrorCode": codes::ACCOUNT_NOT_IMPORTED}));
+            errors.push(OnlineStatusError::new(id, codes::ACCOUNT_NOT_IMPORTED));
             continue;
         }
-        let st = if online { "Online" } else { "Offline" };
-        let mut r = json!({"To_Account": id, "State": st});
+        let st = if online {
+            OnlineState::Online
+        } else {
+            OnlineState::Offline
+        };
+        let mut r = OnlineStatusResult::new(id, st);
         if detail && online {
             // The emulator has no devices: a room member is online on one "Web" platform.
-            r["Detail"] = json!([{"Platform": "Web", "Status": "Online"}]);
+            r = r.detail(vec![PlatformState::new()
+                .platform("Web")
+                .status(OnlineState::Online)]);
         }
         results.push(r);
     }
-    Ok(Some(json!({"QueryResult": results, "ErrorList": errors})))
+    Ok(QueryOnlineStatusResponse::new()
+        .query_result(results)
+        .error_list(errors))
 }

@@ -1,37 +1,48 @@
 //! `room_config`: the callback configuration.
 
-use serde_json::{json, Value};
+use trtc_room::{
+    CallbackCommand, DeleteCallback, DeleteCallbackResponse, GetCallback, GetCallbackResponse,
+    SetCallback, SetCallbackResponse, UpdateCallback, UpdateCallbackResponse,
+};
 
-use super::body::Body;
-use super::Outcome;
+use crate::error::ApiError;
 use crate::state::{Ctx, State};
 
-fn set_or_update(state: &mut State, body: &Value, update: bool) -> Outcome {
-    let b = Body::new(body)?;
-    let url = b.str("Url")?;
-    let list = b.str_list("CallbackCommandList")?;
-    state.set_callback(&url, list, update)?;
-    Ok(None)
+pub fn set_callback(
+    state: &mut State,
+    _ctx: &mut Ctx,
+    req: SetCallback,
+) -> Result<SetCallbackResponse, ApiError> {
+    state.set_callback(&req.url, &req.callback_command_list, false)?;
+    Ok(SetCallbackResponse::new())
 }
 
-pub fn set_callback(state: &mut State, _ctx: &mut Ctx, body: &Value) -> Outcome {
-    set_or_update(state, body, false)
+pub fn update_callback(
+    state: &mut State,
+    _ctx: &mut Ctx,
+    req: UpdateCallback,
+) -> Result<UpdateCallbackResponse, ApiError> {
+    state.set_callback(&req.url, &req.callback_command_list, true)?;
+    Ok(UpdateCallbackResponse::new())
 }
 
-pub fn update_callback(state: &mut State, _ctx: &mut Ctx, body: &Value) -> Outcome {
-    set_or_update(state, body, true)
-}
-
-pub fn get_callback(state: &mut State, _ctx: &mut Ctx, body: &Value) -> Outcome {
-    Body::new(body)?;
+pub fn get_callback(
+    state: &mut State,
+    _ctx: &mut Ctx,
+    _req: GetCallback,
+) -> Result<GetCallbackResponse, ApiError> {
     let cfg = state.get_callback()?;
-    Ok(Some(
-        json!({"Url": cfg.url, "CallbackCommandList": cfg.commands}),
-    ))
+    let commands = cfg.commands.iter().map(|c| CallbackCommand::from_wire(c));
+    Ok(GetCallbackResponse::new()
+        .url(&cfg.url)
+        .callback_command_list(commands.collect()))
 }
 
-pub fn delete_callback(state: &mut State, _ctx: &mut Ctx, body: &Value) -> Outcome {
-    Body::new(body)?;
+pub fn delete_callback(
+    state: &mut State,
+    _ctx: &mut Ctx,
+    _req: DeleteCallback,
+) -> Result<DeleteCallbackResponse, ApiError> {
     state.delete_callback()?;
-    Ok(None)
+    Ok(DeleteCallbackResponse::new())
 }

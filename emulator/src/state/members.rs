@@ -2,39 +2,33 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Value};
+use trtc_room::{
+    BannedMember, CallbackAfterMemberEnter, CallbackAfterMemberLeave, EnterType, LeaveType,
+    MemberMarks, MemberRole, RoomMember,
+};
 
-use super::room::{Member, Role, Room};
-use super::{check_items, check_len, Ctx};
+use super::room::{wire_time, Member, Room};
+use super::{check_not_empty, Ctx};
 use crate::error::ApiError;
-use crate::events::{AFTER_MEMBER_ENTER, AFTER_MEMBER_LEAVE};
 
-/// Longest member NameCard, in bytes.
-pub const MAX_NAME_CARD_BYTES: usize = 32;
-/// Longest member CustomInfo, in bytes.
-pub const MAX_MEMBER_CUSTOM_INFO_BYTES: usize = 60;
-/// Most accounts per kick/ban/unban call.
-pub const MAX_ACCOUNTS_PER_CALL: usize = 20;
-/// Longest kick/ban Reason, in bytes.
-pub const MAX_REASON_BYTES: usize = 1000;
-/// Most accounts per mark call.
-pub const MAX_MARK_ACCOUNTS: usize = 10;
-/// Most marks per account per mark call.
-pub const MAX_MARKS_PER_CALL: usize = 3;
+// The per-call limits the spec declares (accounts per call, Reason and
+// NameCard bytes, marks per call, banned page size) are checked by the SDK's
+// generated `Validate` before a request reaches the state.
+
 /// Most distinct marks in a room.
 pub const MAX_DISTINCT_MARKS: usize = 10;
 /// Smallest mark value.
-pub const MIN_MARK: u64 = 1000;
+pub const MIN_MARK: i64 = 1000;
 /// Default page size of `get_room_member_list`.
-pub const DEFAULT_MEMBER_PAGE: u64 = 50;
-/// Largest page of `get_banned_member_list`.
-pub const MAX_BANNED_PAGE: u64 = 100;
+pub const DEFAULT_MEMBER_PAGE: u32 = 50;
+/// Largest (and default) page of `get_banned_member_list`.
+pub const MAX_BANNED_PAGE: u32 = 100;
 
 /// One page of the member list.
 #[derive(Debug, Clone)]
 pub struct MemberPage {
     /// The members of this page.
-    pub members: Vec<Member>,
+    pub members: Vec<RoomMember>,
     /// Cursor of the next page; empty when this is the last one.
     pub next: String,
 }
@@ -42,8 +36,8 @@ pub struct MemberPage {
 /// One page of the banned list.
 #[derive(Debug, Clone)]
 pub struct BannedPage {
-    /// `(account, banned until)` pairs.
-    pub banned: Vec<(String, u64)>,
+    /// The banned accounts of this page, with the end of their ban.
+    pub banned: Vec<BannedMember>,
     /// Offset of the next page; 0 when this is the last one.
     pub next_offset: u64,
 }
@@ -100,9 +94,9 @@ impl Room {
             )));
         }
         let role = if account == self.owner {
-            Role::Owner
+            MemberRole::Owner
         } else {
-            Role::Member
+            MemberRole::Member
         };
         self.members.push(Member {
             account: account.to_owned(),
@@ -112,20 +106,23 @@ impl Room {
             marks: Vec::new(),
         });
         ctx.emit(
-            AFTER_MEMBER_ENTER,
-            json!({
-                "Operator_Account": account,
-                "RoomId": self.id,
-                "MemberCount": self.members.len(),
-                "Type": "Enter",
-                "MemberList_Account": [account],
-            }),
+            CallbackAfterMemberEnter::new(&self.id)
+                .operator_account(account)
+                .member_count(self.members.len() as u64)
+                .enter_type(EnterType::Enter)
+                .member_list_account([account]),
         );
         Ok(())
     }
 
     /// Members leave (`kind`: `Leave` or `Kicked`); frees their seats.
-    fn remove_members(&mut self, ctx: &mut Ctx, accounts: &[String], kind: &str, reason: &str) {
+    fn remove_members(
+        &mut self,
+        ctx: &mut Ctx,
+        accounts: &[String],
+        kind: LeaveType,
+        reason: &str,
+    ) {
         let mut freed = Vec::new();
         for (index, seat) in self.seats.iter_mut().enumerate() {
             if seat.member.as_ref().is_some_and(|m| accounts.contains(m)) {
@@ -135,30 +132,28 @@ impl Room {
         }
         self.members.retain(|m| !accounts.contains(&m.account));
         self.emit_seats(ctx, &freed);
-        let mut body = json!({
-            "Operator_Account": ctx.operator,
-            "RoomId": self.id,
-            "MemberCount": self.members.len(),
-            "Type": kind,
-            "MemberList_Account": accounts,
-        });
+        let mut callback = CallbackAfterMemberLeave::new(&self.id)
+            .operator_account(&ctx.operator)
+            .member_count(self.members.len() as u64)
+            .leave_type(kind)
+            .member_list_account(accounts);
         if !reason.is_empty() {
-            body["Reason"] = json!(reason);
+            callback = callback.reason(reason);
         }
-        ctx.emit(AFTER_MEMBER_LEAVE, body);
+        ctx.emit(callback);
     }
 
     /// A member leaves the room (control API).
     pub fn leave(&mut self, ctx: &mut Ctx, account: &str) -> Result<(), ApiError> {
         self.member(account)?;
-        self.remove_members(ctx, &[account.to_owned()], "Leave", "");
+        self.remove_members(ctx, &[account.to_owned()], LeaveType::Leave, "");
         Ok(())
     }
 
     /// `get_room_member_list`: `count` members after cursor `next`.
     pub fn member_page(
         &self,
-        count: Option<u64>,
+        count: Option<u32>,
         next: Option<&str>,
     ) -> Result<MemberPage, ApiError> {
         let count = count.unwrap_or(DEFAULT_MEMBER_PAGE);
@@ -172,12 +167,12 @@ impl Room {
             })?,
         };
         let count = usize::try_from(count).unwrap_or(usize::MAX);
-        let members: Vec<Member> = self
+        let members: Vec<RoomMember> = self
             .members
             .iter()
             .skip(start)
             .take(count)
-            .cloned()
+            .map(Member::listed)
             .collect();
         let end = start.saturating_add(members.len());
         let next = if end < self.members.len() {
@@ -193,27 +188,20 @@ impl Room {
         &mut self,
         account: &str,
         name_card: Option<String>,
-        role: Option<String>,
+        role: Option<MemberRole>,
         custom_info: Option<String>,
     ) -> Result<(), ApiError> {
-        if let Some(card) = &name_card {
-            check_len("MemberInfo.NameCard", card, MAX_NAME_CARD_BYTES)?;
-        }
-        if let Some(info) = &custom_info {
-            check_len("MemberInfo.CustomInfo", info, MAX_MEMBER_CUSTOM_INFO_BYTES)?;
-        }
-        let role = match role.as_deref() {
-            None => None,
-            Some("Admin") => Some(Role::Admin),
-            Some("Member") => Some(Role::Member),
+        match &role {
+            None | Some(MemberRole::Admin | MemberRole::Member) => {}
             Some(other) => {
                 return Err(ApiError::bad_param(format!(
-                    "MemberInfo.Role {other:?} is not Admin or Member"
+                    "MemberInfo.Role {:?} is not Admin or Member",
+                    other.as_str()
                 )))
             }
-        };
+        }
         let member = self.member_mut(account)?;
-        if role.is_some() && member.role == Role::Owner {
+        if role.is_some() && member.role == MemberRole::Owner {
             return Err(ApiError::no_permission(
                 "the owner's role cannot be changed; use change_room_owner",
             ));
@@ -243,9 +231,9 @@ impl Room {
         self.member(to)?;
         for m in &mut self.members {
             if m.account == from {
-                m.role = Role::Member;
+                m.role = MemberRole::Member;
             } else if m.account == to {
-                m.role = Role::Owner;
+                m.role = MemberRole::Owner;
             }
         }
         self.owner = to.to_owned();
@@ -253,10 +241,15 @@ impl Room {
     }
 
     /// `mark_room_member`: `set` adds marks, otherwise removes them.
-    pub fn mark(&mut self, set: bool, list: &[(String, Vec<u64>)]) -> Result<(), ApiError> {
-        check_items("MemberList", list, MAX_MARK_ACCOUNTS)?;
-        for (account, marks) in list {
-            check_items(&format!("Marks of {account:?}"), marks, MAX_MARKS_PER_CALL)?;
+    pub fn mark(&mut self, set: bool, list: &[MemberMarks]) -> Result<(), ApiError> {
+        check_not_empty("MemberList", list)?;
+        for MemberMarks {
+            member_account: account,
+            marks,
+            ..
+        } in list
+        {
+            check_not_empty(&format!("Marks of {account:?}"), marks)?;
             if let Some(bad) = marks.iter().find(|m| **m < MIN_MARK) {
                 return Err(ApiError::bad_param(format!(
                     "mark {bad} is below the minimum {MIN_MARK}"
@@ -265,19 +258,24 @@ impl Room {
             self.member(account)?;
         }
         if set {
-            let mut distinct: BTreeSet<u64> = self
+            let mut distinct: BTreeSet<i64> = self
                 .members
                 .iter()
                 .flat_map(|m| m.marks.iter().copied())
                 .collect();
-            distinct.extend(list.iter().flat_map(|(_, marks)| marks.iter().copied()));
+            distinct.extend(list.iter().flat_map(|m| m.marks.iter().copied()));
             if distinct.len() > MAX_DISTINCT_MARKS {
                 return Err(ApiError::bad_param(format!(
                     "a room holds at most {MAX_DISTINCT_MARKS} distinct marks"
                 )));
             }
         }
-        for (account, marks) in list {
+        for MemberMarks {
+            member_account: account,
+            marks,
+            ..
+        } in list
+        {
             let member = self.member_mut(account)?;
             if set {
                 for mark in marks {
@@ -292,11 +290,8 @@ impl Room {
         Ok(())
     }
 
-    fn check_targets(&self, accounts: &[String], reason: Option<&str>) -> Result<(), ApiError> {
-        check_items("MemberList_Account", accounts, MAX_ACCOUNTS_PER_CALL)?;
-        if let Some(reason) = reason {
-            check_len("Reason", reason, MAX_REASON_BYTES)?;
-        }
+    fn check_targets(&self, accounts: &[String]) -> Result<(), ApiError> {
+        check_not_empty("MemberList_Account", accounts)?;
         if accounts.contains(&self.owner) {
             return Err(ApiError::no_permission("the room owner cannot be removed"));
         }
@@ -310,11 +305,11 @@ impl Room {
         accounts: &[String],
         reason: &str,
     ) -> Result<(), ApiError> {
-        self.check_targets(accounts, Some(reason))?;
+        self.check_targets(accounts)?;
         for account in accounts {
             self.member(account)?;
         }
-        self.remove_members(ctx, accounts, "Kicked", reason);
+        self.remove_members(ctx, accounts, LeaveType::Kicked, reason);
         Ok(())
     }
 
@@ -326,7 +321,7 @@ impl Room {
         reason: &str,
         duration: u64,
     ) -> Result<(), ApiError> {
-        self.check_targets(accounts, Some(reason))?;
+        self.check_targets(accounts)?;
         if duration == 0 {
             return Err(ApiError::bad_param("Duration must be at least 1 second"));
         }
@@ -349,14 +344,14 @@ impl Room {
             .cloned()
             .collect();
         if !present.is_empty() {
-            self.remove_members(ctx, &present, "Kicked", reason);
+            self.remove_members(ctx, &present, LeaveType::Kicked, reason);
         }
         Ok(())
     }
 
     /// `unban_room_member`.
     pub fn unban(&mut self, ctx: &Ctx, accounts: &[String]) -> Result<(), ApiError> {
-        check_items("MemberList_Account", accounts, MAX_ACCOUNTS_PER_CALL)?;
+        check_not_empty("MemberList_Account", accounts)?;
         self.prune_bans(ctx.now);
         if let Some(missing) = accounts.iter().find(|a| !self.is_banned(a, ctx.now)) {
             return Err(ApiError::new(
@@ -372,7 +367,7 @@ impl Room {
     pub fn banned_page(
         &mut self,
         now: u64,
-        limit: Option<u64>,
+        limit: Option<u32>,
         offset: Option<u64>,
     ) -> Result<BannedPage, ApiError> {
         let limit = limit.unwrap_or(MAX_BANNED_PAGE);
@@ -384,8 +379,13 @@ impl Room {
         self.prune_bans(now);
         let start = usize::try_from(offset.unwrap_or(0)).unwrap_or(usize::MAX);
         let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-        let banned: Vec<(String, u64)> =
-            self.bans.iter().skip(start).take(limit).cloned().collect();
+        let banned: Vec<BannedMember> = self
+            .bans
+            .iter()
+            .skip(start)
+            .take(limit)
+            .map(|(account, until)| BannedMember::new(account).banned_until(wire_time(*until)))
+            .collect();
         let end = start.saturating_add(banned.len());
         let next_offset = if end < self.bans.len() { end as u64 } else { 0 };
         Ok(BannedPage {
@@ -395,13 +395,13 @@ impl Room {
     }
 }
 
-/// A member as listed by `get_room_member_list`.
-pub fn member_json(member: &Member) -> Value {
-    json!({
-        "Member_Account": member.account,
-        "NameCard": member.name_card,
-        "Role": member.role.as_str(),
-        "Marks": member.marks,
-        "CustomInfo": member.custom_info,
-    })
+impl Member {
+    /// The member as `get_room_member_list` lists it.
+    pub fn listed(&self) -> RoomMember {
+        RoomMember::new(&self.account)
+            .name_card(&self.name_card)
+            .role(self.role.clone())
+            .marks(self.marks.clone())
+            .custom_info(&self.custom_info)
+    }
 }

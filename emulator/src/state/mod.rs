@@ -11,18 +11,21 @@ pub mod seats;
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
+use trtc_room::webhook::OptPlatform;
+use trtc_room::{CallbackAfterCreateRoom, CallbackAfterDestroyRoom, CallbackCommand, RoomInfo};
 
-pub use room::{NewRoom, Role, Room, RoomUpdate};
+pub use room::Room;
 
 use crate::error::{codes, ApiError};
-use crate::events::{Event, CALLBACK_COMMANDS};
+use crate::events::{Callback, Event};
 
 /// Who is acting, when, and the events the change produced.
 #[derive(Debug)]
 pub struct Ctx {
     /// The operator (the admin for REST calls, the user for control calls).
     pub operator: String,
+    /// The `OptPlatform` the change's callbacks are delivered with.
+    pub platform: OptPlatform,
     /// Now, unix seconds.
     pub now: u64,
     /// Now, unix milliseconds (`EventTime`).
@@ -32,29 +35,33 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// A context acting as `operator` at the current wall-clock time.
-    pub fn new(operator: impl Into<String>) -> Self {
+    /// A context acting as `operator` from `platform` at the current
+    /// wall-clock time.
+    pub fn new(operator: impl Into<String>, platform: OptPlatform) -> Self {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
         Self {
             operator: operator.into(),
+            platform,
             now: now.as_secs(),
             now_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
             events: Vec::new(),
         }
     }
 
-    /// Records an event; `CallbackCommand` and `EventTime` are added to `body`.
-    pub fn emit(&mut self, command: &'static str, mut body: Value) {
-        if let Value::Object(map) = &mut body {
-            map.insert("CallbackCommand".into(), json!(command));
-            map.insert("EventTime".into(), json!(self.now_ms));
+    /// Records a callback; its `CallbackCommand` and `EventTime` are set here.
+    pub(crate) fn emit<C: Callback>(&mut self, mut callback: C) {
+        callback.stamp(i64::try_from(self.now_ms).unwrap_or(i64::MAX));
+        match serde_json::to_value(&callback) {
+            Ok(payload) => self.events.push(Event {
+                command: C::COMMAND,
+                payload,
+                platform: self.platform.clone(),
+            }),
+            // Not expected: the generated payload types serialize to objects.
+            Err(error) => tracing::warn!(command = C::COMMAND, %error, "callback dropped"),
         }
-        self.events.push(Event {
-            command,
-            payload: body,
-        });
     }
 }
 
@@ -136,22 +143,25 @@ impl State {
     }
 
     /// `create_room`.
-    pub fn create_room(&mut self, ctx: &mut Ctx, new: NewRoom) -> Result<(), ApiError> {
-        if self.rooms.contains_key(&new.room_id) {
+    pub fn create_room(
+        &mut self,
+        ctx: &mut Ctx,
+        info: RoomInfo,
+        invitees: Vec<String>,
+    ) -> Result<(), ApiError> {
+        if self.rooms.contains_key(&info.room_id) {
             return Err(ApiError::bad_param(format!(
                 "room ID {:?} is already in use",
-                new.room_id
+                info.room_id
             )));
         }
-        let room = Room::create(ctx, new, &self.admin, self.package_max_members)?;
-        let mut body = json!({
-            "Operator_Account": ctx.operator,
-            "RoomInfo": room.info_json(false),
-        });
+        let room = Room::create(ctx, info, invitees, &self.admin, self.package_max_members)?;
+        let mut callback =
+            CallbackAfterCreateRoom::new(room.details(false)).operator_account(&ctx.operator);
         if !room.invitees.is_empty() {
-            body["ScheduleInviteeList_Account"] = json!(room.invitees);
+            callback = callback.schedule_invitee_list_account(&room.invitees);
         }
-        ctx.emit(crate::events::AFTER_CREATE_ROOM, body);
+        ctx.emit(callback);
         self.rooms.insert(room.id.clone(), room);
         Ok(())
     }
@@ -161,10 +171,7 @@ impl State {
         if self.rooms.remove(room_id).is_none() {
             return Err(ApiError::room_not_found(room_id));
         }
-        ctx.emit(
-            crate::events::AFTER_DESTROY_ROOM,
-            json!({"Operator_Account": ctx.operator, "RoomId": room_id}),
-        );
+        ctx.emit(CallbackAfterDestroyRoom::new(room_id).operator_account(&ctx.operator));
         Ok(())
     }
 
@@ -172,7 +179,7 @@ impl State {
     pub fn set_callback(
         &mut self,
         url: &str,
-        commands: Vec<String>,
+        commands: &[CallbackCommand],
         update: bool,
     ) -> Result<(), ApiError> {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -182,10 +189,11 @@ impl State {
         }
         if let Some(bad) = commands
             .iter()
-            .find(|c| !CALLBACK_COMMANDS.contains(&c.as_str()))
+            .find(|c| matches!(c, CallbackCommand::Unknown(_)))
         {
             return Err(ApiError::bad_param(format!(
-                "unknown callback command {bad:?} in CallbackCommandList"
+                "unknown callback command {:?} in CallbackCommandList",
+                bad.as_str()
             )));
         }
         match (&self.callback, update) {
@@ -200,7 +208,7 @@ impl State {
         }
         self.callback = Some(CallbackConfig {
             url: url.to_owned(),
-            commands,
+            commands: commands.iter().map(|c| c.as_str().to_owned()).collect(),
         });
         Ok(())
     }
@@ -231,27 +239,10 @@ fn missing_callback() -> ApiError {
     )
 }
 
-/// Refuses a string longer than `max` UTF-8 bytes with 100002.
-pub fn check_len(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
-    if value.len() > max {
-        return Err(ApiError::bad_param(format!(
-            "{field} is {} bytes, at most {max} allowed",
-            value.len()
-        )));
-    }
-    Ok(())
-}
-
-/// Refuses a list with more than `max` items (or none) with 100002.
-pub fn check_items<T>(field: &str, value: &[T], max: usize) -> Result<(), ApiError> {
+/// Refuses an empty list with 100002 (the spec states only upper limits).
+pub fn check_not_empty<T>(field: &str, value: &[T]) -> Result<(), ApiError> {
     if value.is_empty() {
         return Err(ApiError::bad_param(format!("{field} is empty")));
-    }
-    if value.len() > max {
-        return Err(ApiError::bad_param(format!(
-            "{field} has {} items, at most {max} allowed",
-            value.len()
-        )));
     }
     Ok(())
 }

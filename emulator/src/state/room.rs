@@ -1,43 +1,22 @@
 //! A room's attributes: creation with the documented defaults, update, info.
 
-use serde_json::{json, Map, Value};
+use trtc_room::{
+    CallbackAfterUpdateRoomInfo, MemberRole, RoomDetails, RoomInfo, RoomInfoUpdate, RoomStatus,
+    RoomType, TakeSeatMode,
+};
 
-use super::{check_len, Ctx};
+use super::Ctx;
 use crate::config::DEFAULT_MAX_SEAT_COUNT;
 use crate::error::ApiError;
 
-/// Longest RoomId, in bytes.
-pub const MAX_ROOM_ID_BYTES: usize = 48;
-/// Longest RoomName, in bytes.
-pub const MAX_ROOM_NAME_BYTES: usize = 100;
-/// Longest room CustomInfo, in bytes.
-pub const MAX_CUSTOM_INFO_BYTES: usize = 500;
+// Byte and item limits the spec declares (RoomId, RoomName, CustomInfo, ...)
+// are checked by the SDK's generated `Validate` before a request reaches the
+// state; the state checks the rules the spec cannot express.
+
 /// Shortest scheduled meeting, in seconds.
 pub const MIN_SCHEDULE_SECS: u64 = 5 * 60;
 /// Default scheduled meeting length, in seconds.
 pub const DEFAULT_SCHEDULE_SECS: u64 = 60 * 60;
-
-/// A member's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// The room owner.
-    Owner,
-    /// A room administrator.
-    Admin,
-    /// An ordinary member.
-    Member,
-}
-
-impl Role {
-    /// The wire value reported by `get_room_member_list`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "Owner",
-            Role::Admin => "Admin",
-            Role::Member => "Member",
-        }
-    }
-}
 
 /// A member of a room.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,12 +25,12 @@ pub struct Member {
     pub account: String,
     /// Nickname in the room.
     pub name_card: String,
-    /// Role.
-    pub role: Role,
+    /// Role: `Owner`, `Admin` or `Member`.
+    pub role: MemberRole,
     /// Custom data.
     pub custom_info: String,
     /// Marks (integers >= 1000).
-    pub marks: Vec<u64>,
+    pub marks: Vec<i64>,
 }
 
 /// One seat.
@@ -67,55 +46,13 @@ pub struct Seat {
     pub audio_disabled: bool,
 }
 
-/// The fields of `create_room`'s `RoomInfo` (plus the invitee list).
-#[derive(Debug, Clone, Default)]
-#[allow(missing_docs)]
-pub struct NewRoom {
-    pub room_id: String,
-    pub room_name: Option<String>,
-    pub room_type: String,
-    pub owner: Option<String>,
-    pub max_member_count: Option<u64>,
-    pub schedule_start: Option<u64>,
-    pub schedule_end: Option<u64>,
-    pub video_disabled: Option<bool>,
-    pub audio_disabled: Option<bool>,
-    pub message_disabled: Option<bool>,
-    pub screen_sharing_disabled: Option<bool>,
-    pub cloud_recording_disabled: Option<bool>,
-    pub custom_info: Option<String>,
-    pub seat_enabled: Option<bool>,
-    pub max_seat_count: Option<u64>,
-    pub take_seat_mode: Option<String>,
-    pub password_enabled: Option<bool>,
-    pub password: Option<String>,
-    pub invitees: Vec<String>,
-}
-
-/// The fields of `update_room_info`'s `RoomInfo` (absent = unchanged).
-#[derive(Debug, Clone, Default)]
-#[allow(missing_docs)]
-pub struct RoomUpdate {
-    pub room_name: Option<String>,
-    pub max_member_count: Option<u64>,
-    pub video_disabled: Option<bool>,
-    pub audio_disabled: Option<bool>,
-    pub message_disabled: Option<bool>,
-    pub screen_sharing_disabled: Option<bool>,
-    pub cloud_recording_disabled: Option<bool>,
-    pub custom_info: Option<String>,
-    pub take_seat_mode: Option<String>,
-    pub password_enabled: Option<bool>,
-    pub password: Option<String>,
-}
-
 /// A live room.
 #[derive(Debug, Clone)]
 #[allow(missing_docs)]
 pub struct Room {
     pub id: String,
     pub name: String,
-    pub room_type: String,
+    pub room_type: RoomType,
     pub owner: String,
     pub max_member_count: u64,
     pub schedule_start: u64,
@@ -127,7 +64,7 @@ pub struct Room {
     pub cloud_recording_disabled: bool,
     pub custom_info: String,
     pub seat_enabled: bool,
-    pub take_seat_mode: String,
+    pub take_seat_mode: TakeSeatMode,
     pub password_enabled: bool,
     pub password: String,
     pub create_time: u64,
@@ -140,13 +77,29 @@ pub struct Room {
     pub seats: Vec<Seat>,
 }
 
-fn check_take_seat_mode(mode: &str) -> Result<(), ApiError> {
+fn check_take_seat_mode(mode: &TakeSeatMode) -> Result<(), ApiError> {
     match mode {
-        "FreeToTake" | "ApplyToTake" => Ok(()),
+        TakeSeatMode::FreeToTake | TakeSeatMode::ApplyToTake => Ok(()),
         other => Err(ApiError::bad_param(format!(
-            "TakeSeatMode {other:?} is not FreeToTake or ApplyToTake"
+            "TakeSeatMode {:?} is not FreeToTake or ApplyToTake",
+            other.as_str()
         ))),
     }
+}
+
+/// A unix time of the request, refused (100002) when negative.
+fn unix_time(field: &str, value: Option<i64>) -> Result<Option<u64>, ApiError> {
+    value
+        .map(|v| {
+            u64::try_from(v)
+                .map_err(|_| ApiError::bad_param(format!("{field} must be a non-negative integer")))
+        })
+        .transpose()
+}
+
+/// A unix time as the generated types carry it.
+pub(crate) fn wire_time(secs: u64) -> i64 {
+    i64::try_from(secs).unwrap_or(i64::MAX)
 }
 
 fn check_member_cap(value: u64, package: u64) -> Result<(), ApiError> {
@@ -159,56 +112,50 @@ fn check_member_cap(value: u64, package: u64) -> Result<(), ApiError> {
 }
 
 impl Room {
-    /// Validates `new` and builds the room with the documented defaults.
+    /// Validates `info` and builds the room with the documented defaults.
     pub fn create(
         ctx: &Ctx,
-        new: NewRoom,
+        info: RoomInfo,
+        invitees: Vec<String>,
         admin: &str,
         package_max_members: u64,
     ) -> Result<Self, ApiError> {
-        if new.room_id.is_empty() {
+        if info.room_id.is_empty() {
             return Err(ApiError::bad_param("RoomInfo.RoomId is empty"));
         }
-        check_len("RoomInfo.RoomId", &new.room_id, MAX_ROOM_ID_BYTES)?;
-        if !new.room_id.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+        if !info.room_id.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
             return Err(ApiError::bad_param(
                 "RoomInfo.RoomId must be printable ASCII",
             ));
         }
-        if let Some(name) = &new.room_name {
-            check_len("RoomInfo.RoomName", name, MAX_ROOM_NAME_BYTES)?;
-        }
-        if new.room_type != "Conference" {
+        if info.room_type != RoomType::Conference {
             return Err(ApiError::bad_param(format!(
                 "RoomInfo.RoomType {:?} is not supported (Conference)",
-                new.room_type
+                info.room_type.as_str()
             )));
         }
-        if let Some(info) = &new.custom_info {
-            check_len("RoomInfo.CustomInfo", info, MAX_CUSTOM_INFO_BYTES)?;
-        }
-        let max_member_count = new.max_member_count.unwrap_or(package_max_members);
+        let max_member_count = info.max_member_count.unwrap_or(package_max_members);
         check_member_cap(max_member_count, package_max_members)?;
-        let start = new.schedule_start.unwrap_or(ctx.now);
-        let end = new
-            .schedule_end
-            .unwrap_or_else(|| start.saturating_add(DEFAULT_SCHEDULE_SECS));
+        let start = unix_time("RoomInfo.ScheduleStartTime", info.schedule_start_time)?;
+        let end = unix_time("RoomInfo.ScheduleEndTime", info.schedule_end_time)?;
+        let start = start.unwrap_or(ctx.now);
+        let end = end.unwrap_or_else(|| start.saturating_add(DEFAULT_SCHEDULE_SECS));
         if end < start.saturating_add(MIN_SCHEDULE_SECS) {
             return Err(ApiError::bad_param(
                 "RoomInfo.ScheduleEndTime must be at least 5 minutes after ScheduleStartTime",
             ));
         }
-        let seat_enabled = new.seat_enabled.unwrap_or(false);
-        let take_seat_mode = match (&new.take_seat_mode, seat_enabled) {
+        let seat_enabled = info.is_seat_enabled.unwrap_or(false);
+        let take_seat_mode = match (info.take_seat_mode, seat_enabled) {
             (Some(mode), _) => {
-                check_take_seat_mode(mode)?;
-                mode.clone()
+                check_take_seat_mode(&mode)?;
+                mode
             }
-            (None, true) => "FreeToTake".to_owned(),
-            (None, false) => "None".to_owned(),
+            (None, true) => TakeSeatMode::FreeToTake,
+            (None, false) => TakeSeatMode::NotSet,
         };
         let seat_count = if seat_enabled {
-            new.max_seat_count.unwrap_or(DEFAULT_MAX_SEAT_COUNT)
+            info.max_seat_count.unwrap_or(DEFAULT_MAX_SEAT_COUNT)
         } else {
             0
         };
@@ -219,132 +166,118 @@ impl Room {
         }
         let seats = (0..seat_count).map(|_| Seat::default()).collect();
         Ok(Room {
-            name: new.room_name.unwrap_or_else(|| new.room_id.clone()),
-            id: new.room_id,
-            room_type: new.room_type,
-            owner: new.owner.unwrap_or_else(|| admin.to_owned()),
+            name: info.room_name.unwrap_or_else(|| info.room_id.clone()),
+            id: info.room_id,
+            room_type: info.room_type,
+            owner: info.owner_account.unwrap_or_else(|| admin.to_owned()),
             max_member_count,
             schedule_start: start,
             schedule_end: end,
-            video_disabled: new.video_disabled.unwrap_or(false),
-            audio_disabled: new.audio_disabled.unwrap_or(false),
-            message_disabled: new.message_disabled.unwrap_or(false),
-            screen_sharing_disabled: new.screen_sharing_disabled.unwrap_or(false),
-            cloud_recording_disabled: new.cloud_recording_disabled.unwrap_or(false),
-            custom_info: new.custom_info.unwrap_or_default(),
+            video_disabled: info.is_video_disabled.unwrap_or(false),
+            audio_disabled: info.is_audio_disabled.unwrap_or(false),
+            message_disabled: info.is_message_disabled.unwrap_or(false),
+            screen_sharing_disabled: info.is_screen_sharing_disabled.unwrap_or(false),
+            cloud_recording_disabled: info.is_cloud_recording_disabled.unwrap_or(false),
+            custom_info: info.custom_info.unwrap_or_default(),
             seat_enabled,
             take_seat_mode,
-            password_enabled: new.password_enabled.unwrap_or(false),
-            password: new.password.unwrap_or_default(),
+            password_enabled: info.is_password_enabled.unwrap_or(false),
+            password: info.password.unwrap_or_default(),
             create_time: ctx.now,
-            invitees: new.invitees,
+            invitees,
             members: Vec::new(),
             bans: Vec::new(),
             seats,
         })
     }
 
-    /// `update_room_info`.
+    /// `update_room_info`: absent fields keep their value; the callback
+    /// lists the changed ones (the password only as `IsPasswordEnabled`).
     pub fn update(
         &mut self,
         ctx: &mut Ctx,
-        update: RoomUpdate,
+        update: RoomInfoUpdate,
         package_max_members: u64,
     ) -> Result<(), ApiError> {
-        if let Some(name) = &update.room_name {
-            check_len("RoomInfo.RoomName", name, MAX_ROOM_NAME_BYTES)?;
-        }
-        if let Some(info) = &update.custom_info {
-            check_len("RoomInfo.CustomInfo", info, MAX_CUSTOM_INFO_BYTES)?;
-        }
         if let Some(cap) = update.max_member_count {
             check_member_cap(cap, package_max_members)?;
         }
         if let Some(mode) = &update.take_seat_mode {
             check_take_seat_mode(mode)?;
         }
-        let mut changed = Map::new();
-        changed.insert("RoomId".into(), json!(self.id));
+        let mut changed = RoomDetails::new(&self.id);
         macro_rules! apply {
-            ($field:ident, $target:expr, $wire:literal) => {
+            ($($field:ident => $target:ident,)*) => {$(
                 if let Some(v) = update.$field {
-                    changed.insert($wire.into(), json!(v));
-                    $target = v;
+                    self.$target = ToOwned::to_owned(&v);
+                    changed.$field = Some(v);
                 }
-            };
+            )*};
         }
-        apply!(room_name, self.name, "RoomName");
-        apply!(max_member_count, self.max_member_count, "MaxMemberCount");
-        apply!(video_disabled, self.video_disabled, "IsVideoDisabled");
-        apply!(audio_disabled, self.audio_disabled, "IsAudioDisabled");
-        apply!(message_disabled, self.message_disabled, "IsMessageDisabled");
-        apply!(
-            screen_sharing_disabled,
-            self.screen_sharing_disabled,
-            "IsScreenSharingDisabled"
-        );
-        apply!(
-            cloud_recording_disabled,
-            self.cloud_recording_disabled,
-            "IsCloudRecordingDisabled"
-        );
-        apply!(custom_info, self.custom_info, "CustomInfo");
-        apply!(take_seat_mode, self.take_seat_mode, "TakeSeatMode");
-        apply!(password_enabled, self.password_enabled, "IsPasswordEnabled");
+        apply! {
+            room_name => name,
+            max_member_count => max_member_count,
+            is_video_disabled => video_disabled,
+            is_audio_disabled => audio_disabled,
+            is_message_disabled => message_disabled,
+            is_screen_sharing_disabled => screen_sharing_disabled,
+            is_cloud_recording_disabled => cloud_recording_disabled,
+            custom_info => custom_info,
+            take_seat_mode => take_seat_mode,
+            is_password_enabled => password_enabled,
+        }
         if let Some(v) = update.password {
             self.password = v;
         }
-        changed.insert("Owner_Account".into(), json!(self.owner));
-        ctx.emit(
-            crate::events::AFTER_UPDATE_ROOM_INFO,
-            json!({"Operator_Account": ctx.operator, "RoomInfo": changed}),
-        );
+        changed.owner_account = Some(self.owner.clone());
+        ctx.emit(CallbackAfterUpdateRoomInfo::new(changed).operator_account(&ctx.operator));
         Ok(())
     }
 
     /// `RoomStatus` at `now`.
-    pub fn status(&self, now: u64) -> &'static str {
+    pub fn status(&self, now: u64) -> RoomStatus {
         if now < self.schedule_start {
-            "NotStarted"
+            RoomStatus::NotStarted
         } else {
-            "Running"
+            RoomStatus::Running
         }
     }
 
-    /// The room's `RoomInfo` object (`with_live_fields` adds `MemberCount`,
-    /// `RoomStatus` computed now, and the password fields).
-    pub fn info_json(&self, with_live_fields: bool) -> Value {
+    /// The room's `RoomInfo` (`with_live_fields` adds `MemberCount`, and the
+    /// password fields; `RoomStatus` is computed now).
+    pub fn details(&self, with_live_fields: bool) -> RoomDetails {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or_default();
-        let mut info = json!({
-            "RoomId": self.id,
-            "RoomName": self.name,
-            "RoomType": self.room_type,
-            "Owner_Account": self.owner,
-            "MaxMemberCount": self.max_member_count,
-            "MaxSeatCount": self.seats.len(),
-            "IsVideoDisabled": self.video_disabled,
-            "IsAudioDisabled": self.audio_disabled,
-            "IsMessageDisabled": self.message_disabled,
-            "IsScreenSharingDisabled": self.screen_sharing_disabled,
-            "IsCloudRecordingDisabled": self.cloud_recording_disabled,
-            "CustomInfo": self.custom_info,
-            "ScheduleStartTime": self.schedule_start,
-            "ScheduleEndTime": self.schedule_end,
-            "RoomStatus": self.status(now),
-            "IsSeatEnabled": self.seat_enabled,
-            "TakeSeatMode": self.take_seat_mode,
-            "CreateTime": self.create_time,
-        });
-        if with_live_fields {
-            info["MemberCount"] = json!(self.members.len());
-            info["IsPasswordEnabled"] = json!(self.password_enabled);
-            if self.password_enabled {
-                info["Password"] = json!(self.password);
-            }
+        let details = RoomDetails::new(&self.id)
+            .room_name(&self.name)
+            .room_type(self.room_type.clone())
+            .owner_account(&self.owner)
+            .max_member_count(self.max_member_count)
+            .max_seat_count(self.seats.len() as u64)
+            .is_video_disabled(self.video_disabled)
+            .is_audio_disabled(self.audio_disabled)
+            .is_message_disabled(self.message_disabled)
+            .is_screen_sharing_disabled(self.screen_sharing_disabled)
+            .is_cloud_recording_disabled(self.cloud_recording_disabled)
+            .custom_info(&self.custom_info)
+            .schedule_start_time(wire_time(self.schedule_start))
+            .schedule_end_time(wire_time(self.schedule_end))
+            .room_status(self.status(now))
+            .is_seat_enabled(self.seat_enabled)
+            .take_seat_mode(self.take_seat_mode.clone())
+            .create_time(wire_time(self.create_time));
+        if !with_live_fields {
+            return details;
         }
-        info
+        let details = details
+            .member_count(self.members.len() as u64)
+            .is_password_enabled(self.password_enabled);
+        if self.password_enabled {
+            details.password(&self.password)
+        } else {
+            details
+        }
     }
 }

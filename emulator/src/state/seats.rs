@@ -1,49 +1,23 @@
 //! Seats: list, take (control API), pick, kick off, lock, switch, move.
 
-use serde_json::{json, Value};
+use trtc_room::{CallbackAfterSeatInfoChanged, MoveSeatPolicy, SeatInfo};
 
 use super::room::{Room, Seat};
 use super::Ctx;
 use crate::error::{codes, ApiError};
-use crate::events::AFTER_SEAT_INFO_CHANGED;
 
-/// What `move_user_to_seat` does when the target seat is taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MovePolicy {
-    /// 0: give up (the call fails).
-    Cancel,
-    /// 1: kick the occupant off and move.
-    Force,
-    /// 2: swap the two users.
-    Swap,
-}
-
-impl MovePolicy {
-    /// Parses the wire value.
-    pub fn from_wire(value: i64) -> Result<Self, ApiError> {
-        match value {
-            0 => Ok(Self::Cancel),
-            1 => Ok(Self::Force),
-            2 => Ok(Self::Swap),
-            other => Err(ApiError::bad_param(format!(
-                "Policy {other} is not 0, 1 or 2"
-            ))),
+impl Seat {
+    /// The seat at `index` as `get_seat_list` (and the seat callback) lists it.
+    pub fn info(&self, index: usize) -> SeatInfo {
+        let info = SeatInfo::new(u32::try_from(index).unwrap_or(u32::MAX))
+            .is_taken_disabled(self.taken_disabled)
+            .is_video_disabled(self.video_disabled)
+            .is_audio_disabled(self.audio_disabled);
+        match &self.member {
+            Some(member) => info.member_account(member),
+            None => info,
         }
     }
-}
-
-/// A seat as listed by `get_seat_list` (and in seat callbacks).
-pub fn seat_json(index: usize, seat: &Seat) -> Value {
-    let mut v = json!({
-        "Index": index,
-        "IsTakenDisabled": seat.taken_disabled,
-        "IsVideoDisabled": seat.video_disabled,
-        "IsAudioDisabled": seat.audio_disabled,
-    });
-    if let Some(member) = &seat.member {
-        v["Member_Account"] = json!(member);
-    }
-    v
 }
 
 impl Room {
@@ -52,13 +26,14 @@ impl Room {
         if indexes.is_empty() {
             return;
         }
-        let list: Vec<Value> = indexes
+        let list: Vec<SeatInfo> = indexes
             .iter()
-            .filter_map(|i| self.seats.get(*i).map(|s| seat_json(*i, s)))
+            .filter_map(|i| self.seats.get(*i).map(|s| s.info(*i)))
             .collect();
         ctx.emit(
-            AFTER_SEAT_INFO_CHANGED,
-            json!({"Operator_Account": ctx.operator, "RoomId": self.id, "SeatList": list}),
+            CallbackAfterSeatInfoChanged::new(&self.id)
+                .operator_account(&ctx.operator)
+                .seat_list(list),
         );
     }
 
@@ -91,6 +66,45 @@ impl Room {
             .position(|s| s.member.as_deref() == Some(account))
     }
 
+    /// The seat `account` occupies, or 100002.
+    fn occupied_seat(&self, account: &str) -> Result<usize, ApiError> {
+        self.seat_of(account)
+            .ok_or_else(|| ApiError::bad_param(format!("user {account:?} is not on a seat")))
+    }
+
+    /// 100200 when seat `index` is locked, 100210 when someone sits there.
+    fn check_free(&self, index: usize) -> Result<(), ApiError> {
+        let seat = &self.seats[index];
+        if seat.taken_disabled {
+            return Err(ApiError::new(
+                codes::SEAT_LOCKED,
+                format!("seat {index} is locked"),
+            ));
+        }
+        if seat.member.is_some() {
+            return Err(ApiError::new(
+                codes::SEAT_OCCUPIED,
+                format!("seat {index} is occupied by another user"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The checks of a move of `account` (a member on a seat) to seat `to`
+    /// (named `field` in errors): `(from, to)`, or `None` when it already sits there.
+    fn move_seats(
+        &self,
+        account: &str,
+        field: &str,
+        to: i64,
+    ) -> Result<Option<(usize, usize)>, ApiError> {
+        self.require_seats()?;
+        self.member(account)?;
+        let to = self.seat_index(field, to)?;
+        let from = self.occupied_seat(account)?;
+        Ok((from != to).then_some((from, to)))
+    }
+
     /// `pick_user_on_seat`, and the control API's `take_seat` (a negative
     /// index takes the first free seat).
     pub fn pick(&mut self, ctx: &mut Ctx, account: &str, index: i64) -> Result<(), ApiError> {
@@ -110,20 +124,8 @@ impl Room {
         } else {
             self.seat_index("Index", index)?
         };
-        let seat = &mut self.seats[index];
-        if seat.taken_disabled {
-            return Err(ApiError::new(
-                codes::SEAT_LOCKED,
-                format!("seat {index} is locked"),
-            ));
-        }
-        if seat.member.is_some() {
-            return Err(ApiError::new(
-                codes::SEAT_OCCUPIED,
-                format!("seat {index} is occupied by another user"),
-            ));
-        }
-        seat.member = Some(account.to_owned());
+        self.check_free(index)?;
+        self.seats[index].member = Some(account.to_owned());
         self.emit_seats(ctx, &[index]);
         Ok(())
     }
@@ -131,9 +133,7 @@ impl Room {
     /// `kick_user_off_seat`.
     pub fn kick_off_seat(&mut self, ctx: &mut Ctx, account: &str) -> Result<(), ApiError> {
         self.require_seats()?;
-        let index = self
-            .seat_of(account)
-            .ok_or_else(|| ApiError::bad_param(format!("user {account:?} is not on a seat")))?;
+        let index = self.occupied_seat(account)?;
         self.seats[index].member = None;
         self.emit_seats(ctx, &[index]);
         Ok(())
@@ -169,27 +169,10 @@ impl Room {
 
     /// `switch_seat`: moves a seated user to an empty, unlocked seat.
     pub fn switch_seat(&mut self, ctx: &mut Ctx, account: &str, to: i64) -> Result<(), ApiError> {
-        self.require_seats()?;
-        self.member(account)?;
-        let to = self.seat_index("ToIndex", to)?;
-        let from = self
-            .seat_of(account)
-            .ok_or_else(|| ApiError::bad_param(format!("user {account:?} is not on a seat")))?;
-        if from == to {
+        let Some((from, to)) = self.move_seats(account, "ToIndex", to)? else {
             return Ok(());
-        }
-        if self.seats[to].taken_disabled {
-            return Err(ApiError::new(
-                codes::SEAT_LOCKED,
-                format!("seat {to} is locked"),
-            ));
-        }
-        if self.seats[to].member.is_some() {
-            return Err(ApiError::new(
-                codes::SEAT_OCCUPIED,
-                format!("seat {to} is occupied by another user"),
-            ));
-        }
+        };
+        self.check_free(to)?;
         self.seats[from].member = None;
         self.seats[to].member = Some(account.to_owned());
         self.emit_seats(ctx, &[from, to]);
@@ -203,19 +186,13 @@ impl Room {
         ctx: &mut Ctx,
         account: &str,
         to: i64,
-        policy: MovePolicy,
+        policy: MoveSeatPolicy,
     ) -> Result<(), ApiError> {
-        self.require_seats()?;
-        self.member(account)?;
-        let to = self.seat_index("SeatIndex", to)?;
-        let from = self
-            .seat_of(account)
-            .ok_or_else(|| ApiError::bad_param(format!("user {account:?} is not on a seat")))?;
-        if from == to {
+        let Some((from, to)) = self.move_seats(account, "SeatIndex", to)? else {
             return Ok(());
-        }
+        };
         let occupant = self.seats[to].member.clone();
-        if occupant.is_some() && policy == MovePolicy::Cancel {
+        if occupant.is_some() && policy == MoveSeatPolicy::Cancel {
             return Err(ApiError::new(
                 codes::SEAT_OCCUPIED,
                 format!("seat {to} is occupied and Policy is 0 (cancel)"),
@@ -224,7 +201,7 @@ impl Room {
         self.seats[to].taken_disabled = false;
         self.seats[to].member = Some(account.to_owned());
         self.seats[from].member = match policy {
-            MovePolicy::Swap => occupant,
+            MoveSeatPolicy::Swap => occupant,
             _ => None,
         };
         self.emit_seats(ctx, &[from, to]);
