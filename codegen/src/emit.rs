@@ -163,6 +163,13 @@ fn param(spec: &Spec, ty: &Ty, from: &str, value: &Ident) -> (TokenStream, Token
             quote! { impl IntoIterator<Item = impl Into<String>> },
             quote! { #value.into_iter().map(Into::into).collect() },
         ),
+        Ty::List(i) => {
+            let item = rust_ty(spec, i, from);
+            (
+                quote! { impl IntoIterator<Item = #item> },
+                quote! { #value.into_iter().collect() },
+            )
+        }
         other => (rust_ty(spec, other, from), quote! { #value }),
     }
 }

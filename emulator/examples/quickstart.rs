@@ -140,10 +140,7 @@ async fn import_accounts(demo: &mut Demo) -> Result<(), Failure> {
         reply.request_id(),
     );
     if demo.has_emulator() {
-        let items = users
-            .iter()
-            .map(|u| trtc_room::AccountRef::new(*u))
-            .collect();
+        let items = users.iter().map(|u| trtc_room::AccountRef::new(*u));
         let reply = demo
             .client
             .account_check(trtc_room::AccountCheck::new(items))

@@ -35,7 +35,7 @@ pub fn get_callback(
     let commands = cfg.commands.iter().map(|c| CallbackCommand::from_wire(c));
     Ok(GetCallbackResponse::new()
         .url(&cfg.url)
-        .callback_command_list(commands.collect()))
+        .callback_command_list(commands))
 }
 
 pub fn delete_callback(

@@ -16,7 +16,7 @@ pub fn get_seat_list(
 ) -> Result<GetSeatListResponse, ApiError> {
     let room = state.room(&req.room_id)?;
     let list = room.seats.iter().enumerate().map(|(i, s)| s.info(i));
-    Ok(GetSeatListResponse::new().seat_list(list.collect()))
+    Ok(GetSeatListResponse::new().seat_list(list))
 }
 
 pub fn pick_user_on_seat(

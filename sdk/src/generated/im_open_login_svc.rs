@@ -226,8 +226,11 @@ impl MultiaccountImport {
     }
     /// Sets `AccountList`: Accounts to import, with optional profile data (current form). Do not send together with `Accounts`.
     #[must_use]
-    pub fn account_list(mut self, value: Vec<AccountToImport>) -> Self {
-        self.account_list = Some(value);
+    pub fn account_list(
+        mut self,
+        value: impl IntoIterator<Item = AccountToImport>,
+    ) -> Self {
+        self.account_list = Some(value.into_iter().collect());
         self
     }
     /// Sets `Accounts`: User IDs to import, without profile data (older form). Do not send together with `AccountList`.
@@ -415,8 +418,10 @@ pub struct AccountDelete {
 impl AccountDelete {
     /// Creates a value from its required fields (`DeleteItem`); optional fields start unset.
     #[must_use]
-    pub fn new(delete_item: Vec<AccountRef>) -> Self {
-        Self { delete_item }
+    pub fn new(delete_item: impl IntoIterator<Item = AccountRef>) -> Self {
+        Self {
+            delete_item: delete_item.into_iter().collect(),
+        }
     }
 }
 impl crate::validate::Validate for AccountDelete {
@@ -464,8 +469,11 @@ impl AccountDeleteResponse {
     /// `reply.result_item.iter().flatten().filter(|r| r.result_code != 0)` yields the failures
     /// (`70107` = the account did not exist, which a retry may treat as done).
     #[must_use]
-    pub fn result_item(mut self, value: Vec<AccountResult>) -> Self {
-        self.result_item = Some(value);
+    pub fn result_item(
+        mut self,
+        value: impl IntoIterator<Item = AccountResult>,
+    ) -> Self {
+        self.result_item = Some(value.into_iter().collect());
         self
     }
 }
@@ -589,8 +597,10 @@ pub struct AccountCheck {
 impl AccountCheck {
     /// Creates a value from its required fields (`CheckItem`); optional fields start unset.
     #[must_use]
-    pub fn new(check_item: Vec<AccountRef>) -> Self {
-        Self { check_item }
+    pub fn new(check_item: impl IntoIterator<Item = AccountRef>) -> Self {
+        Self {
+            check_item: check_item.into_iter().collect(),
+        }
     }
 }
 impl crate::validate::Validate for AccountCheck {
@@ -636,8 +646,11 @@ impl AccountCheckResponse {
     /// the check itself failed for that account (its `AccountStatus` then says nothing). Read
     /// both, for example `r.result_code == 0 && r.account_status == Some(AccountStatus::Imported)`.
     #[must_use]
-    pub fn result_item(mut self, value: Vec<AccountResult>) -> Self {
-        self.result_item = Some(value);
+    pub fn result_item(
+        mut self,
+        value: impl IntoIterator<Item = AccountResult>,
+    ) -> Self {
+        self.result_item = Some(value.into_iter().collect());
         self
     }
 }

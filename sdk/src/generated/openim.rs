@@ -112,16 +112,22 @@ impl QueryOnlineStatusResponse {
     }
     /// Sets `QueryResult`: State of each account that could be queried.
     #[must_use]
-    pub fn query_result(mut self, value: Vec<OnlineStatusResult>) -> Self {
-        self.query_result = Some(value);
+    pub fn query_result(
+        mut self,
+        value: impl IntoIterator<Item = OnlineStatusResult>,
+    ) -> Self {
+        self.query_result = Some(value.into_iter().collect());
         self
     }
     /// Sets `ErrorList`: Accounts whose state could not be queried, each with its error code (`70107`: not
     /// imported). The call answers success even when this list is not empty, and these
     /// accounts are missing from `QueryResult`: check both lists.
     #[must_use]
-    pub fn error_list(mut self, value: Vec<OnlineStatusError>) -> Self {
-        self.error_list = Some(value);
+    pub fn error_list(
+        mut self,
+        value: impl IntoIterator<Item = OnlineStatusError>,
+    ) -> Self {
+        self.error_list = Some(value.into_iter().collect());
         self
     }
 }
@@ -389,8 +395,8 @@ impl OnlineStatusResult {
     }
     /// Sets `Detail`: State on each platform the account is logged in from; only when `IsNeedDetail` is 1.
     #[must_use]
-    pub fn detail(mut self, value: Vec<PlatformState>) -> Self {
-        self.detail = Some(value);
+    pub fn detail(mut self, value: impl IntoIterator<Item = PlatformState>) -> Self {
+        self.detail = Some(value.into_iter().collect());
         self
     }
 }

@@ -40,11 +40,11 @@ impl SetCallback {
     #[must_use]
     pub fn new(
         url: impl Into<String>,
-        callback_command_list: Vec<super::types::CallbackCommand>,
+        callback_command_list: impl IntoIterator<Item = super::types::CallbackCommand>,
     ) -> Self {
         Self {
             url: url.into(),
-            callback_command_list,
+            callback_command_list: callback_command_list.into_iter().collect(),
         }
     }
 }
@@ -140,11 +140,11 @@ impl UpdateCallback {
     #[must_use]
     pub fn new(
         url: impl Into<String>,
-        callback_command_list: Vec<super::types::CallbackCommand>,
+        callback_command_list: impl IntoIterator<Item = super::types::CallbackCommand>,
     ) -> Self {
         Self {
             url: url.into(),
-            callback_command_list,
+            callback_command_list: callback_command_list.into_iter().collect(),
         }
     }
 }
@@ -277,9 +277,9 @@ impl GetCallbackResponse {
     #[must_use]
     pub fn callback_command_list(
         mut self,
-        value: Vec<super::types::CallbackCommand>,
+        value: impl IntoIterator<Item = super::types::CallbackCommand>,
     ) -> Self {
-        self.callback_command_list = Some(value);
+        self.callback_command_list = Some(value.into_iter().collect());
         self
     }
 }

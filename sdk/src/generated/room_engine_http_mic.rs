@@ -67,8 +67,11 @@ impl GetSeatListResponse {
     }
     /// Sets `SeatList`: Every seat of the room.
     #[must_use]
-    pub fn seat_list(mut self, value: Vec<super::types::SeatInfo>) -> Self {
-        self.seat_list = Some(value);
+    pub fn seat_list(
+        mut self,
+        value: impl IntoIterator<Item = super::types::SeatInfo>,
+    ) -> Self {
+        self.seat_list = Some(value.into_iter().collect());
         self
     }
 }

@@ -527,8 +527,8 @@ impl GetRoomMemberListResponse {
     }
     /// Sets `MemberList`: Members in this page.
     #[must_use]
-    pub fn member_list(mut self, value: Vec<RoomMember>) -> Self {
-        self.member_list = Some(value);
+    pub fn member_list(mut self, value: impl IntoIterator<Item = RoomMember>) -> Self {
+        self.member_list = Some(value.into_iter().collect());
         self
     }
 }
@@ -835,12 +835,12 @@ impl MarkRoomMember {
     pub fn new(
         room_id: impl Into<String>,
         command_type: MarkCommandType,
-        member_list: Vec<MemberMarks>,
+        member_list: impl IntoIterator<Item = MemberMarks>,
     ) -> Self {
         Self {
             room_id: room_id.into(),
             command_type,
-            member_list,
+            member_list: member_list.into_iter().collect(),
         }
     }
 }
@@ -1272,8 +1272,11 @@ impl GetBannedMemberListResponse {
     }
     /// Sets `BannedAccountList`: Banned users in this page.
     #[must_use]
-    pub fn banned_account_list(mut self, value: Vec<BannedMember>) -> Self {
-        self.banned_account_list = Some(value);
+    pub fn banned_account_list(
+        mut self,
+        value: impl IntoIterator<Item = BannedMember>,
+    ) -> Self {
+        self.banned_account_list = Some(value.into_iter().collect());
         self
     }
     /// Sets `NextOffset`: Offset of the next page; 0 when the list is complete.
@@ -1616,10 +1619,13 @@ pub struct MemberMarks {
 impl MemberMarks {
     /// Creates a value from its required fields (`Member_Account`, `Marks`); optional fields start unset.
     #[must_use]
-    pub fn new(member_account: impl Into<String>, marks: Vec<i64>) -> Self {
+    pub fn new(
+        member_account: impl Into<String>,
+        marks: impl IntoIterator<Item = i64>,
+    ) -> Self {
         Self {
             member_account: member_account.into(),
-            marks,
+            marks: marks.into_iter().collect(),
         }
     }
 }
@@ -2152,8 +2158,8 @@ impl RoomMember {
     }
     /// Sets `Marks`: Marks set on the member with mark_room_member.
     #[must_use]
-    pub fn marks(mut self, value: Vec<i64>) -> Self {
-        self.marks = Some(value);
+    pub fn marks(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.marks = Some(value.into_iter().collect());
         self
     }
     /// Sets `CustomInfo`: Application-defined data attached to the member.

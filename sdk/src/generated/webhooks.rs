@@ -633,8 +633,11 @@ impl CallbackAfterSeatInfoChanged {
     }
     /// Sets `SeatList`: The seats after the change.
     #[must_use]
-    pub fn seat_list(mut self, value: Vec<super::types::SeatInfo>) -> Self {
-        self.seat_list = Some(value);
+    pub fn seat_list(
+        mut self,
+        value: impl IntoIterator<Item = super::types::SeatInfo>,
+    ) -> Self {
+        self.seat_list = Some(value.into_iter().collect());
         self
     }
     /// Sets `EventTime`: When the event happened, Unix time in milliseconds.

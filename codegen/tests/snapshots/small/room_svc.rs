@@ -235,9 +235,9 @@ pub struct GetMembersResponse {
 impl GetMembersResponse {
     /// Creates a value from its required fields (`MemberList`); optional fields start unset.
     #[must_use]
-    pub fn new(member_list: Vec<Member>) -> Self {
+    pub fn new(member_list: impl IntoIterator<Item = Member>) -> Self {
         Self {
-            member_list,
+            member_list: member_list.into_iter().collect(),
             next: None,
             extra: serde_json::Map::new(),
         }
@@ -306,8 +306,8 @@ impl Member {
     }
     /// Sets `Marks`: Marks.
     #[must_use]
-    pub fn marks(mut self, value: Vec<u64>) -> Self {
-        self.marks = Some(value);
+    pub fn marks(mut self, value: impl IntoIterator<Item = u64>) -> Self {
+        self.marks = Some(value.into_iter().collect());
         self
     }
 }
