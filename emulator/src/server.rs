@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{RawQuery, State as AxState};
 use axum::http::{header, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -137,6 +137,9 @@ pub(crate) fn json_response(body: &Value) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
 }
 
+/// Largest request body read; a larger one is refused with 60002.
+const MAX_REQUEST_BODY: usize = 2 * 1024 * 1024;
+
 /// Lets a handler close its own connection without answering.
 #[derive(Clone)]
 pub(crate) struct ConnKill(Arc<Notify>);
@@ -155,10 +158,23 @@ async fn api(
     method: Method,
     uri: Uri,
     RawQuery(query): RawQuery,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let started = Instant::now();
     let request_id = app.request_id();
+    // Read the body here rather than through the `Bytes` extractor, whose
+    // size limit would answer 413 in plain text instead of an envelope.
+    let body = match axum::body::to_bytes(body, MAX_REQUEST_BODY).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let e = ApiError::new(
+                codes::HTTP_PARSE,
+                format!("cannot read the request body (at most {MAX_REQUEST_BODY} bytes): {e}"),
+            );
+            log(uri.path(), e.code, started, "body refused");
+            return json_response(&envelope(&request_id, Err(e), PayloadLocation::None));
+        }
+    };
     let path = uri.path().to_owned();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let (service, command) = match segments.as_slice() {

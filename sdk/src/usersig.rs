@@ -545,12 +545,18 @@ pub fn decode(sig: &str) -> Result<serde_json::Map<String, serde_json::Value>, V
     }
     let raw = tencent_b64_decode(sig)?;
     let mut json = Vec::new();
-    flate2::read::ZlibDecoder::new(raw.as_slice())
+    let mut inflater = flate2::read::ZlibDecoder::new(raw.as_slice());
+    (&mut inflater)
         .take(MAX_JSON_LEN + 1)
         .read_to_end(&mut json)
         .map_err(|e| malformed(format!("zlib decode failed: {e}")))?;
     if json.len() as u64 > MAX_JSON_LEN {
         return Err(malformed("decompressed sig is too large"));
+    }
+    // Bytes after the end of the zlib stream would make several sig texts
+    // decode to one sig; no generator writes them.
+    if inflater.total_in() != raw.len() as u64 {
+        return Err(malformed("data after the end of the zlib stream"));
     }
     match serde_json::from_slice::<serde_json::Value>(&json) {
         Ok(serde_json::Value::Object(map)) => Ok(map),

@@ -20,7 +20,7 @@ pub enum WebhookError {
     /// `SdkAppid` is not a decimal application id.
     #[error("webhook query parameter `SdkAppid` is not a valid application id: {value:?}")]
     MalformedSdkAppId {
-        /// The received value.
+        /// The received value (its first 64 characters).
         value: String,
     },
 

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+/// How much of a malformed value an error repeats (the rest is dropped).
+const MAX_ECHOED_CHARS: usize = 64;
+
 use super::WebhookError;
 
 /// The client platform that caused an event (`OptPlatform` query parameter).
@@ -250,8 +253,10 @@ impl WebhookQuery {
             put(slot, known, value)?;
         }
         let sdk_app_id = sdk_app_id.ok_or(WebhookError::MissingParameter("SdkAppid"))?;
-        let sdk_app_id = parse_decimal(&sdk_app_id)
-            .ok_or(WebhookError::MalformedSdkAppId { value: sdk_app_id })?;
+        let sdk_app_id =
+            parse_decimal(&sdk_app_id).ok_or_else(|| WebhookError::MalformedSdkAppId {
+                value: sdk_app_id.chars().take(MAX_ECHOED_CHARS).collect(),
+            })?;
         Ok(WebhookQuery {
             sdk_app_id,
             command,
