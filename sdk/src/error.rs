@@ -10,7 +10,8 @@ use std::fmt;
 
 use crate::generated::errors::ErrorCode;
 
-/// Longest body excerpt kept in [`Error::HttpStatus`] and [`Error::Decode`], in bytes.
+/// How many leading bytes of a body [`Error::HttpStatus`] and [`Error::Decode`]
+/// keep (as lossy UTF-8, so invalid bytes become U+FFFD, plus `…` when cut).
 pub const BODY_EXCERPT_LIMIT: usize = 2048;
 
 /// Which call an error belongs to.
@@ -165,7 +166,7 @@ impl Error {
     }
 }
 
-/// At most [`BODY_EXCERPT_LIMIT`] bytes of `body` as lossy UTF-8.
+/// The first [`BODY_EXCERPT_LIMIT`] bytes of `body` as lossy UTF-8.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     let cut = body.len().min(BODY_EXCERPT_LIMIT);
     let mut s = String::from_utf8_lossy(&body[..cut]).into_owned();
