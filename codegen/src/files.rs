@@ -4,10 +4,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::emit::{doc, ident, inner_doc, named, type_path};
+use crate::emit::{doc, ident, inner_doc, named, rust_ty, type_path};
 use crate::error::{Ctx, SpecError};
-use crate::ir::{Command, Payload, Spec, Ty, TypeKind};
+use crate::ir::{Command, Field, Paging, Payload, Spec, Ty, TypeKind};
 use crate::samples;
+use crate::spec::PagingEnd;
 
 fn yes_no(b: bool) -> &'static str {
     if b {
@@ -111,9 +112,57 @@ pub fn service_rs(spec: &Spec, svc: &crate::ir::Service) -> TokenStream {
                 };
             }
         });
+        if let Some(p) = &c.paging {
+            items.push(paged_impl(spec, c, p, &svc.module));
+        }
     }
     items.extend(types_in(spec, &svc.module));
     quote! { #mdoc #(#items)* }
+}
+
+/// `impl Paged` for a command with `paging:`: which fields carry the cursor and items.
+fn paged_impl(spec: &Spec, c: &Command, p: &Paging, module: &str) -> TokenStream {
+    let name = ident(&c.type_name);
+    let resp_name = ident(&c.response_name);
+    let cursor_ty = rust_ty(spec, &p.request_cursor.ty, module);
+    let item_ty = rust_ty(spec, &p.item_ty, module);
+    let req_f = ident(&p.request_cursor.name);
+    let resp_f = ident(&p.response_cursor.name);
+    let items_f = ident(&p.items.name);
+    // `Option<cursor>` of a field, with the end value mapped to `None`
+    let keep = match p.end {
+        PagingEnd::Empty => quote! { .filter(|c| !c.is_empty()) },
+        PagingEnd::Zero => quote! { .filter(|c| *c != 0) },
+    };
+    let opt = |owner: TokenStream, f: &Field, fname: &proc_macro2::Ident| match (f.required, p.end)
+    {
+        (true, PagingEnd::Empty) => quote! { Some(#owner.#fname.clone()) #keep },
+        (true, PagingEnd::Zero) => quote! { Some(#owner.#fname) #keep },
+        (false, PagingEnd::Empty) => quote! { #owner.#fname.clone() #keep },
+        (false, PagingEnd::Zero) => quote! { #owner.#fname #keep },
+    };
+    let cur = opt(quote! { self }, &p.request_cursor, &req_f);
+    let next = opt(quote! { response }, &p.response_cursor, &resp_f);
+    let set = if p.request_cursor.required {
+        quote! { self.#req_f = cursor; }
+    } else {
+        quote! { self.#req_f = Some(cursor); }
+    };
+    let take = if p.items.required {
+        quote! { response.#items_f }
+    } else {
+        quote! { response.#items_f.unwrap_or_default() }
+    };
+    quote! {
+        impl crate::paging::Paged for #name {
+            type Cursor = #cursor_ty;
+            type Item = #item_ty;
+            fn cursor(&self) -> Option<#cursor_ty> { #cur }
+            fn with_cursor(mut self, cursor: #cursor_ty) -> Self { #set self }
+            fn next_cursor(response: &#resp_name) -> Option<#cursor_ty> { #next }
+            fn into_items(response: #resp_name) -> Vec<#item_ty> { #take }
+        }
+    }
 }
 
 pub fn errors_rs(spec: &Spec) -> TokenStream {
@@ -427,6 +476,38 @@ pub fn client_rs(spec: &Spec) -> TokenStream {
                     self.call(&request).await
                 }
             });
+            if let Some(p) = &c.paging {
+                let all = format_ident!("{}_all", c.command);
+                let item = rust_ty(spec, &p.item_ty, "client");
+                let end = match p.end {
+                    PagingEnd::Empty => "comes back empty or absent",
+                    PagingEnd::Zero => "comes back as 0 or absent",
+                };
+                let d = doc(&format!(
+                    "Every item of `{cmd}`: sends [`{t}`]({m}) for the first page, then again with \
+                     `{rc}` set to the `{pc}` of each answer until it {end}, and returns the \
+                     `{it}` entries of all pages in order.\n\n\
+                     The page size is the one set on `request`; a cursor set on `request` is the \
+                     starting point. Each page is a separate call through \
+                     [`call`](crate::Client::call) (same validation, signing, retries and \
+                     errors); the first failing page fails the whole listing. If the server \
+                     returns a cursor already sent in this listing, it stops with \
+                     [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) rather than loop \
+                     forever or return a partial list.",
+                    cmd = c.command,
+                    t = c.type_name,
+                    m = format_args!("super::{}::{}", svc.module, c.type_name),
+                    rc = p.request_cursor.wire,
+                    pc = p.response_cursor.wire,
+                    it = p.items.wire,
+                ));
+                methods.push(quote! {
+                    #d
+                    pub async fn #all(&self, request: #req) -> Result<Vec<#item>, crate::Error> {
+                        self.call_all(request).await
+                    }
+                });
+            }
         }
     }
     quote! {

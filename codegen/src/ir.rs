@@ -141,6 +141,22 @@ pub struct Command {
     /// (code, meaning)
     pub errors: Vec<(i64, String)>,
     pub samples: Vec<Sample>,
+    /// `paging:`: the command lists items page by page.
+    pub paging: Option<Paging>,
+}
+
+/// A validated `paging:` of a command.
+#[derive(Debug, Clone)]
+pub struct Paging {
+    /// The request field taking the cursor.
+    pub request_cursor: Field,
+    /// The response field returning the next cursor (same type as the request's).
+    pub response_cursor: Field,
+    /// The response list field holding the items.
+    pub items: Field,
+    /// Element type of `items`.
+    pub item_ty: Ty,
+    pub end: spec::PagingEnd,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -431,6 +447,18 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
                 c.command.clone(),
                 format!("command {} in {display}", c.command),
             );
+            if c.paging.is_some() {
+                let all = format!("{}_all", c.command);
+                if let Some(prev) = methods.get(&all) {
+                    return Err(cctx
+                        .at("paging")
+                        .err(format!("client method {all} clashes with {prev}")));
+                }
+                methods.insert(
+                    all,
+                    format!("the paging method of command {} in {display}", c.command),
+                );
+            }
             let t = c.command.to_upper_camel_case();
             for n in [t.clone(), format!("{t}Response")] {
                 if let Some(prev) = taken.get(&n) {
@@ -577,6 +605,15 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
                     response: s.response.clone(),
                 });
             }
+            let paging = match &c.paging {
+                None => None,
+                Some(p) => Some(resolve_paging(
+                    p,
+                    &ctx.at("paging"),
+                    &req_fields,
+                    c.response.is_some().then_some(resp_fields.as_slice()),
+                )?),
+            };
             types.insert(
                 type_name.clone(),
                 NamedType {
@@ -612,6 +649,7 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
                 payload,
                 errors,
                 samples,
+                paging,
             });
         }
         services.push(Service {
@@ -873,6 +911,70 @@ fn resolve_fields(
         });
     }
     Ok(out)
+}
+
+/// Checks `paging:` against the command's request and response fields.
+fn resolve_paging(
+    def: &spec::PagingDef,
+    ctx: &Ctx,
+    request: &[Field],
+    response: Option<&[Field]>,
+) -> Result<Paging, SpecError> {
+    let Some(response) = response else {
+        return Err(ctx.err("a paged command needs a `response` with the cursor and the items"));
+    };
+    let find = |fields: &[Field], key: &str, wire: &str, side: &str| {
+        fields
+            .iter()
+            .find(|f| f.wire == wire)
+            .cloned()
+            .ok_or_else(|| {
+                ctx.at(format!("{key} {wire}"))
+                    .err(format!("the {side} has no field with wire name {wire:?}"))
+            })
+    };
+    let req = find(request, "request_cursor", &def.request_cursor, "request")?;
+    let resp = find(
+        response,
+        "response_cursor",
+        &def.response_cursor,
+        "response",
+    )?;
+    let items = find(response, "items", &def.items, "response")?;
+    let cursor_ok = match def.end {
+        spec::PagingEnd::Empty => req.ty == Ty::String,
+        spec::PagingEnd::Zero => req.ty.is_integer(),
+    };
+    if !cursor_ok {
+        let want = match def.end {
+            spec::PagingEnd::Empty => "`string` (for `end: empty`)",
+            spec::PagingEnd::Zero => "an integer type (for `end: zero`)",
+        };
+        return Err(ctx
+            .at(format!("request_cursor {}", req.wire))
+            .err(format!("the cursor field must be {want}")));
+    }
+    if resp.ty != req.ty {
+        return Err(ctx
+            .at(format!("response_cursor {}", resp.wire))
+            .err(format!(
+                "type {:?} differs from the request cursor {} ({:?})",
+                resp.ty, req.wire, req.ty
+            )));
+    }
+    let Ty::List(inner) = &items.ty else {
+        return Err(ctx
+            .at(format!("items {}", items.wire))
+            .err("items must be a `list<..>` field of the response"));
+    };
+    let item_ty = (**inner).clone();
+    Ok(Paging {
+        request_cursor: req,
+        response_cursor: resp,
+        items,
+        item_ty,
+        end: def.end,
+    })
 }
 
 fn contains_adapter(t: &Ty) -> bool {

@@ -157,8 +157,35 @@ pub struct CommandDef {
     pub errors: Vec<ErrorRefDef>,
     #[serde(default)]
     pub samples: Vec<SampleDef>,
+    /// How the command pages (generates a `<command>_all` client method).
+    #[serde(default)]
+    pub paging: Option<PagingDef>,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// `paging:` of a command: which fields carry the cursor and the items.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagingDef {
+    /// Wire name of the request field that takes the cursor.
+    pub request_cursor: String,
+    /// Wire name of the response field that returns the next cursor.
+    pub response_cursor: String,
+    /// Wire name of the response list field holding the page's items.
+    pub items: String,
+    /// When the returned cursor means "no more pages".
+    pub end: PagingEnd,
+}
+
+/// The end-of-list rule of a paged command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PagingEnd {
+    /// A string cursor: the list ends when it is empty or absent.
+    Empty,
+    /// An integer cursor: the list ends when it is 0 or absent.
+    Zero,
 }
 
 /// The request body of a command.

@@ -193,3 +193,36 @@ fn small_spec_matches_snapshot() {
         "snapshot differs: {problems:?}; review and refresh with UPDATE_SNAPSHOTS=1"
     );
 }
+
+#[test]
+fn paging_items_not_a_list() {
+    let e = error_of("broken_paging_items");
+    assert_eq!(
+        e,
+        "api-spec/services/room_svc.yaml: command get_members: paging: items Next: items must be a `list<..>` field of the response"
+    );
+}
+
+#[test]
+fn paging_missing_cursor_field() {
+    let e = error_of("broken_paging_cursor");
+    assert_eq!(
+        e,
+        "api-spec/services/room_svc.yaml: command get_members: paging: response_cursor Cursor: the response has no field with wire name \"Cursor\""
+    );
+}
+
+#[test]
+fn paging_end_does_not_fit_the_cursor_type() {
+    let e = error_of("broken_paging_end");
+    assert_names(
+        &e,
+        &[
+            "api-spec/services/room_svc.yaml",
+            "command get_members",
+            "paging",
+            "request_cursor Next",
+            "an integer type (for `end: zero`)",
+        ],
+    );
+}

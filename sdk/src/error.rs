@@ -114,6 +114,22 @@ pub enum Error {
         /// one, else the general meaning of the code.
         meaning: Option<&'static str>,
     },
+
+    /// A paged listing (`Client::call_all`, the `<command>_all` methods) got
+    /// back a cursor it had already sent, so following it could loop
+    /// forever; the listing was stopped and its items dropped, since they
+    /// may be incomplete or hold duplicates.
+    #[error("{service}/{command} returned cursor {cursor:?} a second time after {pages} page(s); paging stopped")]
+    RepeatedCursor {
+        /// The `servicename` path segment.
+        service: &'static str,
+        /// The `command` path segment.
+        command: &'static str,
+        /// The repeated cursor.
+        cursor: String,
+        /// Pages fetched, including the one that returned the repeat.
+        pages: usize,
+    },
 }
 
 impl Error {

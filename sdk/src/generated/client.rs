@@ -702,6 +702,15 @@ impl crate::Client {
     > {
         self.call(&request).await
     }
+    /// Every item of `get_room_member_list`: sends [`GetRoomMemberList`](super::room_engine_http_srv::GetRoomMemberList) for the first page, then again with `Next` set to the `Next` of each answer until it comes back empty or absent, and returns the `MemberList` entries of all pages in order.
+    ///
+    /// The page size is the one set on `request`; a cursor set on `request` is the starting point. Each page is a separate call through [`call`](crate::Client::call) (same validation, signing, retries and errors); the first failing page fails the whole listing. If the server returns a cursor already sent in this listing, it stops with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) rather than loop forever or return a partial list.
+    pub async fn get_room_member_list_all(
+        &self,
+        request: super::room_engine_http_srv::GetRoomMemberList,
+    ) -> Result<Vec<super::room_engine_http_srv::RoomMember>, crate::Error> {
+        self.call_all(request).await
+    }
     /// Change a member's name card, role or custom data.
     ///
     /// Endpoint: `v4/room_engine_http_srv/update_room_member_info`.
@@ -889,6 +898,15 @@ impl crate::Client {
         crate::Error,
     > {
         self.call(&request).await
+    }
+    /// Every item of `get_banned_member_list`: sends [`GetBannedMemberList`](super::room_engine_http_srv::GetBannedMemberList) for the first page, then again with `Offset` set to the `NextOffset` of each answer until it comes back as 0 or absent, and returns the `BannedAccountList` entries of all pages in order.
+    ///
+    /// The page size is the one set on `request`; a cursor set on `request` is the starting point. Each page is a separate call through [`call`](crate::Client::call) (same validation, signing, retries and errors); the first failing page fails the whole listing. If the server returns a cursor already sent in this listing, it stops with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) rather than loop forever or return a partial list.
+    pub async fn get_banned_member_list_all(
+        &self,
+        request: super::room_engine_http_srv::GetBannedMemberList,
+    ) -> Result<Vec<super::room_engine_http_srv::BannedMember>, crate::Error> {
+        self.call_all(request).await
     }
     /// Remove users from a room.
     ///

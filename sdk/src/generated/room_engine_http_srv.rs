@@ -568,6 +568,23 @@ impl crate::command::Command for GetRoomMemberList {
         doc_url: "https://trtc.io/document/60715",
     };
 }
+impl crate::paging::Paged for GetRoomMemberList {
+    type Cursor = String;
+    type Item = RoomMember;
+    fn cursor(&self) -> Option<String> {
+        self.next.clone().filter(|c| !c.is_empty())
+    }
+    fn with_cursor(mut self, cursor: String) -> Self {
+        self.next = Some(cursor);
+        self
+    }
+    fn next_cursor(response: &GetRoomMemberListResponse) -> Option<String> {
+        response.next.clone().filter(|c| !c.is_empty())
+    }
+    fn into_items(response: GetRoomMemberListResponse) -> Vec<RoomMember> {
+        response.member_list.unwrap_or_default()
+    }
+}
 /// Change a member's name card, role or custom data.
 ///
 /// Endpoint: `v4/room_engine_http_srv/update_room_member_info`.
@@ -1321,6 +1338,23 @@ impl crate::command::Command for GetBannedMemberList {
         ],
         doc_url: "https://trtc.io/document/60709",
     };
+}
+impl crate::paging::Paged for GetBannedMemberList {
+    type Cursor = u64;
+    type Item = BannedMember;
+    fn cursor(&self) -> Option<u64> {
+        self.offset.filter(|c| *c != 0)
+    }
+    fn with_cursor(mut self, cursor: u64) -> Self {
+        self.offset = Some(cursor);
+        self
+    }
+    fn next_cursor(response: &GetBannedMemberListResponse) -> Option<u64> {
+        response.next_offset.filter(|c| *c != 0)
+    }
+    fn into_items(response: GetBannedMemberListResponse) -> Vec<BannedMember> {
+        response.banned_account_list.unwrap_or_default()
+    }
 }
 /// Remove users from a room.
 ///

@@ -62,4 +62,13 @@ impl crate::Client {
     ) -> Result<crate::Reply<super::room_svc::GetMembersResponse>, crate::Error> {
         self.call(&request).await
     }
+    /// Every item of `get_members`: sends [`GetMembers`](super::room_svc::GetMembers) for the first page, then again with `Next` set to the `Next` of each answer until it comes back empty or absent, and returns the `MemberList` entries of all pages in order.
+    ///
+    /// The page size is the one set on `request`; a cursor set on `request` is the starting point. Each page is a separate call through [`call`](crate::Client::call) (same validation, signing, retries and errors); the first failing page fails the whole listing. If the server returns a cursor already sent in this listing, it stops with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) rather than loop forever or return a partial list.
+    pub async fn get_members_all(
+        &self,
+        request: super::room_svc::GetMembers,
+    ) -> Result<Vec<super::room_svc::Member>, crate::Error> {
+        self.call_all(request).await
+    }
 }

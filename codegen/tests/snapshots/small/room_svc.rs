@@ -199,12 +199,26 @@ pub struct GetMembers {
     /// Wire name `RoomId`; required.
     #[serde(rename = "RoomId")]
     pub room_id: String,
+    /// Cursor from the previous page.
+    ///
+    /// Wire name `Next`.
+    #[serde(rename = "Next", default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 impl GetMembers {
     /// Creates a value from its required fields (`RoomId`); optional fields start unset.
     #[must_use]
     pub fn new(room_id: impl Into<String>) -> Self {
-        Self { room_id: room_id.into() }
+        Self {
+            room_id: room_id.into(),
+            next: None,
+        }
+    }
+    /// Sets `Next`: Cursor from the previous page.
+    #[must_use]
+    pub fn next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
+        self
     }
 }
 impl crate::validate::Validate for GetMembers {
@@ -272,6 +286,23 @@ impl crate::command::Command for GetMembers {
         errors: &[],
         doc_url: "https://example.com/members",
     };
+}
+impl crate::paging::Paged for GetMembers {
+    type Cursor = String;
+    type Item = Member;
+    fn cursor(&self) -> Option<String> {
+        self.next.clone().filter(|c| !c.is_empty())
+    }
+    fn with_cursor(mut self, cursor: String) -> Self {
+        self.next = Some(cursor);
+        self
+    }
+    fn next_cursor(response: &GetMembersResponse) -> Option<String> {
+        response.next.clone().filter(|c| !c.is_empty())
+    }
+    fn into_items(response: GetMembersResponse) -> Vec<Member> {
+        response.member_list
+    }
 }
 /// A member.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
