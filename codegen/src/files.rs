@@ -579,18 +579,9 @@ pub fn bodies_rs(spec: &Spec) -> TokenStream {
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
             pub struct #name {
-                /// `OK` or `FAIL`.
-                #[serde(rename = "ActionStatus")]
-                pub action_status: String,
-                /// `0` on success.
-                #[serde(rename = "ErrorCode")]
-                pub error_code: i64,
-                /// Error description.
-                #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-                pub error_info: Option<String>,
-                /// The request's unique ID.
-                #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-                pub request_id: Option<String>,
+                /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+                #[serde(flatten)]
+                pub envelope: crate::wire::Envelope,
                 #payload
             }
         });

@@ -153,6 +153,26 @@ pub fn int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     d.deserialize_any(IntOrStringVisitor)
 }
 
+/// The envelope fields every answer carries, shared by the generated
+/// whole-body types (`crate::generated::bodies`) that the wire tests and the
+/// published JSON Schema use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct Envelope {
+    /// `OK` or `FAIL`.
+    #[serde(rename = "ActionStatus")]
+    pub action_status: String,
+    /// `0` on success.
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i64,
+    /// Error description.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// The request's unique ID (absent in the Chat account services' answers).
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
 /// `#[serde(with)]` adapter for a required user ID (`String`).
 pub mod account {
     use super::*;

@@ -6,18 +6,9 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct AccountImportBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -26,18 +17,9 @@ pub struct AccountImportBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct MultiaccountImportBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// The payload fields, next to the envelope.
     #[serde(flatten)]
     pub payload: super::im_open_login_svc::MultiaccountImportResponse,
@@ -46,18 +28,9 @@ pub struct MultiaccountImportBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct AccountDeleteBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// The payload fields, next to the envelope.
     #[serde(flatten)]
     pub payload: super::im_open_login_svc::AccountDeleteResponse,
@@ -66,18 +39,9 @@ pub struct AccountDeleteBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct AccountCheckBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// The payload fields, next to the envelope.
     #[serde(flatten)]
     pub payload: super::im_open_login_svc::AccountCheckResponse,
@@ -86,18 +50,9 @@ pub struct AccountCheckBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct KickBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -106,18 +61,9 @@ pub struct KickBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct QueryOnlineStatusBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// The payload fields, next to the envelope.
     #[serde(flatten)]
     pub payload: super::openim::QueryOnlineStatusResponse,
@@ -126,18 +72,9 @@ pub struct QueryOnlineStatusBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct SetCallbackBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -146,18 +83,9 @@ pub struct SetCallbackBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct UpdateCallbackBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -166,18 +94,9 @@ pub struct UpdateCallbackBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetCallbackBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// The payload (absent in error answers).
     #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<super::room_config::GetCallbackResponse>,
@@ -189,18 +108,9 @@ pub struct GetCallbackBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct DeleteCallbackBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -209,18 +119,9 @@ pub struct DeleteCallbackBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetSeatListBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// The payload (absent in error answers).
     #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<super::room_engine_http_mic::GetSeatListResponse>,
@@ -232,18 +133,9 @@ pub struct GetSeatListBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct PickUserOnSeatBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -252,18 +144,9 @@ pub struct PickUserOnSeatBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct KickUserOffSeatBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -272,18 +155,9 @@ pub struct KickUserOffSeatBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct LockSeatBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -292,18 +166,9 @@ pub struct LockSeatBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct SwitchSeatBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -312,18 +177,9 @@ pub struct SwitchSeatBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct MoveUserToSeatBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -332,18 +188,9 @@ pub struct MoveUserToSeatBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct CreateRoomBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -352,18 +199,9 @@ pub struct CreateRoomBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct DestroyRoomBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -372,18 +210,9 @@ pub struct DestroyRoomBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct UpdateRoomInfoBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -392,18 +221,9 @@ pub struct UpdateRoomInfoBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetRoomInfoBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// The payload (absent in error answers).
     #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<super::room_engine_http_srv::GetRoomInfoResponse>,
@@ -415,18 +235,9 @@ pub struct GetRoomInfoBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetRoomMemberListBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// The payload (absent in error answers).
     #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<super::room_engine_http_srv::GetRoomMemberListResponse>,
@@ -438,18 +249,9 @@ pub struct GetRoomMemberListBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct UpdateRoomMemberInfoBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -458,18 +260,9 @@ pub struct UpdateRoomMemberInfoBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ChangeRoomOwnerBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -478,18 +271,9 @@ pub struct ChangeRoomOwnerBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct MarkRoomMemberBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -498,18 +282,9 @@ pub struct MarkRoomMemberBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct BanRoomMemberBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -518,18 +293,9 @@ pub struct BanRoomMemberBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct UnbanRoomMemberBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -538,18 +304,9 @@ pub struct UnbanRoomMemberBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetBannedMemberListBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// The payload (absent in error answers).
     #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<super::room_engine_http_srv::GetBannedMemberListResponse>,
@@ -561,18 +318,9 @@ pub struct GetBannedMemberListBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct KickUserOutBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -6,18 +6,9 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct CreateRoomBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -26,18 +17,9 @@ pub struct CreateRoomBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct KickUserOutBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -46,18 +28,9 @@ pub struct KickUserOutBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetMembersBody {
-    /// `OK` or `FAIL`.
-    #[serde(rename = "ActionStatus")]
-    pub action_status: String,
-    /// `0` on success.
-    #[serde(rename = "ErrorCode")]
-    pub error_code: i64,
-    /// Error description.
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<String>,
-    /// The request's unique ID.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
     /// The payload (absent in error answers).
     #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<super::room_svc::GetMembersResponse>,
