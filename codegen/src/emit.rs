@@ -89,21 +89,18 @@ fn field_ty(spec: &Spec, f: &Field, from: &str) -> TokenStream {
     }
 }
 
-/// Serde `with` module and schemars stand-in for adapter fields.
-fn adapter(f: &Field) -> Option<(String, String)> {
-    let (module, schema) = match &f.ty {
-        Ty::Account => ("account", "crate::wire::Account"),
-        Ty::FlexBool => ("flex_bool", "crate::wire::FlexBool"),
-        Ty::List(i) if **i == Ty::Account => ("vec_account", "Vec<crate::wire::Account>"),
+/// Serde `with` module of adapter fields.
+fn adapter(f: &Field) -> Option<String> {
+    let module = match &f.ty {
+        Ty::Account => "account",
+        Ty::FlexBool => "flex_bool",
+        Ty::List(i) if **i == Ty::Account => "vec_account",
         _ => return None,
     };
     if f.required {
-        Some((format!("crate::wire::{module}"), schema.to_owned()))
+        Some(format!("crate::wire::{module}"))
     } else {
-        Some((
-            format!("crate::wire::option_{module}"),
-            format!("Option<{schema}>"),
-        ))
+        Some(format!("crate::wire::option_{module}"))
     }
 }
 
@@ -174,58 +171,6 @@ fn param(spec: &Spec, ty: &Ty, from: &str, value: &Ident) -> (TokenStream, Token
     }
 }
 
-fn schema_attrs(f: &Field) -> TokenStream {
-    let mut parts = Vec::new();
-    let len = |min: Option<u64>, max: Option<u64>| {
-        let mut p = Vec::new();
-        if let Some(m) = min {
-            let m = Literal::u64_unsuffixed(m);
-            p.push(quote! { min = #m });
-        }
-        if let Some(m) = max {
-            let m = Literal::u64_unsuffixed(m);
-            p.push(quote! { max = #m });
-        }
-        p
-    };
-    if adapter(f).is_none() {
-        if matches!(f.ty, Ty::String) {
-            let p = len(f.min_bytes, f.max_bytes);
-            if !p.is_empty() {
-                parts.push(quote! { length(#(#p),*) });
-            }
-        }
-        if matches!(f.ty, Ty::List(_)) {
-            let p = len(f.min_items, f.max_items);
-            if !p.is_empty() {
-                parts.push(quote! { length(#(#p),*) });
-            }
-        }
-        if f.ty.is_integer() {
-            let mut p = Vec::new();
-            if let Some(m) = f.min {
-                let m = Literal::i64_unsuffixed(m);
-                p.push(quote! { min = #m });
-            }
-            if let Some(m) = f.max {
-                let m = Literal::i64_unsuffixed(m);
-                p.push(quote! { max = #m });
-            }
-            if !p.is_empty() {
-                parts.push(quote! { range(#(#p),*) });
-            }
-        }
-    }
-    if let Some((_, schema)) = adapter(f) {
-        parts.push(quote! { with = #schema });
-    }
-    if parts.is_empty() {
-        quote! {}
-    } else {
-        quote! { #[cfg_attr(feature = "json-schema", schemars(#(#parts),*))] }
-    }
-}
-
 fn validate_checks(spec: &Spec, f: &Field) -> TokenStream {
     let wire = &f.wire;
     let mut checks = Vec::new();
@@ -239,6 +184,9 @@ fn validate_checks(spec: &Spec, f: &Field) -> TokenStream {
             let n = usize_lit(n);
             checks.push(quote! { crate::validate::min_bytes(path, #wire, v, #n)?; });
         }
+        if f.printable_ascii {
+            checks.push(quote! { crate::validate::printable_ascii(path, #wire, v)?; });
+        }
     }
     if let Ty::List(inner) = &f.ty {
         if let Some(n) = f.max_items {
@@ -249,7 +197,9 @@ fn validate_checks(spec: &Spec, f: &Field) -> TokenStream {
             let n = usize_lit(n);
             checks.push(quote! { crate::validate::min_items(path, #wire, v, #n)?; });
         }
-        if inner.is_stringy() && (f.max_bytes.is_some() || f.min_bytes.is_some()) {
+        if inner.is_stringy()
+            && (f.max_bytes.is_some() || f.min_bytes.is_some() || f.printable_ascii)
+        {
             let mut per = Vec::new();
             if let Some(n) = f.max_bytes {
                 let n = usize_lit(n);
@@ -258,6 +208,9 @@ fn validate_checks(spec: &Spec, f: &Field) -> TokenStream {
             if let Some(n) = f.min_bytes {
                 let n = usize_lit(n);
                 per.push(quote! { crate::validate::min_bytes(path, &item_field, item, #n)?; });
+            }
+            if f.printable_ascii {
+                per.push(quote! { crate::validate::printable_ascii(path, &item_field, item)?; });
             }
             checks.push(quote! {
                 for (i, item) in v.iter().enumerate() {
@@ -283,7 +236,7 @@ fn validate_checks(spec: &Spec, f: &Field) -> TokenStream {
         };
         checks.push(quote! { crate::validate::range(path, #wire, #conv, #min, #max)?; });
     }
-    if innermost_object(spec, &f.ty) {
+    if innermost_validated(spec, &f.ty) {
         checks.push(quote! {
             crate::validate::Validate::validate_at(v, &crate::validate::join(path, #wire))?;
         });
@@ -299,13 +252,16 @@ fn validate_checks(spec: &Spec, f: &Field) -> TokenStream {
     }
 }
 
-fn innermost_object(spec: &Spec, ty: &Ty) -> bool {
+/// Whether the innermost type of `ty` implements `Validate`: objects, and
+/// enums with values the service refuses in requests.
+fn innermost_validated(spec: &Spec, ty: &Ty) -> bool {
     match ty {
-        Ty::List(i) => innermost_object(spec, i),
-        Ty::Named(n) => matches!(
-            spec.types.get(n).map(|t| &t.kind),
-            Some(TypeKind::Object(_))
-        ),
+        Ty::List(i) => innermost_validated(spec, i),
+        Ty::Named(n) => match spec.types.get(n).map(|t| &t.kind) {
+            Some(TypeKind::Object(_)) => true,
+            Some(TypeKind::Enum(_, values)) => values.iter().any(|v| v.response_only),
+            None => false,
+        },
         _ => false,
     }
 }
@@ -320,7 +276,7 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
         let fdoc = doc(&field_doc(f));
         let ty = field_ty(spec, f, from);
         let wire = &f.wire;
-        let with = adapter(f).map(|(m, _)| quote! { with = #m, });
+        let with = adapter(f).map(|m| quote! { with = #m, });
         let aliases = &f.aliases;
         let alias = quote! { #(alias = #aliases,)* };
         let serde_attr = if f.required {
@@ -328,11 +284,9 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
         } else {
             quote! { #[serde(rename = #wire, #alias #with default, skip_serializing_if = "Option::is_none")] }
         };
-        let schema = schema_attrs(f);
         decls.push(quote! {
             #fdoc
             #serde_attr
-            #schema
             pub #fname: #ty,
         });
     }
@@ -402,7 +356,6 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
             }
         });
     }
-    let (schema_transform_attr, schema_transform_fn) = alias_schema_transform(&t.name, fields);
     let checks: Vec<TokenStream> = fields.iter().map(|f| validate_checks(spec, f)).collect();
     let any_check = checks.iter().any(|c| !c.is_empty());
     let path_arg = if any_check {
@@ -413,15 +366,12 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
     quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-        #schema_transform_attr
         #[non_exhaustive]
         pub struct #name {
             #(#decls)*
             #extra_decl
         }
 
-        #schema_transform_fn
 
         impl #name {
             #new_doc
@@ -442,88 +392,9 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
     }
 }
 
-/// For an object with aliased fields (`aliases:`): a schemars transform that
-/// makes its JSON Schema accept every alias like the wire name (same property
-/// schema; a required field is satisfied by any one of its names), matching
-/// what serde accepts on input.
-fn alias_schema_transform(type_name: &str, fields: &[Field]) -> (TokenStream, TokenStream) {
-    let aliased: Vec<&Field> = fields.iter().filter(|f| !f.aliases.is_empty()).collect();
-    if aliased.is_empty() {
-        return (quote! {}, quote! {});
-    }
-    let fname = format_ident!(
-        "{}_schema_aliases",
-        heck::ToSnakeCase::to_snake_case(type_name)
-    );
-    let steps: Vec<TokenStream> = aliased
-        .iter()
-        .map(|f| {
-            let wire = &f.wire;
-            let aliases = &f.aliases;
-            let required_step = if f.required {
-                quote! {
-                    if let Some(serde_json::Value::Array(req)) = object.get_mut("required") {
-                        req.retain(|r| r.as_str() != Some(#wire));
-                    }
-                    let any_name: Vec<serde_json::Value> = names
-                        .iter()
-                        .map(|n| serde_json::json!({ "required": [n] }))
-                        .collect();
-                    all_of.push(serde_json::json!({ "oneOf": any_name }));
-                }
-            } else {
-                quote! {}
-            };
-            quote! {
-                {
-                    let names: &[&str] = &[#wire, #(#aliases),*];
-                    if let Some(prop) = object
-                        .get("properties")
-                        .and_then(|p| p.get(#wire))
-                        .cloned()
-                    {
-                        if let Some(serde_json::Value::Object(props)) = object.get_mut("properties") {
-                            for alias in &names[1..] {
-                                props.insert((*alias).to_owned(), prop.clone());
-                            }
-                        }
-                    }
-                    #required_step
-                }
-            }
-        })
-        .collect();
-    let d = doc(&format!(
-        "JSON Schema of [`{type_name}`]: accept the aliases of its fields on input."
-    ));
-    let (all_of_decl, all_of_store) = if aliased.iter().any(|f| f.required) {
-        (
-            quote! { let mut all_of: Vec<serde_json::Value> = Vec::new(); },
-            quote! { object.insert(String::from("allOf"), serde_json::Value::Array(all_of)); },
-        )
-    } else {
-        (quote! {}, quote! {})
-    };
-    (
-        quote! { #[cfg_attr(feature = "json-schema", schemars(transform = #fname))] },
-        quote! {
-            #d
-            #[cfg(feature = "json-schema")]
-            fn #fname(schema: &mut schemars::Schema) {
-                let Some(object) = schema.as_object_mut() else {
-                    return;
-                };
-                #all_of_decl
-                #(#steps)*
-                #all_of_store
-            }
-        },
-    )
-}
-
-/// An open enum: the type and its wire-value tables; `Display`, serde and
-/// the JSON Schema come from `open_str_enum!`/`open_int_enum!` in the sdk's
-/// `wire` module.
+/// An open enum: the type, its wire-value tables and its request check;
+/// `Display` and serde come from `open_str_enum!`/`open_int_enum!` in the
+/// sdk's `wire` module.
 pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue]) -> TokenStream {
     let name = ident(&t.name);
     let tdoc = doc(&format!(
@@ -538,12 +409,42 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
                 WireValue::Int(i) => i.to_string(),
                 WireValue::Str(s) => s.clone(),
             };
-            let d = doc(&format!("{} (wire value `{wire}`)", v.doc));
+            let only = if v.response_only {
+                "; reported by the service, refused in requests"
+            } else {
+                ""
+            };
+            let d = doc(&format!("{} (wire value `{wire}`{only})", v.doc));
             quote! { #d #vn, }
         })
         .collect();
     let vns: Vec<Ident> = values.iter().map(|v| ident(&v.variant)).collect();
-    let description = t.doc.replace('\n', " ");
+    let reported: Vec<Ident> = values
+        .iter()
+        .filter(|v| v.response_only)
+        .map(|v| ident(&v.variant))
+        .collect();
+    let response_only_fn = if reported.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            /// Whether the service only reports this value and refuses it in requests.
+            pub fn is_response_only(&self) -> bool {
+                matches!(self, #(Self::#reported)|*)
+            }
+        }
+    };
+    let validate = if reported.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            impl crate::validate::Validate for #name {
+                fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+                    crate::validate::accepted_value(path, self.is_response_only(), &self.to_string())
+                }
+            }
+        }
+    };
     match kind {
         EnumKind::String => {
             let wires: Vec<String> = values
@@ -579,9 +480,11 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
                             other => Self::Unknown(other.to_owned()),
                         }
                     }
+                    #response_only_fn
                 }
 
-                crate::wire::open_str_enum!(#name, #description, [#(#wires),*]);
+                crate::wire::open_str_enum!(#name);
+                #validate
             }
         }
         EnumKind::Integer => {
@@ -618,9 +521,11 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
                             other => Self::Unknown(other),
                         }
                     }
+                    #response_only_fn
                 }
 
-                crate::wire::open_int_enum!(#name, #description, [#(#nums),*]);
+                crate::wire::open_int_enum!(#name);
+                #validate
             }
         }
     }

@@ -577,7 +577,6 @@ pub fn bodies_rs(spec: &Spec) -> TokenStream {
         items.push(quote! {
             #d
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
             pub struct #name {
                 /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
                 #[serde(flatten)]
@@ -587,79 +586,9 @@ pub fn bodies_rs(spec: &Spec) -> TokenStream {
         });
     }
     quote! {
-        //! Whole HTTP response bodies (envelope + payload), for wire tests and JSON Schema.
+        //! Whole HTTP response bodies (envelope + payload), for the wire tests.
         #![allow(dead_code)]
         #(#items)*
-    }
-}
-
-pub fn schemas_rs(spec: &Spec) -> TokenStream {
-    let mut entries: Vec<(String, TokenStream)> = Vec::new();
-    for c in spec.services.iter().flat_map(|s| &s.commands) {
-        let req = type_path(spec, &c.type_name, "schemas");
-        let body = body_name(c);
-        entries.push((
-            format!("{}.{}.request.schema.json", c.service, c.command),
-            quote! { schema_of::<#req>() },
-        ));
-        entries.push((
-            format!("{}.{}.response.schema.json", c.service, c.command),
-            quote! { schema_of::<super::bodies::#body>() },
-        ));
-    }
-    for w in &spec.webhooks {
-        let t = type_path(spec, &w.type_name, "schemas");
-        entries.push((
-            format!("webhook.{}.schema.json", w.command),
-            quote! { schema_of::<#t>() },
-        ));
-    }
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for c in spec.services.iter().flat_map(|s| &s.commands) {
-        for s in &c.samples {
-            if let Some(r) = &s.request {
-                pairs.push((
-                    format!("{}.{}.request.schema.json", c.service, c.command),
-                    r.clone(),
-                ));
-            }
-            if let Some(r) = &s.response {
-                pairs.push((
-                    format!("{}.{}.response.schema.json", c.service, c.command),
-                    r.clone(),
-                ));
-            }
-        }
-    }
-    for w in &spec.webhooks {
-        for s in &w.samples {
-            pairs.push((format!("webhook.{}.schema.json", w.command), s.clone()));
-        }
-    }
-    pairs.sort();
-    pairs.dedup();
-    let pair_schemas: Vec<&String> = pairs.iter().map(|p| &p.0).collect();
-    let pair_samples: Vec<&String> = pairs.iter().map(|p| &p.1).collect();
-    let names: Vec<&String> = entries.iter().map(|e| &e.0).collect();
-    let exprs: Vec<&TokenStream> = entries.iter().map(|e| &e.1).collect();
-    quote! {
-        //! JSON Schema (Draft 2020-12) of every request, response body and webhook payload.
-
-        fn schema_of<T: schemars::JsonSchema>() -> serde_json::Value {
-            schemars::schema_for!(T).to_value()
-        }
-
-        /// Every schema with its file name (`<service>.<command>.request.schema.json`,
-        /// `<service>.<command>.response.schema.json`, `webhook.<CallbackCommand>.schema.json`),
-        /// sorted by file name.
-        pub fn all() -> Vec<(String, serde_json::Value)> {
-            vec![#((String::from(#names), #exprs)),*]
-        }
-
-        /// Every documented sample (file name in `api-spec/samples/`) with the schema
-        /// file it must satisfy, as `(schema, sample)`.
-        pub const SAMPLES: &[(&str, &str)] = &[#((#pair_schemas, #pair_samples)),*];
     }
 }
 
@@ -1089,10 +1018,8 @@ pub fn mod_rs(spec: &Spec) -> TokenStream {
         pub mod webhooks;
         pub mod catalog;
         mod client;
-        #[cfg(any(test, feature = "json-schema"))]
+        #[cfg(test)]
         mod bodies;
-        #[cfg(feature = "json-schema")]
-        pub mod schemas;
         #[cfg(test)]
         mod wire_tests;
 

@@ -26,6 +26,44 @@ pub struct Spec {
     pub webhooks: Vec<Webhook>,
     /// Spec file that declares `webhooks`.
     pub webhooks_file: String,
+    /// What the published description says of itself.
+    pub publish: Publish,
+    /// Query parameters of every command's URL.
+    pub query: Vec<QueryParam>,
+    /// Query parameters of every webhook delivery.
+    pub webhook_query: Vec<QueryParam>,
+    /// Sample file of the acknowledgement a webhook receiver answers with.
+    pub webhook_ack_sample: Option<String>,
+}
+
+/// `publish:` of `common.yaml`.
+#[derive(Debug)]
+pub struct Publish {
+    pub title: String,
+    pub version: String,
+    pub doc: String,
+    pub doc_url: String,
+    pub schema_id_base: String,
+    pub license: String,
+}
+
+/// A query-string parameter.
+#[derive(Debug)]
+pub struct QueryParam {
+    pub name: String,
+    pub ty: QueryTy,
+    pub required: bool,
+    pub doc: String,
+    pub values: Vec<String>,
+    pub auth: bool,
+}
+
+/// Type of a query-string parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryTy {
+    String,
+    U32,
+    U64,
 }
 
 #[derive(Debug)]
@@ -70,6 +108,8 @@ pub struct EnumValue {
     pub wire: WireValue,
     pub variant: String,
     pub doc: String,
+    /// Reported by the service, refused in requests.
+    pub response_only: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +128,8 @@ pub struct Field {
     pub min_items: Option<u64>,
     pub min: Option<i64>,
     pub max: Option<i64>,
+    /// Only printable ASCII (0x20-0x7e) is allowed.
+    pub printable_ascii: bool,
 }
 
 /// A resolved field type.
@@ -320,6 +362,8 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
         spec::WebhooksFile {
             doc: None,
             webhooks: Vec::new(),
+            query: Vec::new(),
+            ack_sample: None,
             types: IndexMap::new(),
             note: None,
         }
@@ -720,6 +764,33 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
         }
     }
 
+    let query = resolve_query(&common.query, &cctx)?;
+    let webhook_query = resolve_query(&webhooks.query, &Ctx::file(&webhooks_file))?;
+    if let Some(ack) = &webhooks.ack_sample {
+        check_sample(&Ctx::file(&webhooks_file).at("ack_sample"), ack)?;
+    }
+    let p = &common.publish;
+    let pctx = cctx.at("publish");
+    for (key, value) in [
+        ("doc_url", &p.doc_url),
+        ("schema_id_base", &p.schema_id_base),
+    ] {
+        if !value.starts_with("https://") {
+            return Err(pctx.err(format!("{key} {value:?} must be an https:// URL")));
+        }
+    }
+    if !p.schema_id_base.ends_with('/') {
+        return Err(pctx.err("schema_id_base must end with `/`"));
+    }
+    let publish = Publish {
+        title: p.title.trim().to_owned(),
+        version: p.version.trim().to_owned(),
+        doc: p.doc.trim().to_owned(),
+        doc_url: p.doc_url.clone(),
+        schema_id_base: p.schema_id_base.clone(),
+        license: p.license.trim().to_owned(),
+    };
+
     Ok(Spec {
         dir_name,
         dir: dir.to_path_buf(),
@@ -729,6 +800,10 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
         services,
         webhooks: hooks,
         webhooks_file,
+        publish,
+        query,
+        webhook_query,
+        webhook_ack_sample: webhooks.ack_sample.clone(),
     })
 }
 
@@ -789,7 +864,13 @@ fn resolve_type_def(
                     wire: v.wire.clone(),
                     variant,
                     doc: v.doc.trim().to_owned(),
+                    response_only: v.response_only,
                 });
+            }
+            if out.iter().all(|v| v.response_only) {
+                return Err(
+                    ctx.err("every value is `response_only`: a request could not use the enum")
+                );
             }
             Ok(TypeKind::Enum(*kind, out))
         }
@@ -894,6 +975,9 @@ fn resolve_fields(
         if (d.min.is_some() || d.max.is_some()) && !ty.is_integer() {
             return Err(fctx.err("min/max apply to integers only"));
         }
+        if d.printable_ascii && !stringy {
+            return Err(fctx.err("printable_ascii applies to strings (or lists of strings) only"));
+        }
         out.push(Field {
             wire: d.wire.clone(),
             aliases: d.aliases.clone(),
@@ -908,6 +992,50 @@ fn resolve_fields(
             min_items: d.min_items,
             min: d.min,
             max: d.max,
+            printable_ascii: d.printable_ascii,
+        });
+    }
+    Ok(out)
+}
+
+fn resolve_query(defs: &[spec::QueryParamDef], ctx: &Ctx) -> Result<Vec<QueryParam>, SpecError> {
+    let mut out: Vec<QueryParam> = Vec::new();
+    for d in defs {
+        let qctx = ctx.at(format!("query parameter {}", d.name));
+        if d.name.is_empty()
+            || !d
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(qctx.err("bad name: letters, digits and `_` only"));
+        }
+        if out.iter().any(|q| q.name == d.name) {
+            return Err(qctx.err("duplicate query parameter"));
+        }
+        let ty = match d.ty.as_str() {
+            "string" => QueryTy::String,
+            "u32" => QueryTy::U32,
+            "u64" => QueryTy::U64,
+            other => {
+                return Err(qctx.err(format!(
+                    "unknown type {other:?}: expected string, u32 or u64"
+                )))
+            }
+        };
+        if !d.values.is_empty() && ty != QueryTy::String {
+            return Err(qctx.err("`values` apply to string parameters only"));
+        }
+        if d.doc.trim().is_empty() {
+            return Err(qctx.err("empty doc"));
+        }
+        out.push(QueryParam {
+            name: d.name.clone(),
+            ty,
+            required: d.required,
+            doc: d.doc.trim().to_owned(),
+            values: d.values.clone(),
+            auth: d.auth,
         });
     }
     Ok(out)

@@ -16,6 +16,53 @@ pub struct CommonFile {
     pub regions: Vec<RegionDef>,
     #[serde(default)]
     pub types: IndexMap<String, TypeDef>,
+    /// What the published description (OpenAPI, JSON Schema, catalog) says of itself.
+    pub publish: PublishDef,
+    /// Query parameters of every command's URL.
+    #[serde(default)]
+    pub query: Vec<QueryParamDef>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `publish:` of `common.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishDef {
+    /// Title of the API description.
+    pub title: String,
+    /// Version of the API description (not of Tencent's service).
+    pub version: String,
+    /// Longer description (Markdown).
+    pub doc: String,
+    /// Tencent's overview page of the API.
+    pub doc_url: String,
+    /// Absolute URI that the `$id` of every published JSON Schema starts with.
+    pub schema_id_base: String,
+    /// SPDX license expression of the published description.
+    pub license: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A query-string parameter of a request URL or of a webhook delivery.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueryParamDef {
+    /// Exact name in the query string.
+    pub name: String,
+    /// `string`, `u32` or `u64`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub required: bool,
+    pub doc: String,
+    /// The only values allowed, if the parameter is fixed (e.g. `contenttype=json`).
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Part of the admin credentials (published as an API-key security scheme, not a parameter).
+    #[serde(default)]
+    pub auth: bool,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -79,6 +126,9 @@ pub struct EnumValueDef {
     #[serde(default)]
     pub name: Option<String>,
     pub doc: String,
+    /// The service reports this value but refuses it in requests.
+    #[serde(default)]
+    pub response_only: bool,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -120,6 +170,9 @@ pub struct FieldDef {
     pub min: Option<i64>,
     #[serde(default)]
     pub max: Option<i64>,
+    /// The string may only hold printable ASCII (0x20-0x7e), so bytes and characters agree.
+    #[serde(default)]
+    pub printable_ascii: bool,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -235,6 +288,12 @@ pub struct WebhooksFile {
     pub doc: Option<String>,
     #[serde(default)]
     pub webhooks: Vec<WebhookDef>,
+    /// Query parameters of every delivery.
+    #[serde(default)]
+    pub query: Vec<QueryParamDef>,
+    /// The documented acknowledgement the receiver answers with (a sample file).
+    #[serde(default)]
+    pub ack_sample: Option<String>,
     #[serde(default)]
     pub types: IndexMap<String, TypeDef>,
     #[serde(default)]

@@ -1,4 +1,6 @@
-//! `sdk/src/generated/` is what the generator produces from `api-spec/` today.
+//! `sdk/src/generated/` and the published description (`api-spec/openapi.json`,
+//! `api-spec/catalog.json`, `api-spec/schema/`) are what the generator produces
+//! from `api-spec/` today.
 
 use std::path::Path;
 
@@ -23,7 +25,7 @@ fn generation_is_deterministic() {
     let a = trtc_room_codegen::generate(&spec).expect("generates");
     let b = trtc_room_codegen::generate(&spec).expect("generates");
     assert_eq!(a, b);
-    for f in &a {
+    for f in a.iter().filter(|f| f.path.ends_with(".rs")) {
         assert!(
             f.contents.starts_with(trtc_room_codegen::HEADER),
             "{}",

@@ -8,8 +8,8 @@ mod sdk_support;
 use sdk_support::{expect_ok, expect_service, Setup};
 use trtc_room::{
     BanRoomMember, CreateRoom, Error, ErrorCode, GetBannedMemberList, GetRoomInfo, KickUserOut,
-    MarkCommandType, MarkRoomMember, MemberInfo, MemberMarks, RoomInfo, RoomType,
-    UpdateRoomMemberInfo,
+    MarkCommandType, MarkRoomMember, MemberInfo, MemberMarks, MemberRole, RoomInfo, RoomType,
+    TakeSeatMode, UpdateRoomMemberInfo,
 };
 
 const SRV: &str = "room_engine_http_srv";
@@ -128,4 +128,69 @@ async fn other_documented_limits_are_checked_before_sending() {
         "Limit",
     );
     s.assert_marker_pending(SRV, "get_banned_member_list").await;
+}
+
+#[tokio::test]
+async fn values_the_service_only_reports_are_refused_in_requests() {
+    let s = Setup::new().await;
+    s.room_with("v", 0, &["alice"]).await;
+
+    s.arm_marker("create_room");
+    for info in [
+        RoomInfo::new("m", RoomType::Meeting),
+        RoomInfo::new("m", RoomType::Conference).take_seat_mode(TakeSeatMode::NotSet),
+    ] {
+        let text = expect_invalid(
+            s.client.create_room(CreateRoom::new(info)).await,
+            "RoomInfo.",
+        );
+        assert!(text.contains("refused in requests"), "{text}");
+    }
+    s.assert_marker_pending(SRV, "create_room").await;
+
+    s.arm_marker("update_room_member_info");
+    for role in [MemberRole::Owner, MemberRole::RoomOwner] {
+        let text = expect_invalid(
+            s.client
+                .update_room_member_info(UpdateRoomMemberInfo::new(
+                    "v",
+                    MemberInfo::new("alice").role(role),
+                ))
+                .await,
+            "Role",
+        );
+        assert!(text.contains("refused in requests"), "{text}");
+    }
+    s.assert_marker_pending(SRV, "update_room_member_info")
+        .await;
+
+    // Values the service accepts still go through.
+    expect_ok(
+        s.client
+            .update_room_member_info(UpdateRoomMemberInfo::new(
+                "v",
+                MemberInfo::new("alice").role(MemberRole::Admin),
+            ))
+            .await,
+    );
+}
+
+#[tokio::test]
+async fn a_room_id_outside_printable_ascii_is_refused_before_sending() {
+    let s = Setup::new().await;
+    s.arm_marker("create_room");
+    for id in ["房间", "tab\there", "caf\u{e9}"] {
+        let text = expect_invalid(
+            s.client
+                .create_room(CreateRoom::new(RoomInfo::new(id, RoomType::Conference)))
+                .await,
+            "RoomInfo.RoomId",
+        );
+        assert!(text.contains("printable ASCII"), "{text}");
+    }
+    s.assert_marker_pending(SRV, "create_room").await;
+    assert_eq!(s.emu.room_count(), 0);
+    // Printable ASCII, spaces and punctuation included, is fine.
+    s.room("Room 1: ~ready~", 0).await;
+    assert_eq!(s.emu.room_count(), 1);
 }

@@ -58,6 +58,17 @@ pub enum Problem {
         /// The actual value.
         actual: i64,
     },
+    /// An enum value the service reports in answers but refuses in requests
+    /// (e.g. `TakeSeatMode::NotSet`, wire value `None`).
+    NotAccepted {
+        /// The wire value.
+        value: String,
+    },
+    /// A string that may only hold printable ASCII (0x20-0x7e) holds something else.
+    NotPrintableAscii {
+        /// Byte offset of the first character outside the range.
+        at: usize,
+    },
 }
 
 impl fmt::Display for InvalidRequest {
@@ -82,6 +93,14 @@ impl fmt::Display for InvalidRequest {
                 (None, Some(hi)) => write!(f, "{actual} is above the maximum {hi}"),
                 (None, None) => write!(f, "{actual} is out of range"),
             },
+            Problem::NotAccepted { value } => write!(
+                f,
+                "{value:?} is only reported by the service and is refused in requests"
+            ),
+            Problem::NotPrintableAscii { at } => write!(
+                f,
+                "only printable ASCII (0x20-0x7e) is allowed; byte {at} is outside it"
+            ),
         }
     }
 }
@@ -214,4 +233,28 @@ pub fn range(
         });
     }
     Ok(())
+}
+
+/// Refuses a value the service only reports (`response_only` in the spec).
+pub fn accepted_value(path: &str, response_only: bool, value: &str) -> Result<(), InvalidRequest> {
+    if response_only {
+        return Err(InvalidRequest {
+            field: path.to_owned(),
+            problem: Problem::NotAccepted {
+                value: value.to_owned(),
+            },
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a string with a character outside printable ASCII (0x20-0x7e).
+pub fn printable_ascii(path: &str, field: &str, value: &str) -> Result<(), InvalidRequest> {
+    match value.bytes().position(|b| !(0x20..=0x7e).contains(&b)) {
+        Some(at) => Err(InvalidRequest {
+            field: join(path, field),
+            problem: Problem::NotPrintableAscii { at },
+        }),
+        None => Ok(()),
+    }
 }

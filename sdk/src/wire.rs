@@ -62,20 +62,6 @@ impl<'de> Deserialize<'de> for Account {
     }
 }
 
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for Account {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("Account")
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "A user ID: a string (as the SDK sends it) or an integer.",
-            "type": ["string", "integer"]
-        })
-    }
-}
-
 /// A boolean that deserializes from a boolean or `"true"`/`"false"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
@@ -106,20 +92,6 @@ impl Visitor<'_> for FlexBoolVisitor {
 impl<'de> Deserialize<'de> for FlexBool {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(FlexBoolVisitor).map(FlexBool)
-    }
-}
-
-#[cfg(feature = "json-schema")]
-impl schemars::JsonSchema for FlexBool {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("FlexBool")
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "A boolean (as the SDK sends it), also accepted as \"true\"/\"false\".",
-            "anyOf": [{ "type": "boolean" }, { "type": "string", "enum": ["true", "false"] }]
-        })
     }
 }
 
@@ -157,7 +129,6 @@ pub fn int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
 /// whole-body types (`crate::generated::bodies`) that the wire tests and the
 /// published JSON Schema use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Envelope {
     /// `OK` or `FAIL`.
     #[serde(rename = "ActionStatus")]
@@ -266,12 +237,10 @@ pub mod option_flex_bool {
     }
 }
 
-/// `Display`, serde and (with the `json-schema` feature) JSON Schema for a
-/// generated open enum over strings, from its inherent `as_str(&self) -> &str`
-/// and `from_wire(&str) -> Self`. Arguments: the type, its description and
-/// its known wire values (for the schema).
+/// `Display` and serde for a generated open enum over strings, from its
+/// inherent `as_str(&self) -> &str` and `from_wire(&str) -> Self`.
 macro_rules! open_str_enum {
-    ($name:ident, $description:literal, [$($known:literal),* $(,)?]) => {
+    ($name:ident) => {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -286,31 +255,20 @@ macro_rules! open_str_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                let value =
+                    <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
                 Ok(Self::from_wire(&value))
-            }
-        }
-
-        #[cfg(feature = "json-schema")]
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                std::borrow::Cow::Borrowed(stringify!($name))
-            }
-
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                $crate::wire::open_str_schema($description, &[$($known),*])
             }
         }
     };
 }
 pub(crate) use open_str_enum;
 
-/// `Display`, serde and (with the `json-schema` feature) JSON Schema for a
-/// generated open enum over integers, from its inherent `value(&self) -> i64`
-/// and `from_value(i64) -> Self`. The number is also accepted written as a
-/// string. Arguments: the type, its description and its known values.
+/// `Display` and serde for a generated open enum over integers, from its
+/// inherent `value(&self) -> i64` and `from_value(i64) -> Self`. The number
+/// is also accepted written as a string.
 macro_rules! open_int_enum {
-    ($name:ident, $description:literal, [$($known:literal),* $(,)?]) => {
+    ($name:ident) => {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, "{}", self.value())
@@ -328,48 +286,9 @@ macro_rules! open_int_enum {
                 $crate::wire::int_or_string(deserializer).map(Self::from_value)
             }
         }
-
-        #[cfg(feature = "json-schema")]
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                std::borrow::Cow::Borrowed(stringify!($name))
-            }
-
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                $crate::wire::open_int_schema($description, &[$($known),*])
-            }
-        }
     };
 }
 pub(crate) use open_int_enum;
-
-/// The JSON Schema of an open string enum: any string, the known ones as
-/// examples.
-#[cfg(feature = "json-schema")]
-pub(crate) fn open_str_schema(description: &str, known: &[&str]) -> schemars::Schema {
-    schemars::json_schema!({
-        "type": "string",
-        "description": format!("{description} Known values: {}.", known.join(", ")),
-        "examples": known,
-    })
-}
-
-/// The JSON Schema of an open integer enum: any integer, or one written as
-/// a string.
-#[cfg(feature = "json-schema")]
-pub(crate) fn open_int_schema(description: &str, known: &[i64]) -> schemars::Schema {
-    let known: Vec<String> = known.iter().map(i64::to_string).collect();
-    schemars::json_schema!({
-        "description": format!(
-            "{description} Known values: {}. A number written as a string is accepted on input.",
-            known.join(", ")
-        ),
-        "anyOf": [
-            { "type": "integer" },
-            { "type": "string", "pattern": "^-?[0-9]+$" }
-        ]
-    })
-}
 
 /// Checks an open string enum (used by the generated wire tests): every
 /// known value is written and read as its wire string, and a value the

@@ -445,9 +445,6 @@ fn usersig_example() -> std::path::PathBuf {
         "usersig",
         "--message-format=json",
     ]);
-    if cfg!(feature = "json-schema") {
-        cmd.args(["--features", "json-schema"]);
-    }
     // Cargo gives this test process the variables of the package under
     // test; some build scripts watch them, so passing them on would make
     // this build and the enclosing `cargo test` rebuild each other.

@@ -33,14 +33,12 @@
 /// - `70403`: The `identifier` lacks App administrator permission.
 /// - `70500`: Internal error of the account service; try again later.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AccountImport {
     /// User ID to import.
     ///
     /// Wire name `UserID`; required; at most 32 bytes; at least 1 bytes.
     #[serde(rename = "UserID")]
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1, max = 32)))]
     pub user_id: String,
     /// Nickname of the user.
     ///
@@ -88,7 +86,6 @@ impl crate::validate::Validate for AccountImport {
 }
 /// What [`AccountImport`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AccountImportResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -199,20 +196,17 @@ impl crate::command::Command for AccountImport {
 /// - `70403`: The `identifier` lacks App administrator permission.
 /// - `70500`: Internal error of the account service; try again later.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MultiaccountImport {
     /// Accounts to import, with optional profile data (current form). Do not send together with `Accounts`.
     ///
     /// Wire name `AccountList`; at most 100 items.
     #[serde(rename = "AccountList", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 100)))]
     pub account_list: Option<Vec<AccountToImport>>,
     /// User IDs to import, without profile data (older form). Do not send together with `AccountList`.
     ///
     /// Wire name `Accounts`; at most 32 bytes; at least 1 bytes; at most 100 items.
     #[serde(rename = "Accounts", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 100)))]
     pub accounts: Option<Vec<String>>,
 }
 impl MultiaccountImport {
@@ -265,7 +259,6 @@ impl crate::validate::Validate for MultiaccountImport {
 }
 /// What [`MultiaccountImport`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MultiaccountImportResponse {
     /// User IDs that could not be imported; absent or empty when every account was imported.
@@ -279,10 +272,6 @@ pub struct MultiaccountImportResponse {
         with = "crate::wire::option_vec_account",
         default,
         skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<Vec<crate::wire::Account>>")
     )]
     pub fail_accounts: Option<Vec<String>>,
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -405,14 +394,12 @@ impl crate::command::Command for MultiaccountImport {
 /// - `70500`: Internal error of the account service; try again later.
 /// - `71000`: This app may not delete accounts; enable account deletion in the console (only trial editions may delete by default).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AccountDelete {
     /// Accounts to delete.
     ///
     /// Wire name `DeleteItem`; required; at most 100 items.
     #[serde(rename = "DeleteItem")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 100)))]
     pub delete_item: Vec<AccountRef>,
 }
 impl AccountDelete {
@@ -439,7 +426,6 @@ impl crate::validate::Validate for AccountDelete {
 }
 /// What [`AccountDelete`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AccountDeleteResponse {
     /// One result per requested account; `ResultCode` 0 means deleted. The call answers success
@@ -584,14 +570,12 @@ impl crate::command::Command for AccountDelete {
 /// - `70403`: The `identifier` lacks App administrator permission.
 /// - `70500`: Internal error of the account service; try again later.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AccountCheck {
     /// Accounts to check.
     ///
     /// Wire name `CheckItem`; required; at most 100 items.
     #[serde(rename = "CheckItem")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 100)))]
     pub check_item: Vec<AccountRef>,
 }
 impl AccountCheck {
@@ -618,7 +602,6 @@ impl crate::validate::Validate for AccountCheck {
 }
 /// What [`AccountCheck`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AccountCheckResponse {
     /// One result per requested account, with its `AccountStatus`; a non-zero `ResultCode` means
@@ -737,14 +720,12 @@ impl crate::command::Command for AccountCheck {
 /// - `70403`: The `identifier` lacks App administrator permission.
 /// - `70500`: Internal error of the account service; try again later.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Kick {
     /// User ID whose login state is invalidated.
     ///
     /// Wire name `UserID`; required; at most 32 bytes; at least 1 bytes.
     #[serde(rename = "UserID")]
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1, max = 32)))]
     pub user_id: String,
 }
 impl Kick {
@@ -766,7 +747,6 @@ impl crate::validate::Validate for Kick {
 }
 /// What [`Kick`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct KickResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -835,14 +815,12 @@ impl crate::command::Command for Kick {
 }
 /// One account, named by its user ID (an item of `DeleteItem` or `CheckItem`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AccountRef {
     /// User ID of the account.
     ///
     /// Wire name `UserID`; required; at most 32 bytes; at least 1 bytes.
     #[serde(rename = "UserID")]
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1, max = 32)))]
     pub user_id: String,
 }
 impl AccountRef {
@@ -866,14 +844,12 @@ impl crate::validate::Validate for AccountRef {
 /// whole answers `ActionStatus` OK even when some accounts failed; a non-zero `ResultCode`
 /// marks the accounts that did.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AccountResult {
     /// User ID this result is about.
     ///
     /// Wire name `UserID`; required; also accepted as a JSON integer on input.
     #[serde(rename = "UserID", with = "crate::wire::account")]
-    #[cfg_attr(feature = "json-schema", schemars(with = "crate::wire::Account"))]
     pub user_id: String,
     /// 0 when the operation succeeded for this account; otherwise the error code for it (for example 70107, account not imported).
     ///
@@ -956,20 +932,15 @@ impl AccountStatus {
         }
     }
 }
-crate::wire::open_str_enum!(
-    AccountStatus, "Whether a user ID exists in the app's Chat account system.",
-    ["Imported", "NotImported"]
-);
+crate::wire::open_str_enum!(AccountStatus);
 /// One account to import (or update) with multiaccount_import, with optional profile data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AccountToImport {
     /// User ID to import.
     ///
     /// Wire name `UserID`; required; at most 32 bytes; at least 1 bytes.
     #[serde(rename = "UserID")]
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1, max = 32)))]
     pub user_id: String,
     /// Nickname of the user; an existing account is updated with it.
     ///

@@ -32,14 +32,12 @@
 /// - `90995`: Internal error of the messaging service; try again.
 /// - `91000`: Internal error of the messaging service; try again.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryOnlineStatus {
     /// User IDs to query.
     ///
     /// Wire name `To_Account`; required; at most 32 bytes; at least 1 bytes; at most 500 items; at least 1 items.
     #[serde(rename = "To_Account")]
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1, max = 500)))]
     pub to_account: Vec<String>,
     /// Whether to report the state on each platform as well.
     ///
@@ -80,7 +78,6 @@ impl crate::validate::Validate for QueryOnlineStatus {
 }
 /// What [`QueryOnlineStatus`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryOnlineStatusResponse {
     /// State of each account that could be queried.
@@ -240,10 +237,7 @@ impl OnlineDetail {
         }
     }
 }
-crate::wire::open_int_enum!(
-    OnlineDetail, "Whether query_online_status reports every device of each account.",
-    [0, 1]
-);
+crate::wire::open_int_enum!(OnlineDetail);
 /// Login state of an account, or of one of its devices.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
@@ -279,20 +273,15 @@ impl OnlineState {
         }
     }
 }
-crate::wire::open_str_enum!(
-    OnlineState, "Login state of an account, or of one of its devices.", ["Online",
-    "PushOnline", "Offline"]
-);
+crate::wire::open_str_enum!(OnlineState);
 /// An account whose state could not be queried.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OnlineStatusError {
     /// User ID that failed.
     ///
     /// Wire name `To_Account`; required; also accepted as a JSON integer on input.
     #[serde(rename = "To_Account", with = "crate::wire::account")]
-    #[cfg_attr(feature = "json-schema", schemars(with = "crate::wire::Account"))]
     pub to_account: String,
     /// Why it failed, for example 70107 (the account has not been imported).
     ///
@@ -322,18 +311,12 @@ impl crate::validate::Validate for OnlineStatusError {
 }
 /// Login state of one queried account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(
-    feature = "json-schema",
-    schemars(transform = online_status_result_schema_aliases)
-)]
 #[non_exhaustive]
 pub struct OnlineStatusResult {
     /// User ID this result is about.
     ///
     /// Wire name `To_Account`; required; also accepted as a JSON integer on input.
     #[serde(rename = "To_Account", with = "crate::wire::account")]
-    #[cfg_attr(feature = "json-schema", schemars(with = "crate::wire::Account"))]
     pub to_account: String,
     /// Overall state of the account; `Online` if any of its devices is online.
     ///
@@ -349,38 +332,6 @@ pub struct OnlineStatusResult {
     /// when the value is serialized again.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// JSON Schema of [`OnlineStatusResult`]: accept the aliases of its fields on input.
-#[cfg(feature = "json-schema")]
-fn online_status_result_schema_aliases(schema: &mut schemars::Schema) {
-    let Some(object) = schema.as_object_mut() else {
-        return;
-    };
-    let mut all_of: Vec<serde_json::Value> = Vec::new();
-    {
-        let names: &[&str] = &["State", "Status"];
-        if let Some(prop) = object
-            .get("properties")
-            .and_then(|p| p.get("State"))
-            .cloned()
-        {
-            if let Some(serde_json::Value::Object(props)) = object.get_mut("properties")
-            {
-                for alias in &names[1..] {
-                    props.insert((*alias).to_owned(), prop.clone());
-                }
-            }
-        }
-        if let Some(serde_json::Value::Array(req)) = object.get_mut("required") {
-            req.retain(|r| r.as_str() != Some("State"));
-        }
-        let any_name: Vec<serde_json::Value> = names
-            .iter()
-            .map(|n| serde_json::json!({ "required" : [n] }))
-            .collect();
-        all_of.push(serde_json::json!({ "oneOf" : any_name }));
-    }
-    object.insert(String::from("allOf"), serde_json::Value::Array(all_of));
 }
 impl OnlineStatusResult {
     /// Creates a value from its required fields (`To_Account`, `State`); optional fields start unset.
@@ -413,7 +364,6 @@ impl crate::validate::Validate for OnlineStatusResult {
 }
 /// State of one device (platform) of an account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PlatformState {
     /// Platform the device logged in from, for example `IPhone` or `Web`.

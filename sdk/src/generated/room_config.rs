@@ -21,7 +21,6 @@
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `100300`: A callback configuration already exists; change it with update_callback.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SetCallback {
     /// URL the callbacks are POSTed to; must start with http:// or https:// (https is advised).
@@ -55,7 +54,6 @@ impl crate::validate::Validate for SetCallback {
 }
 /// What [`SetCallback`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SetCallbackResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -121,7 +119,6 @@ impl crate::command::Command for SetCallback {
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `100301`: No callback configuration exists; create one with set_callback first.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateCallback {
     /// URL the callbacks are POSTed to; must start with http:// or https://.
@@ -155,7 +152,6 @@ impl crate::validate::Validate for UpdateCallback {
 }
 /// What [`UpdateCallback`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateCallbackResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -218,7 +214,6 @@ impl crate::command::Command for UpdateCallback {
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `100301`: No callback configuration exists.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetCallback {}
 impl GetCallback {
@@ -235,7 +230,6 @@ impl crate::validate::Validate for GetCallback {
 }
 /// What [`GetCallback`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetCallbackResponse {
     /// URL the callbacks are POSTed to.
@@ -329,7 +323,6 @@ impl crate::command::Command for GetCallback {
 /// - `100001`: Internal server error; try again.
 /// - `100002`: A request parameter is invalid; the error text names it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteCallback {}
 impl DeleteCallback {
@@ -346,7 +339,6 @@ impl crate::validate::Validate for DeleteCallback {
 }
 /// What [`DeleteCallback`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteCallbackResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost

@@ -20,7 +20,6 @@
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetSeatList {
     /// ID of the room.
@@ -43,7 +42,6 @@ impl crate::validate::Validate for GetSeatList {
 }
 /// What [`GetSeatList`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetSeatListResponse {
     /// Every seat of the room.
@@ -138,7 +136,6 @@ impl crate::command::Command for GetSeatList {
 /// - `100210`: Another user already occupies that seat.
 /// - `100211`: The room has no seat feature (seat control is off).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PickUserOnSeat {
     /// ID of the room.
@@ -179,7 +176,6 @@ impl crate::validate::Validate for PickUserOnSeat {
 }
 /// What [`PickUserOnSeat`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PickUserOnSeatResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -275,7 +271,6 @@ impl crate::command::Command for PickUserOnSeat {
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct KickUserOffSeat {
     /// ID of the room.
@@ -316,7 +311,6 @@ impl crate::validate::Validate for KickUserOffSeat {
 }
 /// What [`KickUserOffSeat`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct KickUserOffSeatResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -385,7 +379,6 @@ impl crate::command::Command for KickUserOffSeat {
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 /// - `100211`: The room has no seat feature (seat control is off).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LockSeat {
     /// ID of the room.
@@ -452,7 +445,6 @@ impl crate::validate::Validate for LockSeat {
 }
 /// What [`LockSeat`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LockSeatResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -522,7 +514,6 @@ impl crate::command::Command for LockSeat {
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SwitchSeat {
     /// ID of the room.
@@ -563,7 +554,6 @@ impl crate::validate::Validate for SwitchSeat {
 }
 /// What [`SwitchSeat`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SwitchSeatResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -633,7 +623,6 @@ impl crate::command::Command for SwitchSeat {
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 /// - `100005`: The user to move is not a member of the room.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MoveUserToSeat {
     /// ID of the room.
@@ -681,7 +670,6 @@ impl crate::validate::Validate for MoveUserToSeat {
 }
 /// What [`MoveUserToSeat`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MoveUserToSeatResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -767,7 +755,4 @@ impl MoveSeatPolicy {
         }
     }
 }
-crate::wire::open_int_enum!(
-    MoveSeatPolicy, "What move_user_to_seat does when the target seat is occupied.", [0,
-    1, 2]
-);
+crate::wire::open_int_enum!(MoveSeatPolicy);

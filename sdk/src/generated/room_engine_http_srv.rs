@@ -22,7 +22,6 @@
 /// - `100001`: Internal server error; try again.
 /// - `100002`: A request parameter is invalid; the error text names it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateRoom {
     /// Attributes of the new room.
@@ -75,7 +74,6 @@ impl crate::validate::Validate for CreateRoom {
 }
 /// What [`CreateRoom`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateRoomResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -139,7 +137,6 @@ impl crate::command::Command for CreateRoom {
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 /// - `100006`: The operator may not dismiss this room.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DestroyRoom {
     /// ID of the room to dismiss.
@@ -162,7 +159,6 @@ impl crate::validate::Validate for DestroyRoom {
 }
 /// What [`DestroyRoom`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DestroyRoomResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -234,7 +230,6 @@ impl crate::command::Command for DestroyRoom {
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateRoomInfo {
     /// Room to change and the attributes to set.
@@ -264,7 +259,6 @@ impl crate::validate::Validate for UpdateRoomInfo {
 }
 /// What [`UpdateRoomInfo`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateRoomInfoResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -330,7 +324,6 @@ impl crate::command::Command for UpdateRoomInfo {
 /// - `100005`: The user is not a member of the room.
 /// - `100006`: The operator may not read this room.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetRoomInfo {
     /// ID of the room to read.
@@ -353,7 +346,6 @@ impl crate::validate::Validate for GetRoomInfo {
 }
 /// What [`GetRoomInfo`] returns on success.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetRoomInfoResponse {
     /// Attributes of the room.
@@ -442,7 +434,6 @@ impl crate::command::Command for GetRoomInfo {
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetRoomMemberList {
     /// ID of the room.
@@ -491,7 +482,6 @@ impl crate::validate::Validate for GetRoomMemberList {
 }
 /// What [`GetRoomMemberList`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetRoomMemberListResponse {
     /// Cursor for the next page; empty when the list is complete.
@@ -604,7 +594,6 @@ impl crate::paging::Paged for GetRoomMemberList {
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 /// - `100005`: The user to change is not a member of the room.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateRoomMemberInfo {
     /// ID of the room.
@@ -642,7 +631,6 @@ impl crate::validate::Validate for UpdateRoomMemberInfo {
 }
 /// What [`UpdateRoomMemberInfo`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateRoomMemberInfoResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -712,7 +700,6 @@ impl crate::command::Command for UpdateRoomMemberInfo {
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 /// - `100005`: The new owner is not a member of the room.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ChangeRoomOwner {
     /// ID of the room.
@@ -753,7 +740,6 @@ impl crate::validate::Validate for ChangeRoomOwner {
 }
 /// What [`ChangeRoomOwner`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ChangeRoomOwnerResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -826,7 +812,6 @@ impl crate::command::Command for ChangeRoomOwner {
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 /// - `100005`: A listed user is not a member of the room.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MarkRoomMember {
     /// ID of the room.
@@ -843,7 +828,6 @@ pub struct MarkRoomMember {
     ///
     /// Wire name `MemberList`; required; at most 10 items.
     #[serde(rename = "MemberList")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 10)))]
     pub member_list: Vec<MemberMarks>,
 }
 impl MarkRoomMember {
@@ -876,7 +860,6 @@ impl crate::validate::Validate for MarkRoomMember {
 }
 /// What [`MarkRoomMember`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MarkRoomMemberResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -949,7 +932,6 @@ impl crate::command::Command for MarkRoomMember {
 /// - `100005`: A listed user is not a member of the room.
 /// - `100006`: The operator may not ban members of this room.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BanRoomMember {
     /// ID of the room.
@@ -961,13 +943,11 @@ pub struct BanRoomMember {
     ///
     /// Wire name `MemberList_Account`; required; at most 20 items.
     #[serde(rename = "MemberList_Account")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 20)))]
     pub member_list_account: Vec<String>,
     /// Why the users are banned.
     ///
     /// Wire name `Reason`; required; at most 1000 bytes.
     #[serde(rename = "Reason")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 1000)))]
     pub reason: String,
     /// How long the ban lasts, in seconds.
     ///
@@ -1010,7 +990,6 @@ impl crate::validate::Validate for BanRoomMember {
 }
 /// What [`BanRoomMember`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BanRoomMemberResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -1084,7 +1063,6 @@ impl crate::command::Command for BanRoomMember {
 /// - `100005`: A listed user is not a member of the room.
 /// - `100006`: The operator may not unban members of this room.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UnbanRoomMember {
     /// ID of the room.
@@ -1096,7 +1074,6 @@ pub struct UnbanRoomMember {
     ///
     /// Wire name `MemberList_Account`; required; at most 20 items.
     #[serde(rename = "MemberList_Account")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 20)))]
     pub member_list_account: Vec<String>,
 }
 impl UnbanRoomMember {
@@ -1126,7 +1103,6 @@ impl crate::validate::Validate for UnbanRoomMember {
 }
 /// What [`UnbanRoomMember`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UnbanRoomMemberResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -1202,7 +1178,6 @@ impl crate::command::Command for UnbanRoomMember {
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetBannedMemberList {
     /// ID of the room.
@@ -1214,7 +1189,6 @@ pub struct GetBannedMemberList {
     ///
     /// Wire name `Limit`; maximum 100.
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "json-schema", schemars(range(max = 100)))]
     pub limit: Option<u32>,
     /// Where the page starts; 0 for the first page, then the `NextOffset` of the previous answer.
     ///
@@ -1255,7 +1229,6 @@ impl crate::validate::Validate for GetBannedMemberList {
 }
 /// What [`GetBannedMemberList`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetBannedMemberListResponse {
     /// Banned users in this page.
@@ -1378,7 +1351,6 @@ impl crate::paging::Paged for GetBannedMemberList {
 /// - `100005`: A listed user is not a member of the room.
 /// - `100006`: The operator may not remove members of this room.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct KickUserOut {
     /// ID of the room.
@@ -1390,13 +1362,11 @@ pub struct KickUserOut {
     ///
     /// Wire name `MemberList_Account`; required; at most 20 items.
     #[serde(rename = "MemberList_Account")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 20)))]
     pub member_list_account: Vec<String>,
     /// Why the users are removed.
     ///
     /// Wire name `Reason`; required; at most 1000 bytes.
     #[serde(rename = "Reason")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 1000)))]
     pub reason: String,
 }
 impl KickUserOut {
@@ -1432,7 +1402,6 @@ impl crate::validate::Validate for KickUserOut {
 }
 /// What [`KickUserOut`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct KickUserOutResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -1489,14 +1458,12 @@ impl crate::command::Command for KickUserOut {
 }
 /// A user banned from a room.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BannedMember {
     /// User ID of the banned user.
     ///
     /// Wire name `Member_Account`; required; also accepted as a JSON integer on input.
     #[serde(rename = "Member_Account", with = "crate::wire::account")]
-    #[cfg_attr(feature = "json-schema", schemars(with = "crate::wire::Account"))]
     pub member_account: String,
     /// When the ban ends, Unix time in seconds.
     ///
@@ -1561,12 +1528,9 @@ impl MarkCommandType {
         }
     }
 }
-crate::wire::open_int_enum!(
-    MarkCommandType, "What mark_room_member does with the given marks.", [1, 2]
-);
+crate::wire::open_int_enum!(MarkCommandType);
 /// Member attributes to change; fields left out keep their current value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MemberInfo {
     /// User ID of the member to change.
@@ -1578,7 +1542,6 @@ pub struct MemberInfo {
     ///
     /// Wire name `NameCard`; at most 32 bytes.
     #[serde(rename = "NameCard", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 32)))]
     pub name_card: Option<String>,
     /// New role; only `Admin` and `Member` may be assigned.
     ///
@@ -1589,7 +1552,6 @@ pub struct MemberInfo {
     ///
     /// Wire name `CustomInfo`; at most 60 bytes.
     #[serde(rename = "CustomInfo", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 60)))]
     pub custom_info: Option<String>,
 }
 impl MemberInfo {
@@ -1627,6 +1589,12 @@ impl crate::validate::Validate for MemberInfo {
         if let Some(v) = &self.name_card {
             crate::validate::max_bytes(path, "NameCard", v, 32)?;
         }
+        if let Some(v) = &self.role {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "Role"),
+            )?;
+        }
         if let Some(v) = &self.custom_info {
             crate::validate::max_bytes(path, "CustomInfo", v, 60)?;
         }
@@ -1635,7 +1603,6 @@ impl crate::validate::Validate for MemberInfo {
 }
 /// Marks to set on, or remove from, one member.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MemberMarks {
     /// User ID of the member.
@@ -1647,7 +1614,6 @@ pub struct MemberMarks {
     ///
     /// Wire name `Marks`; required; at most 3 items.
     #[serde(rename = "Marks")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 3)))]
     pub marks: Vec<i64>,
 }
 impl MemberMarks {
@@ -1674,20 +1640,17 @@ impl crate::validate::Validate for MemberMarks {
 }
 /// Attributes of a room to create.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RoomInfo {
-    /// ID of the new room.
+    /// ID of the new room (printable ASCII).
     ///
     /// Wire name `RoomId`; required; at most 48 bytes.
     #[serde(rename = "RoomId")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 48)))]
     pub room_id: String,
     /// Display name of the room.
     ///
     /// Wire name `RoomName`; server default `"the room ID"`; at most 100 bytes.
     #[serde(rename = "RoomName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 100)))]
     pub room_name: Option<String>,
     /// Kind of room; the documentation only allows `Conference`.
     ///
@@ -1771,7 +1734,6 @@ pub struct RoomInfo {
     ///
     /// Wire name `CustomInfo`; at most 500 bytes.
     #[serde(rename = "CustomInfo", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 500)))]
     pub custom_info: Option<String>,
     /// Turn on seat control.
     ///
@@ -1930,19 +1892,32 @@ impl crate::validate::Validate for RoomInfo {
         {
             let v = &self.room_id;
             crate::validate::max_bytes(path, "RoomId", v, 48)?;
+            crate::validate::printable_ascii(path, "RoomId", v)?;
         }
         if let Some(v) = &self.room_name {
             crate::validate::max_bytes(path, "RoomName", v, 100)?;
         }
+        {
+            let v = &self.room_type;
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "RoomType"),
+            )?;
+        }
         if let Some(v) = &self.custom_info {
             crate::validate::max_bytes(path, "CustomInfo", v, 500)?;
+        }
+        if let Some(v) = &self.take_seat_mode {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "TakeSeatMode"),
+            )?;
         }
         Ok(())
     }
 }
 /// Room attributes to change; fields left out keep their current value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RoomInfoUpdate {
     /// ID of the room to change.
@@ -1954,7 +1929,6 @@ pub struct RoomInfoUpdate {
     ///
     /// Wire name `RoomName`; at most 100 bytes.
     #[serde(rename = "RoomName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 100)))]
     pub room_name: Option<String>,
     /// New largest number of members the room admits.
     ///
@@ -2010,7 +1984,6 @@ pub struct RoomInfoUpdate {
     ///
     /// Wire name `CustomInfo`; at most 500 bytes.
     #[serde(rename = "CustomInfo", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 500)))]
     pub custom_info: Option<String>,
     /// New seat-taking mode (`FreeToTake` or `ApplyToTake`).
     ///
@@ -2126,19 +2099,23 @@ impl crate::validate::Validate for RoomInfoUpdate {
         if let Some(v) = &self.custom_info {
             crate::validate::max_bytes(path, "CustomInfo", v, 500)?;
         }
+        if let Some(v) = &self.take_seat_mode {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "TakeSeatMode"),
+            )?;
+        }
         Ok(())
     }
 }
 /// A member of a room, as listed by get_room_member_list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RoomMember {
     /// User ID of the member.
     ///
     /// Wire name `Member_Account`; required; also accepted as a JSON integer on input.
     #[serde(rename = "Member_Account", with = "crate::wire::account")]
-    #[cfg_attr(feature = "json-schema", schemars(with = "crate::wire::Account"))]
     pub member_account: String,
     /// Name the member shows in this room.
     ///
@@ -2204,7 +2181,13 @@ impl RoomMember {
     }
 }
 impl crate::validate::Validate for RoomMember {
-    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        if let Some(v) = &self.role {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "Role"),
+            )?;
+        }
         Ok(())
     }
 }

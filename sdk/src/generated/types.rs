@@ -52,22 +52,16 @@ impl CallbackCommand {
         }
     }
 }
-crate::wire::open_str_enum!(
-    CallbackCommand, "Name of a room callback (webhook) event.",
-    ["Room.CallbackAfterCreateRoom", "Room.CallbackAfterDestroyRoom",
-    "Room.CallbackAfterUpdateRoomInfo", "Room.CallbackUpdateRoomInfo",
-    "Room.CallbackAfterMemberEnter", "Room.CallbackAfterMemberLeave",
-    "Mic.CallbackAfterSeatInfoChanged"]
-);
+crate::wire::open_str_enum!(CallbackCommand);
 /// Role of a member in a room.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemberRole {
-    /// The room owner (host), as the field table documents it. (wire value `Owner`)
+    /// The room owner (host), as the field table documents it; reported, never assigned (change the owner with change_room_owner). (wire value `Owner`; reported by the service, refused in requests)
     Owner,
-    /// The room owner (host), as the member-list sample spells it. (wire value `RoomOwner`)
+    /// The room owner (host), as the member-list sample spells it; reported, never assigned. (wire value `RoomOwner`; reported by the service, refused in requests)
     RoomOwner,
     /// A room administrator. (wire value `Admin`)
     Admin,
@@ -97,14 +91,20 @@ impl MemberRole {
             other => Self::Unknown(other.to_owned()),
         }
     }
+    /// Whether the service only reports this value and refuses it in requests.
+    pub fn is_response_only(&self) -> bool {
+        matches!(self, Self::Owner | Self::RoomOwner)
+    }
 }
-crate::wire::open_str_enum!(
-    MemberRole, "Role of a member in a room.", ["Owner", "RoomOwner", "Admin", "Member"]
-);
+crate::wire::open_str_enum!(MemberRole);
+impl crate::validate::Validate for MemberRole {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        crate::validate::accepted_value(path, self.is_response_only(), &self.to_string())
+    }
+}
 /// Attributes of an existing room, as the service reports them (get_room_info and the
 /// create/update room callbacks). Every field but the room ID may be absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RoomDetails {
     /// ID of the room.
@@ -131,7 +131,6 @@ pub struct RoomDetails {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Option<crate::wire::Account>"))]
     pub owner_account: Option<String>,
     /// Largest number of members the room admits.
     ///
@@ -152,10 +151,6 @@ pub struct RoomDetails {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<crate::wire::FlexBool>")
-    )]
     pub is_video_disabled: Option<bool>,
     /// Whether audio is muted for every member.
     ///
@@ -165,10 +160,6 @@ pub struct RoomDetails {
         with = "crate::wire::option_flex_bool",
         default,
         skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<crate::wire::FlexBool>")
     )]
     pub is_audio_disabled: Option<bool>,
     /// Whether members are barred from sending text messages.
@@ -180,10 +171,6 @@ pub struct RoomDetails {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<crate::wire::FlexBool>")
-    )]
     pub is_message_disabled: Option<bool>,
     /// Whether screen sharing is disabled.
     ///
@@ -194,10 +181,6 @@ pub struct RoomDetails {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<crate::wire::FlexBool>")
-    )]
     pub is_screen_sharing_disabled: Option<bool>,
     /// Whether cloud recording is disabled.
     ///
@@ -207,10 +190,6 @@ pub struct RoomDetails {
         with = "crate::wire::option_flex_bool",
         default,
         skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<crate::wire::FlexBool>")
     )]
     pub is_cloud_recording_disabled: Option<bool>,
     /// Application-defined data attached to the room.
@@ -250,10 +229,6 @@ pub struct RoomDetails {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<crate::wire::FlexBool>")
-    )]
     pub is_seat_enabled: Option<bool>,
     /// How members get onto a seat.
     ///
@@ -278,10 +253,6 @@ pub struct RoomDetails {
         with = "crate::wire::option_flex_bool",
         default,
         skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<crate::wire::FlexBool>")
     )]
     pub is_password_enabled: Option<bool>,
     /// The room password.
@@ -445,7 +416,19 @@ impl RoomDetails {
     }
 }
 impl crate::validate::Validate for RoomDetails {
-    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        if let Some(v) = &self.room_type {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "RoomType"),
+            )?;
+        }
+        if let Some(v) = &self.take_seat_mode {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "TakeSeatMode"),
+            )?;
+        }
         Ok(())
     }
 }
@@ -484,9 +467,7 @@ impl RoomStatus {
         }
     }
 }
-crate::wire::open_str_enum!(
-    RoomStatus, "Life-cycle state of a room.", ["None", "NotStarted", "Running"]
-);
+crate::wire::open_str_enum!(RoomStatus);
 /// Kind of room.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
@@ -495,7 +476,7 @@ crate::wire::open_str_enum!(
 pub enum RoomType {
     /// A conference (meeting) room; the only value the REST docs accept when creating a room. (wire value `Conference`)
     Conference,
-    /// Meeting room; reported by the create-room callback sample, never accepted in REST requests by the docs. (wire value `Meeting`)
+    /// Meeting room; reported by the create-room callback sample, never accepted in REST requests by the docs. (wire value `Meeting`; reported by the service, refused in requests)
     Meeting,
     /// A value this SDK version does not know, kept as received.
     Unknown(String),
@@ -517,11 +498,19 @@ impl RoomType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+    /// Whether the service only reports this value and refuses it in requests.
+    pub fn is_response_only(&self) -> bool {
+        matches!(self, Self::Meeting)
+    }
 }
-crate::wire::open_str_enum!(RoomType, "Kind of room.", ["Conference", "Meeting"]);
+crate::wire::open_str_enum!(RoomType);
+impl crate::validate::Validate for RoomType {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        crate::validate::accepted_value(path, self.is_response_only(), &self.to_string())
+    }
+}
 /// State of one seat, as reported by get_seat_list and the seat-change callback.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SeatInfo {
     /// Seat number.
@@ -538,7 +527,6 @@ pub struct SeatInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Option<crate::wire::Account>"))]
     pub member_account: Option<String>,
     /// Whether the seat is locked (nobody can take it).
     ///
@@ -548,10 +536,6 @@ pub struct SeatInfo {
         with = "crate::wire::option_flex_bool",
         default,
         skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<crate::wire::FlexBool>")
     )]
     pub is_taken_disabled: Option<bool>,
     /// Whether video is forbidden on this seat.
@@ -563,10 +547,6 @@ pub struct SeatInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<crate::wire::FlexBool>")
-    )]
     pub is_video_disabled: Option<bool>,
     /// Whether audio is forbidden on this seat.
     ///
@@ -576,10 +556,6 @@ pub struct SeatInfo {
         with = "crate::wire::option_flex_bool",
         default,
         skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<crate::wire::FlexBool>")
     )]
     pub is_audio_disabled: Option<bool>,
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -636,7 +612,7 @@ impl crate::validate::Validate for SeatInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TakeSeatMode {
-    /// No seat-taking mode (wire value `None`); only reported by the service, never sent. (wire value `None`)
+    /// No seat-taking mode (wire value `None`); only reported by the service, never sent. (wire value `None`; reported by the service, refused in requests)
     NotSet,
     /// Members take a free seat without approval. (wire value `FreeToTake`)
     FreeToTake,
@@ -664,7 +640,14 @@ impl TakeSeatMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+    /// Whether the service only reports this value and refuses it in requests.
+    pub fn is_response_only(&self) -> bool {
+        matches!(self, Self::NotSet)
+    }
 }
-crate::wire::open_str_enum!(
-    TakeSeatMode, "How members get onto a seat.", ["None", "FreeToTake", "ApplyToTake"]
-);
+crate::wire::open_str_enum!(TakeSeatMode);
+impl crate::validate::Validate for TakeSeatMode {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        crate::validate::accepted_value(path, self.is_response_only(), &self.to_string())
+    }
+}

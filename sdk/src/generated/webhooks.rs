@@ -7,7 +7,6 @@
 ///
 /// Tencent documentation: <https://trtc.io/document/60733>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CallbackAfterCreateRoom {
     /// Name of the event; repeats the CallbackCommand query parameter.
@@ -28,7 +27,6 @@ pub struct CallbackAfterCreateRoom {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Option<crate::wire::Account>"))]
     pub operator_account: Option<String>,
     /// Attributes of the new room.
     ///
@@ -43,10 +41,6 @@ pub struct CallbackAfterCreateRoom {
         with = "crate::wire::option_vec_account",
         default,
         skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<Vec<crate::wire::Account>>")
     )]
     pub schedule_invitee_list_account: Option<Vec<String>>,
     /// When the event happened, Unix time in milliseconds.
@@ -122,7 +116,6 @@ impl crate::validate::Validate for CallbackAfterCreateRoom {
 ///
 /// Tencent documentation: <https://cloud.tencent.com/document/product/1690/102903>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CallbackAfterDestroyRoom {
     /// Name of the event; repeats the CallbackCommand query parameter.
@@ -143,7 +136,6 @@ pub struct CallbackAfterDestroyRoom {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Option<crate::wire::Account>"))]
     pub operator_account: Option<String>,
     /// ID of the dismissed room.
     ///
@@ -202,7 +194,6 @@ impl crate::validate::Validate for CallbackAfterDestroyRoom {
 ///
 /// Tencent documentation: <https://trtc.io/document/60731>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CallbackAfterUpdateRoomInfo {
     /// Name of the event; repeats the CallbackCommand query parameter.
@@ -223,7 +214,6 @@ pub struct CallbackAfterUpdateRoomInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Option<crate::wire::Account>"))]
     pub operator_account: Option<String>,
     /// Attributes of the room after the change.
     ///
@@ -291,7 +281,6 @@ impl crate::validate::Validate for CallbackAfterUpdateRoomInfo {
 ///
 /// Tencent documentation: <https://cloud.tencent.com/document/product/647/104477>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CallbackAfterMemberEnter {
     /// Name of the event; repeats the CallbackCommand query parameter.
@@ -312,7 +301,6 @@ pub struct CallbackAfterMemberEnter {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Option<crate::wire::Account>"))]
     pub operator_account: Option<String>,
     /// ID of the room.
     ///
@@ -337,10 +325,6 @@ pub struct CallbackAfterMemberEnter {
         with = "crate::wire::option_vec_account",
         default,
         skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<Vec<crate::wire::Account>>")
     )]
     pub member_list_account: Option<Vec<String>>,
     /// When the event happened, Unix time in milliseconds.
@@ -421,7 +405,6 @@ impl crate::validate::Validate for CallbackAfterMemberEnter {
 ///
 /// Tencent documentation: <https://cloud.tencent.com/document/product/269/105413>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CallbackAfterMemberLeave {
     /// Name of the event; repeats the CallbackCommand query parameter.
@@ -442,7 +425,6 @@ pub struct CallbackAfterMemberLeave {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Option<crate::wire::Account>"))]
     pub operator_account: Option<String>,
     /// ID of the room.
     ///
@@ -467,10 +449,6 @@ pub struct CallbackAfterMemberLeave {
         with = "crate::wire::option_vec_account",
         default,
         skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<Vec<crate::wire::Account>>")
     )]
     pub member_list_account: Option<Vec<String>>,
     /// Why the users left.
@@ -563,7 +541,6 @@ impl crate::validate::Validate for CallbackAfterMemberLeave {
 ///
 /// Tencent documentation: <https://cloud.tencent.com/document/product/647/110684>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CallbackAfterSeatInfoChanged {
     /// Name of the event; repeats the CallbackCommand query parameter.
@@ -584,7 +561,6 @@ pub struct CallbackAfterSeatInfoChanged {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Option<crate::wire::Account>"))]
     pub operator_account: Option<String>,
     /// ID of the room.
     ///
@@ -685,7 +661,7 @@ impl EnterType {
         }
     }
 }
-crate::wire::open_str_enum!(EnterType, "How users entered a room.", ["Enter"]);
+crate::wire::open_str_enum!(EnterType);
 /// How users left a room.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
@@ -721,9 +697,7 @@ impl LeaveType {
         }
     }
 }
-crate::wire::open_str_enum!(
-    LeaveType, "How users left a room.", ["Leave", "Kicked", "Expired"]
-);
+crate::wire::open_str_enum!(LeaveType);
 /// A callback, dispatched on its `CallbackCommand`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

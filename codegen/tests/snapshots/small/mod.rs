@@ -9,10 +9,8 @@ pub mod regions;
 pub mod webhooks;
 pub mod catalog;
 mod client;
-#[cfg(any(test, feature = "json-schema"))]
+#[cfg(test)]
 mod bodies;
-#[cfg(feature = "json-schema")]
-pub mod schemas;
 #[cfg(test)]
 mod wire_tests;
 /// Every generated type, for a flat re-export at the crate root.

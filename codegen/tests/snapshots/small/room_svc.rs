@@ -15,7 +15,6 @@
 ///
 /// - `100001`: Server internal error.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateRoom {
     /// The room.
@@ -45,7 +44,6 @@ impl crate::validate::Validate for CreateRoom {
 }
 /// What [`CreateRoom`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateRoomResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -98,7 +96,6 @@ impl crate::command::Command for CreateRoom {
 ///
 /// - `100004`: No such room here.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct KickUserOut {
     /// Room.
@@ -110,7 +107,6 @@ pub struct KickUserOut {
     ///
     /// Wire name `MemberList_Account`; required; at most 32 bytes; at most 2 items.
     #[serde(rename = "MemberList_Account", with = "crate::wire::vec_account")]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Vec<crate::wire::Account>"))]
     pub member_list_account: Vec<String>,
 }
 impl KickUserOut {
@@ -132,6 +128,10 @@ impl KickUserOut {
 impl crate::validate::Validate for KickUserOut {
     fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
         {
+            let v = &self.room_id;
+            crate::validate::printable_ascii(path, "RoomId", v)?;
+        }
+        {
             let v = &self.member_list_account;
             crate::validate::max_items(path, "MemberList_Account", v, 2)?;
             for (i, item) in v.iter().enumerate() {
@@ -144,7 +144,6 @@ impl crate::validate::Validate for KickUserOut {
 }
 /// What [`KickUserOut`] returns on success.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct KickUserOutResponse {
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -191,7 +190,6 @@ impl crate::command::Command for KickUserOut {
 /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
 /// - Tencent documentation: <https://example.com/members>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMembers {
     /// Room.
@@ -228,7 +226,6 @@ impl crate::validate::Validate for GetMembers {
 }
 /// What [`GetMembers`] returns on success.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMembersResponse {
     /// Members.
@@ -306,14 +303,12 @@ impl crate::paging::Paged for GetMembers {
 }
 /// A member.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Member {
     /// User ID.
     ///
     /// Wire name `Member_Account`; required; also accepted as a JSON integer on input.
     #[serde(rename = "Member_Account", with = "crate::wire::account")]
-    #[cfg_attr(feature = "json-schema", schemars(with = "crate::wire::Account"))]
     pub member_account: String,
     /// Marks.
     ///

@@ -3,14 +3,12 @@
 //! Shared types declared in `common.yaml`.
 /// Attributes of a room.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RoomInfo {
     /// Room ID.
     ///
     /// Wire name `RoomId`; required; at most 48 bytes.
     #[serde(rename = "RoomId")]
-    #[cfg_attr(feature = "json-schema", schemars(length(max = 48)))]
     pub room_id: String,
     /// Kind of room.
     ///
@@ -26,13 +24,11 @@ pub struct RoomInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Option<crate::wire::Account>"))]
     pub owner_account: Option<String>,
     /// Member limit.
     ///
     /// Wire name `MaxMemberCount`; range 1..=300.
     #[serde(rename = "MaxMemberCount", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "json-schema", schemars(range(min = 1, max = 300)))]
     pub max_member_count: Option<u32>,
     /// Seat mode.
     ///
@@ -47,10 +43,6 @@ pub struct RoomInfo {
         with = "crate::wire::option_flex_bool",
         default,
         skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "Option<crate::wire::FlexBool>")
     )]
     pub is_message_disabled: Option<bool>,
     /// Fields this SDK version does not know, kept as received so nothing is lost
@@ -103,6 +95,13 @@ impl crate::validate::Validate for RoomInfo {
             let v = &self.room_id;
             crate::validate::max_bytes(path, "RoomId", v, 48)?;
         }
+        {
+            let v = &self.room_type;
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "RoomType"),
+            )?;
+        }
         if let Some(v) = &self.max_member_count {
             crate::validate::range(
                 path,
@@ -123,7 +122,7 @@ impl crate::validate::Validate for RoomInfo {
 pub enum RoomType {
     /// A conference. (wire value `Conference`)
     Conference,
-    /// A live room. (wire value `Live`)
+    /// A live room. (wire value `Live`; reported by the service, refused in requests)
     Live,
     /// A value this SDK version does not know, kept as received.
     Unknown(String),
@@ -145,8 +144,17 @@ impl RoomType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+    /// Whether the service only reports this value and refuses it in requests.
+    pub fn is_response_only(&self) -> bool {
+        matches!(self, Self::Live)
+    }
 }
-crate::wire::open_str_enum!(RoomType, "Kind of room.", ["Conference", "Live"]);
+crate::wire::open_str_enum!(RoomType);
+impl crate::validate::Validate for RoomType {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        crate::validate::accepted_value(path, self.is_response_only(), &self.to_string())
+    }
+}
 /// How members take seats.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
@@ -178,4 +186,4 @@ impl SeatMode {
         }
     }
 }
-crate::wire::open_int_enum!(SeatMode, "How members take seats.", [1, 2]);
+crate::wire::open_int_enum!(SeatMode);

@@ -7,7 +7,6 @@
 ///
 /// Tencent documentation: <https://example.com/cb>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CallbackAfterCreateRoom {
     /// The command.
