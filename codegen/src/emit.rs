@@ -171,6 +171,13 @@ fn param(spec: &Spec, ty: &Ty, from: &str, value: &Ident) -> (TokenStream, Token
     }
 }
 
+fn opt_i64(v: Option<i64>) -> TokenStream {
+    match v {
+        Some(m) => quote! { Some(#m) },
+        None => quote! { None },
+    }
+}
+
 fn validate_checks(spec: &Spec, f: &Field) -> TokenStream {
     let wire = &f.wire;
     let mut checks = Vec::new();
@@ -187,6 +194,11 @@ fn validate_checks(spec: &Spec, f: &Field) -> TokenStream {
         if f.printable_ascii {
             checks.push(quote! { crate::validate::printable_ascii(path, #wire, v)?; });
         }
+        if !f.starts_with.is_empty() {
+            let prefixes = &f.starts_with;
+            checks
+                .push(quote! { crate::validate::starts_with(path, #wire, v, &[#(#prefixes),*])?; });
+        }
     }
     if let Ty::List(inner) = &f.ty {
         if let Some(n) = f.max_items {
@@ -198,7 +210,10 @@ fn validate_checks(spec: &Spec, f: &Field) -> TokenStream {
             checks.push(quote! { crate::validate::min_items(path, #wire, v, #n)?; });
         }
         if inner.is_stringy()
-            && (f.max_bytes.is_some() || f.min_bytes.is_some() || f.printable_ascii)
+            && (f.max_bytes.is_some()
+                || f.min_bytes.is_some()
+                || f.printable_ascii
+                || !f.starts_with.is_empty())
         {
             let mut per = Vec::new();
             if let Some(n) = f.max_bytes {
@@ -212,10 +227,31 @@ fn validate_checks(spec: &Spec, f: &Field) -> TokenStream {
             if f.printable_ascii {
                 per.push(quote! { crate::validate::printable_ascii(path, &item_field, item)?; });
             }
+            if !f.starts_with.is_empty() {
+                let prefixes = &f.starts_with;
+                per.push(quote! { crate::validate::starts_with(path, &item_field, item, &[#(#prefixes),*])?; });
+            }
             checks.push(quote! {
                 for (i, item) in v.iter().enumerate() {
                     let item_field = format!("{}[{}]", #wire, i);
                     #(#per)*
+                }
+            });
+        }
+    }
+    if let Ty::List(inner) = &f.ty {
+        if inner.is_integer() && (f.min.is_some() || f.max.is_some()) {
+            let conv = match inner.as_ref() {
+                Ty::I64 => quote! { *item },
+                Ty::U64 => quote! { i64::try_from(*item).unwrap_or(i64::MAX) },
+                _ => quote! { i64::from(*item) },
+            };
+            let min = opt_i64(f.min);
+            let max = opt_i64(f.max);
+            checks.push(quote! {
+                for (i, item) in v.iter().enumerate() {
+                    let item_field = format!("{}[{}]", #wire, i);
+                    crate::validate::range(path, &item_field, #conv, #min, #max)?;
                 }
             });
         }
@@ -357,6 +393,22 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
         });
     }
     let checks: Vec<TokenStream> = fields.iter().map(|f| validate_checks(spec, f)).collect();
+    let mut checks = checks;
+    if !t.exactly_one_of.is_empty() {
+        let present: Vec<TokenStream> = t
+            .exactly_one_of
+            .iter()
+            .filter_map(|w| fields.iter().find(|f| &f.wire == w))
+            .map(|f| {
+                let n = ident(&f.name);
+                let w = &f.wire;
+                quote! { (#w, self.#n.is_some()) }
+            })
+            .collect();
+        checks.push(quote! {
+            crate::validate::exactly_one_of(path, &[#(#present),*])?;
+        });
+    }
     let any_check = checks.iter().any(|c| !c.is_empty());
     let path_arg = if any_check {
         quote! { path }

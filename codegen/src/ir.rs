@@ -55,6 +55,8 @@ pub struct QueryParam {
     pub required: bool,
     pub doc: String,
     pub values: Vec<String>,
+    /// Shared schema name of a fixed-value parameter.
+    pub schema_name: Option<String>,
     pub auth: bool,
 }
 
@@ -95,6 +97,8 @@ pub struct NamedType {
     pub extra: bool,
     /// Spec file declaring it.
     pub file: String,
+    /// Wire names of fields of which exactly one must be present (requests).
+    pub exactly_one_of: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -130,6 +134,8 @@ pub struct Field {
     pub max: Option<i64>,
     /// Only printable ASCII (0x20-0x7e) is allowed.
     pub printable_ascii: bool,
+    /// Allowed prefixes of the string (empty: any).
+    pub starts_with: Vec<String>,
 }
 
 /// A resolved field type.
@@ -551,6 +557,7 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
                 kind,
                 extra: false,
                 file: raw.ctx.file.clone(),
+                exactly_one_of: Vec::new(),
             },
         );
     }
@@ -581,6 +588,24 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
             let type_name = c.command.to_upper_camel_case();
             let response_name = format!("{type_name}Response");
             let req_fields = resolve_fields(&c.request.fields, &ctx, &known)?;
+            let one_of = &c.request.exactly_one_of;
+            if !one_of.is_empty() {
+                let octx = ctx.at("request").at("exactly_one_of");
+                if one_of.len() < 2 {
+                    return Err(octx.err("name at least two fields"));
+                }
+                for w in one_of {
+                    match req_fields.iter().find(|f| &f.wire == w) {
+                        None => return Err(octx.err(format!("no request field {w:?}"))),
+                        Some(f) if f.required => {
+                            return Err(octx.err(format!(
+                                "field {w} is required; it cannot be one of several"
+                            )))
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
             let (payload, resp_fields) = match &c.response {
                 None => (Payload::None, Vec::new()),
                 Some(r) => {
@@ -667,6 +692,7 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
                     kind: TypeKind::Object(req_fields),
                     extra: false,
                     file: display.clone(),
+                    exactly_one_of: one_of.clone(),
                 },
             );
             types.insert(
@@ -678,6 +704,7 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
                     kind: TypeKind::Object(resp_fields),
                     extra: true,
                     file: display.clone(),
+                    exactly_one_of: Vec::new(),
                 },
             );
             commands.push(Command {
@@ -723,6 +750,7 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
                 kind: TypeKind::Object(fields),
                 extra: true,
                 file: webhooks_file.clone(),
+                exactly_one_of: Vec::new(),
             },
         );
         hooks.push(Webhook {
@@ -972,8 +1000,12 @@ fn resolve_fields(
         if (d.max_items.is_some() || d.min_items.is_some()) && !matches!(ty, Ty::List(_)) {
             return Err(fctx.err("max_items/min_items apply to lists only"));
         }
-        if (d.min.is_some() || d.max.is_some()) && !ty.is_integer() {
-            return Err(fctx.err("min/max apply to integers only"));
+        let integer = ty.is_integer() || matches!(&ty, Ty::List(i) if i.is_integer());
+        if (d.min.is_some() || d.max.is_some()) && !integer {
+            return Err(fctx.err("min/max apply to integers (or lists of integers) only"));
+        }
+        if !d.starts_with.is_empty() && !stringy {
+            return Err(fctx.err("starts_with applies to strings (or lists of strings) only"));
         }
         if d.printable_ascii && !stringy {
             return Err(fctx.err("printable_ascii applies to strings (or lists of strings) only"));
@@ -993,6 +1025,7 @@ fn resolve_fields(
             min: d.min,
             max: d.max,
             printable_ascii: d.printable_ascii,
+            starts_with: d.starts_with.clone(),
         });
     }
     Ok(out)
@@ -1029,12 +1062,18 @@ fn resolve_query(defs: &[spec::QueryParamDef], ctx: &Ctx) -> Result<Vec<QueryPar
         if d.doc.trim().is_empty() {
             return Err(qctx.err("empty doc"));
         }
+        if let Some(n) = &d.schema {
+            if d.values.is_empty() || !is_upper_camel(n) {
+                return Err(qctx.err("`schema` needs `values` and an UpperCamelCase name"));
+            }
+        }
         out.push(QueryParam {
             name: d.name.clone(),
             ty,
             required: d.required,
             doc: d.doc.trim().to_owned(),
             values: d.values.clone(),
+            schema_name: d.schema.clone(),
             auth: d.auth,
         });
     }

@@ -60,6 +60,10 @@ pub struct QueryParamDef {
     /// The only values allowed, if the parameter is fixed (e.g. `contenttype=json`).
     #[serde(default)]
     pub values: Vec<String>,
+    /// Name of the shared schema of a fixed-value parameter (`values`), so
+    /// generators make one type of it instead of one per operation.
+    #[serde(default)]
+    pub schema: Option<String>,
     /// Part of the admin credentials (published as an API-key security scheme, not a parameter).
     #[serde(default)]
     pub auth: bool,
@@ -173,6 +177,9 @@ pub struct FieldDef {
     /// The string may only hold printable ASCII (0x20-0x7e), so bytes and characters agree.
     #[serde(default)]
     pub printable_ascii: bool,
+    /// The string must start with one of these prefixes (e.g. `http://`, `https://`).
+    #[serde(default)]
+    pub starts_with: Vec<String>,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -247,6 +254,9 @@ pub enum PagingEnd {
 pub struct RequestDef {
     #[serde(default)]
     pub fields: Vec<FieldDef>,
+    /// Wire names of fields of which a request must carry exactly one.
+    #[serde(default)]
+    pub exactly_one_of: Vec<String>,
 }
 
 /// The payload of a command's answer.

@@ -178,6 +178,37 @@ fn requests_the_service_refuses_are_refused() {
             json!({ "RoomId": "r", "MemberList": [{ "Member_Account": "bob", "Role": "Owner" }] }),
             "assigning the owner role",
         ),
+        (create, room(json!({ "RoomId": "" })), "an empty RoomId"),
+        (
+            "room_engine_http_srv.mark_room_member.request.schema.json",
+            json!({ "RoomId": "r", "CommandType": 1, "MemberList": [{ "Member_Account": "bob", "Marks": [999] }] }),
+            "a mark below 1000",
+        ),
+        (
+            "room_config.set_callback.request.schema.json",
+            json!({ "Url": "ftp://example.com/cb", "CallbackCommandList": ["Room.CallbackAfterCreateRoom"] }),
+            "a callback URL that is not http(s)",
+        ),
+        (
+            "im_open_login_svc.account_check.request.schema.json",
+            json!({ "CheckItem": [] }),
+            "an empty batch",
+        ),
+        (
+            "im_open_login_svc.account_import.request.schema.json",
+            json!({ "UserID": "用户" }),
+            "a user ID outside printable ASCII",
+        ),
+        (
+            "im_open_login_svc.multiaccount_import.request.schema.json",
+            json!({ "Accounts": ["a"], "AccountList": [{ "UserID": "b" }] }),
+            "both import forms at once",
+        ),
+        (
+            "im_open_login_svc.multiaccount_import.request.schema.json",
+            json!({}),
+            "neither import form",
+        ),
         (
             "room_engine_http_srv.kick_user_out.request.schema.json",
             json!({ "RoomId": "r", "MemberList_Account": (0..21).map(|i| format!("u{i}")).collect::<Vec<_>>() }),

@@ -84,12 +84,27 @@ async fn callback_configuration_life_cycle() {
 #[tokio::test]
 async fn set_callback_rejects_a_url_that_is_not_http() {
     let s = Setup::new().await;
-    expect_service(
+    // The SDK refuses it before sending; a client without that check reaches
+    // the service, which refuses it too.
+    assert!(matches!(
         s.client
             .set_callback(SetCallback::new(
                 "ftp://hooks.example.com",
                 vec![CallbackCommand::AfterCreateRoom],
             ))
+            .await,
+        Err(trtc_room::Error::InvalidRequest(_))
+    ));
+    expect_service(
+        s.client
+            .call_raw(
+                "room_config",
+                "set_callback",
+                &serde_json::json!({
+                    "Url": "ftp://hooks.example.com",
+                    "CallbackCommandList": ["Room.CallbackAfterCreateRoom"],
+                }),
+            )
             .await,
         ErrorCode::InvalidParameter,
     );

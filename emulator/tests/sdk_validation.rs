@@ -7,9 +7,10 @@ mod sdk_support;
 
 use sdk_support::{expect_ok, expect_service, Setup};
 use trtc_room::{
-    BanRoomMember, CreateRoom, Error, ErrorCode, GetBannedMemberList, GetRoomInfo, KickUserOut,
-    MarkCommandType, MarkRoomMember, MemberInfo, MemberMarks, MemberRole, RoomInfo, RoomType,
-    TakeSeatMode, UpdateRoomMemberInfo,
+    AccountToImport, BanRoomMember, CallbackCommand, CreateRoom, Error, ErrorCode,
+    GetBannedMemberList, GetRoomInfo, KickUserOut, MarkCommandType, MarkRoomMember, MemberInfo,
+    MemberMarks, MemberRole, MultiaccountImport, RoomInfo, RoomType, SetCallback, TakeSeatMode,
+    UpdateRoomMemberInfo,
 };
 
 const SRV: &str = "room_engine_http_srv";
@@ -193,4 +194,49 @@ async fn a_room_id_outside_printable_ascii_is_refused_before_sending() {
     // Printable ASCII, spaces and punctuation included, is fine.
     s.room("Room 1: ~ready~", 0).await;
     assert_eq!(s.emu.room_count(), 1);
+}
+
+#[tokio::test]
+async fn prefixes_item_ranges_and_alternatives_are_checked_before_sending() {
+    let s = Setup::new().await;
+    s.room_with("v", 0, &["alice"]).await;
+
+    s.arm_marker("set_callback");
+    let text = expect_invalid(
+        s.client
+            .set_callback(SetCallback::new(
+                "ftp://example.com/cb",
+                [CallbackCommand::AfterCreateRoom],
+            ))
+            .await,
+        "Url",
+    );
+    assert!(text.contains("http://"), "{text}");
+    s.assert_marker_pending("room_config", "set_callback").await;
+
+    s.arm_marker("mark_room_member");
+    expect_invalid(
+        s.client
+            .mark_room_member(MarkRoomMember::new(
+                "v",
+                MarkCommandType::Set,
+                [MemberMarks::new("alice", vec![1000, 999])],
+            ))
+            .await,
+        "Marks[1]",
+    );
+    s.assert_marker_pending(SRV, "mark_room_member").await;
+
+    s.arm_marker("multiaccount_import");
+    for request in [
+        MultiaccountImport::new(),
+        MultiaccountImport::new()
+            .accounts(["a"])
+            .account_list([AccountToImport::new("b")]),
+    ] {
+        let text = expect_invalid(s.client.multiaccount_import(request).await, "AccountList");
+        assert!(text.contains("exactly one of"), "{text}");
+    }
+    s.assert_marker_pending("im_open_login_svc", "multiaccount_import")
+        .await;
 }

@@ -69,6 +69,18 @@ pub enum Problem {
         /// Byte offset of the first character outside the range.
         at: usize,
     },
+    /// A string does not start with any of the allowed prefixes.
+    BadPrefix {
+        /// The allowed prefixes.
+        allowed: Vec<String>,
+    },
+    /// Not exactly one of several alternative fields is set.
+    NotExactlyOne {
+        /// The alternatives (wire names).
+        fields: Vec<String>,
+        /// How many of them are set.
+        set: usize,
+    },
 }
 
 impl fmt::Display for InvalidRequest {
@@ -100,6 +112,14 @@ impl fmt::Display for InvalidRequest {
             Problem::NotPrintableAscii { at } => write!(
                 f,
                 "only printable ASCII (0x20-0x7e) is allowed; byte {at} is outside it"
+            ),
+            Problem::BadPrefix { allowed } => {
+                write!(f, "must start with one of {}", allowed.join(", "))
+            }
+            Problem::NotExactlyOne { fields, set } => write!(
+                f,
+                "exactly one of {} must be set, not {set}",
+                fields.join(", ")
             ),
         }
     }
@@ -257,4 +277,35 @@ pub fn printable_ascii(path: &str, field: &str, value: &str) -> Result<(), Inval
         }),
         None => Ok(()),
     }
+}
+
+/// Refuses a string that starts with none of `allowed`.
+pub fn starts_with(
+    path: &str,
+    field: &str,
+    value: &str,
+    allowed: &[&str],
+) -> Result<(), InvalidRequest> {
+    if allowed.iter().any(|p| value.starts_with(p)) {
+        return Ok(());
+    }
+    Err(InvalidRequest {
+        field: join(path, field),
+        problem: Problem::BadPrefix {
+            allowed: allowed.iter().map(|p| (*p).to_owned()).collect(),
+        },
+    })
+}
+
+/// Refuses unless exactly one of the `(wire name, is set)` alternatives is set.
+pub fn exactly_one_of(path: &str, fields: &[(&str, bool)]) -> Result<(), InvalidRequest> {
+    let set = fields.iter().filter(|(_, present)| *present).count();
+    if set == 1 {
+        return Ok(());
+    }
+    let names: Vec<String> = fields.iter().map(|(w, _)| join(path, w)).collect();
+    Err(InvalidRequest {
+        field: names.join("|"),
+        problem: Problem::NotExactlyOne { fields: names, set },
+    })
 }

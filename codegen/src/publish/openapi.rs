@@ -153,7 +153,9 @@ fn parameter(q: &QueryParam) -> Value {
         QueryTy::U32 => json!({ "type": "integer", "minimum": 0, "maximum": u32::MAX }),
         QueryTy::U64 => json!({ "type": "integer", "minimum": 0 }),
     };
-    if !q.values.is_empty() {
+    if let Some(name) = &q.schema_name {
+        schema = schema::reference(name);
+    } else if !q.values.is_empty() {
         schema["enum"] = json!(q.values);
     }
     json!({

@@ -44,7 +44,20 @@ pub const CALLBACK_ACK: &str = "CallbackAck";
 const ACCOUNT_ID: &str = "AccountId";
 const FLEX_BOOL: &str = "FlexBool";
 const REPORTED: &str = "Reported";
-const ASCII_PATTERN: &str = "^[ -~]*$";
+/// Regular expression (ECMA-262, as JSON Schema uses) of printable ASCII to the end.
+const ASCII_CHARS: &str = "[ -~]*$";
+
+/// Escapes the characters that are special in an ECMA-262 regular expression.
+fn regex_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "\\^$.|?*+()[]{}/".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// Reference to a component.
 pub fn reference(name: &str) -> Value {
@@ -179,6 +192,19 @@ impl<'a> Builder<'a> {
                 }),
             },
         ];
+        // Fixed-value query parameters with a schema name share one type.
+        for q in self.spec.query.iter().chain(&self.spec.webhook_query) {
+            if let Some(name) = &q.schema_name {
+                if out.iter().any(|c| &c.name == name) {
+                    continue;
+                }
+                out.push(Component {
+                    name: name.clone(),
+                    file: format!("{name}.schema.json"),
+                    schema: json!({ "description": q.doc, "type": "string", "enum": q.values }),
+                });
+            }
+        }
         for (side, names) in [
             (Side::Request, &self.request_types),
             (Side::Response, &self.response_types),
@@ -198,7 +224,7 @@ impl<'a> Builder<'a> {
             out.push(Component {
                 name: request_name(c),
                 file: request_file(c),
-                schema: self.object(
+                schema: self.object_with(
                     fields_of(req),
                     Side::Request,
                     &format!(
@@ -207,6 +233,7 @@ impl<'a> Builder<'a> {
                         c.command,
                         lower_first(&c.summary)
                     ),
+                    &req.exactly_one_of,
                 ),
             });
             let payload = fields_of(&self.spec.types[&c.response_name]);
@@ -225,6 +252,8 @@ impl<'a> Builder<'a> {
                     });
                     let mut props = Map::new();
                     props.insert(key.clone(), reference(&payload_name(c)));
+                    // Envelope and payload are both members of `allOf`: some
+                    // generators drop properties that sit beside an `allOf`.
                     out.push(Component {
                         name: response_name(c),
                         file: response_file(c),
@@ -233,23 +262,18 @@ impl<'a> Builder<'a> {
                                 "Whole answer of `{}/{}`: the envelope, and on success the payload under `{key}`.",
                                 c.service, c.command
                             ),
-                            "type": "object",
-                            "allOf": [envelope_ref],
-                            "properties": props,
+                            "allOf": [envelope_ref, { "type": "object", "properties": props }],
                         }),
                     });
                 }
                 Payload::TopLevel => {
-                    let mut schema = self.object(
-                        payload,
-                        Side::Response,
-                        &format!(
-                            "Whole answer of `{}/{}`: the envelope with the payload fields beside it. The payload's required fields are present when `ActionStatus` is `OK`.",
-                            c.service, c.command
-                        ),
+                    let description = format!(
+                        "Whole answer of `{}/{}`: the envelope with the payload fields beside it. The payload's required fields are present when `ActionStatus` is `OK`.",
+                        c.service, c.command
                     );
-                    let obj = schema.as_object_mut().expect("object schema");
-                    obj.insert("allOf".into(), json!([envelope_ref]));
+                    let mut fields = self.object(payload, Side::Response, "");
+                    let obj = fields.as_object_mut().expect("object schema");
+                    obj.remove("description");
                     if let Some(required) = obj.remove("required") {
                         obj.insert(
                             "if".into(),
@@ -263,7 +287,10 @@ impl<'a> Builder<'a> {
                     out.push(Component {
                         name: response_name(c),
                         file: response_file(c),
-                        schema,
+                        schema: json!({
+                            "description": description,
+                            "allOf": [envelope_ref, fields],
+                        }),
                     });
                 }
             }
@@ -296,6 +323,18 @@ impl<'a> Builder<'a> {
     }
 
     fn object(&self, fields: &[Field], side: Side, doc: &str) -> Value {
+        self.object_with(fields, side, doc, &[])
+    }
+
+    /// An object; with `exactly_one_of` (requests), exactly one of those
+    /// fields must be present.
+    fn object_with(
+        &self,
+        fields: &[Field],
+        side: Side,
+        doc: &str,
+        exactly_one_of: &[String],
+    ) -> Value {
         let mut props = Map::new();
         let mut required = Vec::new();
         let mut one_of_names = Vec::new();
@@ -321,7 +360,7 @@ impl<'a> Builder<'a> {
                     one_of_names.push(
                         std::iter::once(&f.wire)
                             .chain(&f.aliases)
-                            .map(|n| json!({ "required": [n] }))
+                            .map(|n| present(n))
                             .collect::<Vec<_>>(),
                     );
                 }
@@ -346,6 +385,12 @@ impl<'a> Builder<'a> {
                     .collect();
                 o.insert("allOf".into(), Value::Array(all));
             }
+        }
+        if !exactly_one_of.is_empty() {
+            o.insert(
+                "oneOf".into(),
+                Value::Array(exactly_one_of.iter().map(|n| present(n)).collect()),
+            );
         }
         if side == Side::Request {
             o.insert("additionalProperties".into(), json!(false));
@@ -384,8 +429,8 @@ impl<'a> Builder<'a> {
                 let (lo, hi): (Option<Value>, Option<Value>) = match ty {
                     Ty::I32 => (Some(json!(i32::MIN)), Some(json!(i32::MAX))),
                     Ty::U32 => (Some(json!(0)), Some(json!(u32::MAX))),
-                    Ty::U64 => (Some(json!(0)), None),
-                    _ => (None, None),
+                    Ty::I64 => (Some(json!(i64::MIN)), Some(json!(i64::MAX))),
+                    _ => (Some(json!(0)), Some(json!(u64::MAX))),
                 };
                 // The spec's documented range binds requests; answers keep the type's range.
                 let (lo, hi) = if limits {
@@ -423,6 +468,12 @@ impl<'a> Builder<'a> {
             Ty::Named(n) => reference(&self.type_name(n, side)),
         }
     }
+}
+
+/// "Property `name` is present", in a form strict validators accept inside
+/// `anyOf`/`oneOf` (the property is declared where it is required).
+fn present(name: &str) -> Value {
+    json!({ "properties": { name: true }, "required": [name] })
 }
 
 fn fields_of(t: &NamedType) -> &[Field] {
@@ -463,8 +514,15 @@ fn string_schema(f: &Field, limits: bool) -> Value {
             o.insert("maxLength".into(), json!(n));
             o.insert("x-max-bytes".into(), json!(n));
         }
-        if f.printable_ascii {
-            o.insert("pattern".into(), json!(ASCII_PATTERN));
+        if f.printable_ascii || !f.starts_with.is_empty() {
+            let prefix = if f.starts_with.is_empty() {
+                String::new()
+            } else {
+                let alts: Vec<String> = f.starts_with.iter().map(|p| regex_escape(p)).collect();
+                format!("(?:{})", alts.join("|"))
+            };
+            let rest = if f.printable_ascii { ASCII_CHARS } else { "" };
+            o.insert("pattern".into(), json!(format!("^{prefix}{rest}")));
         }
     }
     Value::Object(o)

@@ -80,6 +80,7 @@ impl crate::validate::Validate for AccountImport {
             let v = &self.user_id;
             crate::validate::max_bytes(path, "UserID", v, 32)?;
             crate::validate::min_bytes(path, "UserID", v, 1)?;
+            crate::validate::printable_ascii(path, "UserID", v)?;
         }
         Ok(())
     }
@@ -200,12 +201,12 @@ impl crate::command::Command for AccountImport {
 pub struct MultiaccountImport {
     /// Accounts to import, with optional profile data (current form). Do not send together with `Accounts`.
     ///
-    /// Wire name `AccountList`; at most 100 items.
+    /// Wire name `AccountList`; at most 100 items; at least 1 items.
     #[serde(rename = "AccountList", default, skip_serializing_if = "Option::is_none")]
     pub account_list: Option<Vec<AccountToImport>>,
     /// User IDs to import, without profile data (older form). Do not send together with `AccountList`.
     ///
-    /// Wire name `Accounts`; at most 32 bytes; at least 1 bytes; at most 100 items.
+    /// Wire name `Accounts`; at most 32 bytes; at least 1 bytes; at most 100 items; at least 1 items.
     #[serde(rename = "Accounts", default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<String>>,
 }
@@ -241,6 +242,7 @@ impl crate::validate::Validate for MultiaccountImport {
     fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
         if let Some(v) = &self.account_list {
             crate::validate::max_items(path, "AccountList", v, 100)?;
+            crate::validate::min_items(path, "AccountList", v, 1)?;
             crate::validate::Validate::validate_at(
                 v,
                 &crate::validate::join(path, "AccountList"),
@@ -248,12 +250,21 @@ impl crate::validate::Validate for MultiaccountImport {
         }
         if let Some(v) = &self.accounts {
             crate::validate::max_items(path, "Accounts", v, 100)?;
+            crate::validate::min_items(path, "Accounts", v, 1)?;
             for (i, item) in v.iter().enumerate() {
                 let item_field = format!("{}[{}]", "Accounts", i);
                 crate::validate::max_bytes(path, &item_field, item, 32)?;
                 crate::validate::min_bytes(path, &item_field, item, 1)?;
+                crate::validate::printable_ascii(path, &item_field, item)?;
             }
         }
+        crate::validate::exactly_one_of(
+            path,
+            &[
+                ("AccountList", self.account_list.is_some()),
+                ("Accounts", self.accounts.is_some()),
+            ],
+        )?;
         Ok(())
     }
 }
@@ -398,7 +409,7 @@ impl crate::command::Command for MultiaccountImport {
 pub struct AccountDelete {
     /// Accounts to delete.
     ///
-    /// Wire name `DeleteItem`; required; at most 100 items.
+    /// Wire name `DeleteItem`; required; at most 100 items; at least 1 items.
     #[serde(rename = "DeleteItem")]
     pub delete_item: Vec<AccountRef>,
 }
@@ -416,6 +427,7 @@ impl crate::validate::Validate for AccountDelete {
         {
             let v = &self.delete_item;
             crate::validate::max_items(path, "DeleteItem", v, 100)?;
+            crate::validate::min_items(path, "DeleteItem", v, 1)?;
             crate::validate::Validate::validate_at(
                 v,
                 &crate::validate::join(path, "DeleteItem"),
@@ -574,7 +586,7 @@ impl crate::command::Command for AccountDelete {
 pub struct AccountCheck {
     /// Accounts to check.
     ///
-    /// Wire name `CheckItem`; required; at most 100 items.
+    /// Wire name `CheckItem`; required; at most 100 items; at least 1 items.
     #[serde(rename = "CheckItem")]
     pub check_item: Vec<AccountRef>,
 }
@@ -592,6 +604,7 @@ impl crate::validate::Validate for AccountCheck {
         {
             let v = &self.check_item;
             crate::validate::max_items(path, "CheckItem", v, 100)?;
+            crate::validate::min_items(path, "CheckItem", v, 1)?;
             crate::validate::Validate::validate_at(
                 v,
                 &crate::validate::join(path, "CheckItem"),
@@ -741,6 +754,7 @@ impl crate::validate::Validate for Kick {
             let v = &self.user_id;
             crate::validate::max_bytes(path, "UserID", v, 32)?;
             crate::validate::min_bytes(path, "UserID", v, 1)?;
+            crate::validate::printable_ascii(path, "UserID", v)?;
         }
         Ok(())
     }
@@ -836,6 +850,7 @@ impl crate::validate::Validate for AccountRef {
             let v = &self.user_id;
             crate::validate::max_bytes(path, "UserID", v, 32)?;
             crate::validate::min_bytes(path, "UserID", v, 1)?;
+            crate::validate::printable_ascii(path, "UserID", v)?;
         }
         Ok(())
     }
@@ -982,6 +997,7 @@ impl crate::validate::Validate for AccountToImport {
             let v = &self.user_id;
             crate::validate::max_bytes(path, "UserID", v, 32)?;
             crate::validate::min_bytes(path, "UserID", v, 1)?;
+            crate::validate::printable_ascii(path, "UserID", v)?;
         }
         Ok(())
     }

@@ -48,7 +48,11 @@ impl SetCallback {
     }
 }
 impl crate::validate::Validate for SetCallback {
-    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.url;
+            crate::validate::starts_with(path, "Url", v, &["http://", "https://"])?;
+        }
         Ok(())
     }
 }
@@ -146,7 +150,11 @@ impl UpdateCallback {
     }
 }
 impl crate::validate::Validate for UpdateCallback {
-    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.url;
+            crate::validate::starts_with(path, "Url", v, &["http://", "https://"])?;
+        }
         Ok(())
     }
 }

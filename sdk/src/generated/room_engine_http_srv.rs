@@ -1612,7 +1612,7 @@ pub struct MemberMarks {
     pub member_account: String,
     /// Marks to set or remove; each is an integer of at least 1000. A room holds at most 10 distinct marks.
     ///
-    /// Wire name `Marks`; required; at most 3 items.
+    /// Wire name `Marks`; required; at most 3 items; minimum 1000.
     #[serde(rename = "Marks")]
     pub marks: Vec<i64>,
 }
@@ -1634,6 +1634,10 @@ impl crate::validate::Validate for MemberMarks {
         {
             let v = &self.marks;
             crate::validate::max_items(path, "Marks", v, 3)?;
+            for (i, item) in v.iter().enumerate() {
+                let item_field = format!("{}[{}]", "Marks", i);
+                crate::validate::range(path, &item_field, *item, Some(1000i64), None)?;
+            }
         }
         Ok(())
     }
@@ -1644,7 +1648,7 @@ impl crate::validate::Validate for MemberMarks {
 pub struct RoomInfo {
     /// ID of the new room (printable ASCII).
     ///
-    /// Wire name `RoomId`; required; at most 48 bytes.
+    /// Wire name `RoomId`; required; at most 48 bytes; at least 1 bytes.
     #[serde(rename = "RoomId")]
     pub room_id: String,
     /// Display name of the room.
@@ -1892,6 +1896,7 @@ impl crate::validate::Validate for RoomInfo {
         {
             let v = &self.room_id;
             crate::validate::max_bytes(path, "RoomId", v, 48)?;
+            crate::validate::min_bytes(path, "RoomId", v, 1)?;
             crate::validate::printable_ascii(path, "RoomId", v)?;
         }
         if let Some(v) = &self.room_name {
