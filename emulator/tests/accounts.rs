@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use trtc_room::client::ProviderFuture;
 use trtc_room::{
-    AccountCheck, AccountDelete, AccountImport, AccountRef, AccountStatus, AccountToImport, Client,
-    CreateRoom, Error, ErrorCode, IssuedUserSig, Kick, MultiaccountImport, OnlineDetail,
-    OnlineState, QueryOnlineStatus, RetryPolicy, RoomInfo, RoomType, UserSigProvider,
+    AccountCheck, AccountDelete, AccountImport, AccountRef, AccountStatus, Client, CreateRoom,
+    Error, ErrorCode, IssuedUserSig, Kick, MultiaccountImport, OnlineDetail, OnlineState,
+    QueryOnlineStatus, RetryPolicy, RoomInfo, RoomType, UserSigProvider,
 };
 use trtc_room_emulator::{Emulator, EmulatorConfig, Fault};
 
