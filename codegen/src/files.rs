@@ -611,29 +611,36 @@ fn test_ident(prefix: &str, file: &str) -> proc_macro2::Ident {
 }
 
 fn read_sample(spec: &Spec, ctx: &Ctx, name: &str) -> Result<Value, SpecError> {
-    let text = std::fs::read_to_string(spec.dir.join("samples").join(name))
-        .map_err(|e| ctx.err(format!("cannot read: {e}")))?;
+    let text = sample_text(spec, ctx, name)?;
     serde_json::from_str(&text).map_err(|e| ctx.err(format!("not JSON: {e}")))
+}
+
+/// The text of a documented sample, embedded verbatim in the wire tests so
+/// the published crate's tests need no file outside the package.
+fn sample_text(spec: &Spec, ctx: &Ctx, name: &str) -> Result<String, SpecError> {
+    std::fs::read_to_string(spec.dir.join("samples").join(name))
+        .map_err(|e| ctx.err(format!("cannot read: {e}")))
 }
 
 /// The expected JSON in a test: the sample itself when the SDK sends it back
 /// verbatim, otherwise the normalized form embedded as a literal.
+///
+/// The second value is the sample's own text when it differs from the
+/// expected JSON (tests also parse it).
 fn expected(
     spec: &Spec,
+    ctx: &Ctx,
     name: &str,
     sample: &Value,
     normal: &Value,
-) -> (TokenStream, Option<String>) {
-    let include = format!("../../../{}/samples/{}", spec.dir_name, name);
-    if sample == normal {
-        (
-            quote! { crate::wire::sample_json(include_str!(#include)) },
-            None,
-        )
+) -> Result<(TokenStream, Option<String>), SpecError> {
+    let raw = sample_text(spec, ctx, name)?;
+    Ok(if sample == normal {
+        (quote! { crate::wire::sample_json(#raw) }, None)
     } else {
         let text = serde_json::to_string_pretty(normal).unwrap_or_default();
-        (quote! { crate::wire::sample_json(#text) }, Some(include))
-    }
+        (quote! { crate::wire::sample_json(#text) }, Some(raw))
+    })
 }
 
 const NORMAL_NOTE: &str = "The sample writes some values in a form the SDK accepts but does not \
@@ -700,7 +707,7 @@ pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
                     )?;
                     let build =
                         samples::build_object(spec, &normal, req_fields, &req_ty, &sctx, "")?;
-                    let (exp, original) = expected(spec, name, &sample, &normal);
+                    let (exp, original) = expected(spec, &sctx, name, &sample, &normal)?;
                     let fname = unique_test(&mut used, &sctx, test_ident("request", name))?;
                     for k in 0..alias_count {
                         if let Some(aliased) =
@@ -733,7 +740,7 @@ pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
                     let d = doc(&d);
                     let parse_original = original.map(|inc| {
                         quote! {
-                            crate::wire::check_parses_as(include_str!(#inc), &built);
+                            crate::wire::check_parses_as(#inc, &built);
                         }
                     });
                     tests.push(quote! {
@@ -754,7 +761,7 @@ pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
                     let sctx = ctx.at(format!("sample {name}"));
                     let sample = read_sample(spec, &sctx, name)?;
                     let normal = normalize_body(spec, c, &sample, &sctx)?;
-                    let (exp, original) = expected(spec, name, &sample, &normal);
+                    let (exp, original) = expected(spec, &sctx, name, &sample, &normal)?;
                     let body = body_name(c);
                     let fname = unique_test(&mut used, &sctx, test_ident("response", name))?;
                     for k in 0..alias_count {
@@ -791,7 +798,7 @@ pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
                     let check = match original {
                         Some(inc) => quote! {
                             let parsed: super::bodies::#body = crate::wire::check_response_sample(#exp);
-                            crate::wire::check_parses_as(include_str!(#inc), &parsed);
+                            crate::wire::check_parses_as(#inc, &parsed);
                         },
                         None => quote! {
                             crate::wire::check_response_sample::<super::bodies::#body>(#exp);
@@ -825,8 +832,8 @@ pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
             let sample = read_sample(spec, &sctx, name)?;
             let normal =
                 samples::normalize_object(spec, &sample, fields, true, &w.type_name, &sctx, "")?;
-            let (exp, _) = expected(spec, name, &sample, &normal);
-            let include = format!("../../../{}/samples/{}", spec.dir_name, name);
+            let (exp, _) = expected(spec, &sctx, name, &sample, &normal)?;
+            let raw = sample_text(spec, &sctx, name)?;
             let fname = unique_test(&mut used, &sctx, test_ident("webhook", name))?;
             let d = doc(&format!(
                 "Parses the documented callback `{name}` and writes it back without loss."
@@ -835,7 +842,7 @@ pub fn wire_tests_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
                 #d
                 #[test]
                 fn #fname() {
-                    let event = crate::wire::check_webhook_sample(#command, include_bytes!(#include));
+                    let event = crate::wire::check_webhook_sample(#command, #raw.as_bytes());
                     let super::webhooks::WebhookEvent::#variant(payload) = &event else {
                         panic!("wrong variant: {event:?}");
                     };

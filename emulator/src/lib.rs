@@ -197,5 +197,5 @@ impl Drop for Emulator {
 
 /// The README's Rust snippets, compiled as doc tests so they stay true.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
