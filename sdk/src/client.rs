@@ -40,6 +40,9 @@ struct Inner {
     sigs: auth::SigCache,
     attempt_timeout: Duration,
     retry: RetryPolicy,
+    /// Answers calls instead of the network (test doubles).
+    #[cfg(feature = "test-util")]
+    mock: Option<crate::mock::MockRoom>,
 }
 
 impl fmt::Debug for Client {
@@ -97,7 +100,7 @@ impl Client {
             payload: Some(info.payload),
         };
         let done = self
-            .execute(info.service, info.command, body, kind, Some(info))
+            .send(info.service, info.command, body, kind, Some(info))
             .await?;
         match serde_json::from_value::<C::Response>(done.payload) {
             Ok(typed) => Ok(Reply::new(typed, done.request_id)),
@@ -162,9 +165,60 @@ impl Client {
             idempotent,
             payload: None,
         };
-        let done = self.execute(service, command, body, kind, None).await?;
+        let done = self.send(service, command, body, kind, None).await?;
         Ok(Reply::new(done.payload, done.request_id))
     }
+
+    /// Sends a serialized request over the network, or to the mock of a
+    /// mocked client.
+    async fn send(
+        &self,
+        service: &str,
+        command: &str,
+        body: Vec<u8>,
+        kind: CallKind,
+        info: Option<&'static crate::command::CommandInfo>,
+    ) -> Result<Success, Error> {
+        #[cfg(feature = "test-util")]
+        if let Some(mock) = &self.inner.mock {
+            return mocked_call(mock, service, command, &body);
+        }
+        self.execute(service, command, body, kind, info).await
+    }
+
+    /// A client whose calls `mock` answers.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn mocked(mock: crate::mock::MockRoom) -> Client {
+        let mut client = ClientBuilder::new()
+            .sdk_app_id(1_400_000_000)
+            .secret_key("mock")
+            .admin("administrator")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .expect("fixed settings are valid");
+        let inner = Arc::get_mut(&mut client.inner).expect("a new client is not shared");
+        inner.mock = Some(mock);
+        client
+    }
+}
+
+#[cfg(feature = "test-util")]
+fn mocked_call(
+    mock: &crate::mock::MockRoom,
+    service: &str,
+    command: &str,
+    body: &[u8],
+) -> Result<Success, Error> {
+    let body = serde_json::from_slice(body)
+        .map_err(|e| Error::Config(format!("cannot serialize the request: {e}")))?;
+    let (payload, request_id) = mock.answer(service, command, body)?;
+    let raw = serde_json::to_vec(&payload).unwrap_or_default();
+    Ok(Success {
+        payload,
+        request_id: Some(request_id),
+        call: CallInfo::new(service, command, 0, 1),
+        raw,
+    })
 }
 
 /// What a successful call produced.

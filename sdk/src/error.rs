@@ -28,6 +28,33 @@ pub struct CallInfo {
     pub attempts: u32,
 }
 
+impl CallInfo {
+    /// Names a call, e.g. to build an [`Error`] in a test double.
+    pub fn new(
+        service: impl Into<String>,
+        command: impl Into<String>,
+        random: u32,
+        attempts: u32,
+    ) -> Self {
+        CallInfo {
+            service: service.into(),
+            command: command.into(),
+            random,
+            attempts,
+        }
+    }
+
+    /// A first attempt of command `C` (random 0).
+    ///
+    /// ```
+    /// let call = trtc_room::CallInfo::of::<trtc_room::GetRoomInfo>();
+    /// assert_eq!(call.to_string(), "room_engine_http_srv/get_room_info (random 0, attempt 1)");
+    /// ```
+    pub fn of<C: crate::command::Command>() -> Self {
+        CallInfo::new(C::INFO.service, C::INFO.command, 0, 1)
+    }
+}
+
 impl fmt::Display for CallInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -133,6 +160,36 @@ pub enum Error {
 }
 
 impl Error {
+    /// A service error (`ActionStatus: FAIL`) as a call reports it, with the
+    /// code's general documented meaning; for test doubles and fakes.
+    ///
+    /// ```
+    /// use trtc_room::{CallInfo, Error, ErrorCode, GetRoomInfo};
+    ///
+    /// let err = Error::service(
+    ///     CallInfo::of::<GetRoomInfo>(),
+    ///     ErrorCode::RoomNotFound,
+    ///     "room not exist",
+    ///     Some("req-1".into()),
+    /// );
+    /// assert!(matches!(err, Error::Service { code: ErrorCode::RoomNotFound, .. }));
+    /// assert_eq!(err.request_id(), Some("req-1"));
+    /// ```
+    pub fn service(
+        call: CallInfo,
+        code: ErrorCode,
+        info: impl Into<String>,
+        request_id: Option<String>,
+    ) -> Error {
+        Error::Service {
+            call: Box::new(call),
+            code,
+            info: info.into(),
+            request_id,
+            meaning: code.meaning(),
+        }
+    }
+
     /// Whether the service refused the call for exceeding a rate limit.
     pub fn is_rate_limited(&self) -> bool {
         matches!(self, Error::Service { code, .. } if code.is_rate_limited())

@@ -338,6 +338,8 @@ impl ClientBuilder {
                 http,
                 attempt_timeout: self.attempt_timeout,
                 retry: self.retry,
+                #[cfg(feature = "test-util")]
+                mock: None,
             }),
         })
     }

@@ -12,7 +12,8 @@ pub struct Reply<T> {
 }
 
 impl<T> Reply<T> {
-    pub(crate) fn new(value: T, request_id: Option<String>) -> Self {
+    /// A reply holding `value`, e.g. for a test double.
+    pub fn new(value: T, request_id: Option<String>) -> Self {
         Reply { value, request_id }
     }
 
