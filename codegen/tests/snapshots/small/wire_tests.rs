@@ -16,7 +16,7 @@ fn request_room_svc_create_room_request() {
     );
     crate::wire::check_request_sample(
         crate::wire::sample_json(
-            include_str!("../../../api-spec/samples/room_svc.create_room.request.json"),
+            "{\"RoomInfo\": {\"RoomId\": \"r1\", \"RoomType\": \"Conference\", \"Owner_Account\": \"u1\", \"MaxMemberCount\": 300, \"SeatMode\": 2, \"IsMessageDisabled\": false}}\n",
         ),
         &built,
     );
@@ -28,7 +28,7 @@ fn response_room_svc_create_room_response() {
         super::bodies::CreateRoomBody,
     >(
         crate::wire::sample_json(
-            include_str!("../../../api-spec/samples/room_svc.create_room.response.json"),
+            "{\"ActionStatus\": \"OK\", \"ErrorCode\": 0, \"ErrorInfo\": \"\", \"RequestId\": \"abc\"}\n",
         ),
     );
 }
@@ -48,7 +48,7 @@ fn request_room_svc_kick_user_out_request() {
         &built,
     );
     crate::wire::check_parses_as(
-        include_str!("../../../api-spec/samples/room_svc.kick_user_out.request.json"),
+        "{\"RoomId\": \"r1\", \"MemberList_Account\": [\"u1\", 144115188075855873]}\n",
         &built,
     );
 }
@@ -59,7 +59,7 @@ fn response_room_svc_get_members_response() {
         super::bodies::GetMembersBody,
     >(
         crate::wire::sample_json(
-            include_str!("../../../api-spec/samples/room_svc.get_members.response.json"),
+            "{\"ActionStatus\": \"OK\", \"ErrorCode\": 0, \"ErrorInfo\": \"\", \"RequestId\": \"x\", \"Response\": {\"MemberList\": [{\"Member_Account\": \"u1\", \"Marks\": [1, 2], \"NewThing\": true}], \"Next\": \"\"}}\n",
         ),
     );
 }
@@ -68,9 +68,8 @@ fn response_room_svc_get_members_response() {
 fn webhook_callback_room_callbackaftercreateroom() {
     let event = crate::wire::check_webhook_sample(
         "Room.CallbackAfterCreateRoom",
-        include_bytes!(
-            "../../../api-spec/samples/callback.Room.CallbackAfterCreateRoom.json"
-        ),
+        "{\"CallbackCommand\": \"Room.CallbackAfterCreateRoom\", \"RoomInfo\": {\"RoomId\": \"r1\", \"RoomType\": \"Meeting\", \"SeatMode\": \"1\", \"IsMessageDisabled\": \"true\"}, \"EventTime\": 1700000000000}\n"
+            .as_bytes(),
     );
     let super::webhooks::WebhookEvent::AfterCreateRoom(payload) = &event else {
         panic!("wrong variant: {event:?}");
