@@ -304,8 +304,9 @@ fn process(
             format!("more than {limit} calls per second"),
         ));
     }
-    let body: Value = serde_json::from_slice(body)
+    let mut body: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::new(codes::JSON_PARSE, format!("body is not valid JSON: {e}")))?;
+    handlers::whole_numbers_as_integers(&mut body);
     if !body.is_object() {
         return Err(ApiError::new(
             codes::JSON_PARSE,

@@ -238,3 +238,31 @@ async fn rate_limit_is_off_by_default_and_answers_60007_when_on() {
     }
     assert!(limited > 0, "no call was rate limited");
 }
+
+#[tokio::test]
+async fn whole_numbers_written_with_a_fraction_are_integers() {
+    let h = Harness::new().await;
+    h.create_room("r", json!({})).await;
+    h.enter("r", &["alice", "bob", "carol"]);
+    // JSON Schema's `integer` accepts 2.0 and 2e0; so does the service.
+    let page = h
+        .srv("get_room_member_list", json!({"RoomId": "r", "Count": 2.0}))
+        .await;
+    assert_ok(&page);
+    assert_eq!(
+        page["Response"]["MemberList"].as_array().map(Vec::len),
+        Some(2)
+    );
+    let ban = h
+        .srv(
+            "ban_room_member",
+            json!({"RoomId": "r", "MemberList_Account": ["bob"], "Reason": "r", "Duration": 6e1}),
+        )
+        .await;
+    assert_ok(&ban);
+    // A real fraction is still refused, naming the field's type.
+    let v = h
+        .srv("get_room_member_list", json!({"RoomId": "r", "Count": 2.5}))
+        .await;
+    assert_code(&v, 100002);
+}

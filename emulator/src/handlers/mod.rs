@@ -132,6 +132,42 @@ fn require_named_accounts(state: &State, request: &impl Serialize) -> Result<(),
         .try_for_each(|account| state.require_account(account))
 }
 
+/// Rewrites every number written with a fraction or exponent whose value is
+/// a whole number that fits a 64-bit integer (`5.0`, `1e3`) as that integer,
+/// in place.
+///
+/// JSON does not tell `5` from `5.0`, and the published JSON Schemas'
+/// `integer` accepts both, so a client may send either; the typed requests
+/// only take the first form. Other fractions and out-of-range values stay as
+/// they are and are refused by the typed parsing.
+pub fn whole_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(whole) = n.as_f64().and_then(whole_number) {
+                *value = whole;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
+/// `f` as a JSON integer, if it is a whole number within `i64` or `u64`.
+fn whole_number(f: f64) -> Option<Value> {
+    // 2^63 and 2^64 are exact as f64; the casts below are exact inside these bounds.
+    const I64_MIN: f64 = -9_223_372_036_854_775_808.0;
+    const U64_END: f64 = 18_446_744_073_709_551_616.0;
+    if !f.is_finite() || f.fract() != 0.0 || !(I64_MIN..U64_END).contains(&f) {
+        return None;
+    }
+    if f < 0.0 {
+        Some(Value::from(f as i64))
+    } else {
+        Some(Value::from(f as u64))
+    }
+}
+
 /// Every command this emulator implements.
 static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
     vec![
@@ -175,4 +211,29 @@ pub fn handler(service: &str, command: &str) -> Option<&'static Handler> {
         .iter()
         .find(|r| r.info.service == service && r.info.command == command)
         .map(|r| &r.handler)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_numbers_as_integers;
+    use serde_json::json;
+
+    #[test]
+    fn whole_numbers_become_integers_and_others_stay() {
+        let mut v = json!({
+            "Index": 3.0,
+            "List": [1e3, -2.0, 2.5, 18446744073709551615.0, -1e30],
+            "Nested": { "Duration": 4874172718.0, "Name": "5.0", "Count": 7 }
+        });
+        whole_numbers_as_integers(&mut v);
+        assert_eq!(
+            v,
+            json!({
+                "Index": 3,
+                "List": [1000, -2, 2.5, 18446744073709551615.0, -1e30],
+                "Nested": { "Duration": 4874172718u64, "Name": "5.0", "Count": 7 }
+            })
+        );
+        assert!(v["Index"].is_u64() && v["List"][1].is_i64());
+    }
 }
