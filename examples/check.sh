@@ -7,7 +7,8 @@
 #      documented sample validates, and requests the service refuses are refused;
 #   3. a TypeScript client (openapi-typescript + openapi-fetch, tsc --strict)
 #      and a Python client (openapi-python-client) run a room life cycle;
-#   4. Schemathesis tests every operation with generated requests.
+#   4. Schemathesis tests every operation with generated requests: no server
+#      error, every answer in the envelope and as documented.
 # Installs pinned packages (npm ci, pip -c constraints.txt) into the checkout
 # and a temporary virtualenv. Prints a summary; exits non-zero on any failure.
 set -uo pipefail
@@ -16,6 +17,15 @@ EXAMPLES=$PWD
 REPO=$(cd .. && pwd)
 WORK=$(mktemp -d)
 SCHEMATHESIS_EXAMPLES=${SCHEMATHESIS_EXAMPLES:-20}
+# Schemathesis checks that gate: no server error, answers as documented
+# (status, content type, schema), every answer in the envelope. With
+# SCHEMATHESIS_STRICT=1 also `valid_request_not_refused_as_malformed`, an
+# exploratory check: it cannot tell a document gap from a refusal that depends
+# on state or on several fields (both answer 100002), so it is not a CI gate.
+SCHEMATHESIS_CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,envelope_answer
+if [ "${SCHEMATHESIS_STRICT:-0}" = 1 ]; then
+  SCHEMATHESIS_CHECKS+=,valid_request_not_refused_as_malformed
+fi
 export PYTHONDONTWRITEBYTECODE=1 # leave no __pycache__ in the checkout
 
 EMULATOR_PIDS=()
@@ -105,7 +115,7 @@ schemathesis_run() {
   (cd "$WORK" && PYTHONPATH="$EXAMPLES/checks" SCHEMATHESIS_HOOKS=schemathesis_hooks \
     TRTC_OPENAPI="$REPO/api-spec/openapi.json" \
     "$WORK/venv/bin/schemathesis" run "$REPO/api-spec/openapi.json" --url "$BASE_URL" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,envelope_answer,valid_request_not_refused_as_malformed \
+    --checks "$SCHEMATHESIS_CHECKS" \
     --phases examples,coverage,fuzzing --max-examples "$SCHEMATHESIS_EXAMPLES" --seed 20260 \
     --workers 1 --no-color --output-truncate true)
 }

@@ -6,11 +6,13 @@
 * Check `envelope_answer`: every answer is a JSON object carrying the
   envelope (`ActionStatus` OK/FAIL, integer `ErrorCode`, string `ErrorInfo`),
   with `ErrorCode` 0 exactly when `ActionStatus` is OK.
-* Check `valid_request_not_refused_as_malformed`: a request generated to fit
-  the document (positive mode, valid auth) is never refused as malformed
-  (60003 body not JSON, 100002 invalid parameter, 70402 / 90001 / 90003 the
-  Chat services' malformed-parameter codes): the document and the service
-  must agree on what a well-formed request is.
+* Check `valid_request_not_refused_as_malformed` (exploratory, enabled with
+  SCHEMATHESIS_STRICT=1 in check.sh): a request generated to fit the document
+  (positive mode, valid auth) is not refused as malformed (60003 body not
+  JSON, 100002 invalid parameter, 70402 / 90001 / 90003 the Chat services'
+  malformed-parameter codes). It finds limits the document does not state;
+  it also reports refusals that depend on state or on several fields, which
+  share 100002.
 * Filter `filter_body`: the document's byte limits (`x-max-bytes`,
   `x-min-bytes`, which JSON Schema cannot express) are part of what a valid
   request is, so bodies breaking them are not sent as positive cases.
