@@ -191,6 +191,8 @@ pub struct Command {
     pub samples: Vec<Sample>,
     /// `paging:`: the command lists items page by page.
     pub paging: Option<Paging>,
+    /// `cli:`: its subcommand in the command-line tool, when set.
+    pub cli: Option<spec::CliDef>,
 }
 
 /// A validated `paging:` of a command.
@@ -721,6 +723,7 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
                 errors,
                 samples,
                 paging,
+                cli: c.cli.clone(),
             });
         }
         services.push(Service {

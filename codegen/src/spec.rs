@@ -220,8 +220,22 @@ pub struct CommandDef {
     /// How the command pages (generates a `<command>_all` client method).
     #[serde(default)]
     pub paging: Option<PagingDef>,
+    /// Where the command sits in the `trtc-room` command-line tool.
+    #[serde(default)]
+    pub cli: Option<CliDef>,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// `cli:` of a command: its subcommand in the `trtc-room` tool
+/// (`trtc-room <group> <name>`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CliDef {
+    /// The area, e.g. `rooms`.
+    pub group: String,
+    /// The verb inside the area, e.g. `create`.
+    pub name: String,
 }
 
 /// `paging:` of a command: which fields carry the cursor and the items.

@@ -226,3 +226,12 @@ fn paging_end_does_not_fit_the_cursor_type() {
         ],
     );
 }
+
+#[test]
+fn two_commands_on_one_command_line_name() {
+    let e = error_of("broken_cli_clash");
+    assert_eq!(
+        e,
+        "api-spec/services/room_svc.yaml: command kick_user_out: cli: `trtc-room rooms make` is taken by another command"
+    );
+}

@@ -28,6 +28,7 @@ pub mod error;
 pub mod events;
 pub mod faults;
 mod handlers;
+pub mod process;
 mod ratelimit;
 mod server;
 // Webhook delivery (`webhooks.rs`, owned by the webhook helper) hooks in
