@@ -392,6 +392,24 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
             }
         });
     }
+    let mut limits = Vec::new();
+    for f in fields {
+        if let (Ty::List(_), Some(n)) = (&f.ty, f.max_items) {
+            let cname = format_ident!(
+                "{}_MAX_ITEMS",
+                heck::ToShoutySnakeCase::to_shouty_snake_case(f.name.as_str())
+            );
+            let n = Literal::usize_unsuffixed(n as usize);
+            let cdoc = doc(&format!(
+                "Most items `{}` may hold in one call (documented limit).",
+                f.wire
+            ));
+            limits.push(quote! {
+                #cdoc
+                pub const #cname: usize = #n;
+            });
+        }
+    }
     let checks: Vec<TokenStream> = fields.iter().map(|f| validate_checks(spec, f)).collect();
     let mut checks = checks;
     if !t.exactly_one_of.is_empty() {
@@ -426,6 +444,7 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
 
 
         impl #name {
+            #(#limits)*
             #new_doc
             #many
             #[must_use]

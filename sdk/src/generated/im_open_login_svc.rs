@@ -211,6 +211,10 @@ pub struct MultiaccountImport {
     pub accounts: Option<Vec<String>>,
 }
 impl MultiaccountImport {
+    /// Most items `AccountList` may hold in one call (documented limit).
+    pub const ACCOUNT_LIST_MAX_ITEMS: usize = 100;
+    /// Most items `Accounts` may hold in one call (documented limit).
+    pub const ACCOUNTS_MAX_ITEMS: usize = 100;
     /// Creates a value with every field unset.
     #[must_use]
     pub fn new() -> Self {
@@ -414,6 +418,8 @@ pub struct AccountDelete {
     pub delete_item: Vec<AccountRef>,
 }
 impl AccountDelete {
+    /// Most items `DeleteItem` may hold in one call (documented limit).
+    pub const DELETE_ITEM_MAX_ITEMS: usize = 100;
     /// Creates a value from its required fields (`DeleteItem`); optional fields start unset.
     #[must_use]
     pub fn new(delete_item: impl IntoIterator<Item = AccountRef>) -> Self {
@@ -591,6 +597,8 @@ pub struct AccountCheck {
     pub check_item: Vec<AccountRef>,
 }
 impl AccountCheck {
+    /// Most items `CheckItem` may hold in one call (documented limit).
+    pub const CHECK_ITEM_MAX_ITEMS: usize = 100;
     /// Creates a value from its required fields (`CheckItem`); optional fields start unset.
     #[must_use]
     pub fn new(check_item: impl IntoIterator<Item = AccountRef>) -> Self {

@@ -46,6 +46,8 @@ pub struct QueryOnlineStatus {
     pub is_need_detail: Option<OnlineDetail>,
 }
 impl QueryOnlineStatus {
+    /// Most items `To_Account` may hold in one call (documented limit).
+    pub const TO_ACCOUNT_MAX_ITEMS: usize = 500;
     /// Creates a value from its required fields (`To_Account`); optional fields start unset.
     #[must_use]
     pub fn new(to_account: impl IntoIterator<Item = impl Into<String>>) -> Self {

@@ -831,6 +831,8 @@ pub struct MarkRoomMember {
     pub member_list: Vec<MemberMarks>,
 }
 impl MarkRoomMember {
+    /// Most items `MemberList` may hold in one call (documented limit).
+    pub const MEMBER_LIST_MAX_ITEMS: usize = 10;
     /// Creates a value from its required fields (`RoomId`, `CommandType`, `MemberList`); optional fields start unset.
     #[must_use]
     pub fn new(
@@ -956,6 +958,8 @@ pub struct BanRoomMember {
     pub duration: u64,
 }
 impl BanRoomMember {
+    /// Most items `MemberList_Account` may hold in one call (documented limit).
+    pub const MEMBER_LIST_ACCOUNT_MAX_ITEMS: usize = 20;
     /// Creates a value from its required fields (`RoomId`, `MemberList_Account`, `Reason`, `Duration`); optional fields start unset.
     #[must_use]
     pub fn new(
@@ -1077,6 +1081,8 @@ pub struct UnbanRoomMember {
     pub member_list_account: Vec<String>,
 }
 impl UnbanRoomMember {
+    /// Most items `MemberList_Account` may hold in one call (documented limit).
+    pub const MEMBER_LIST_ACCOUNT_MAX_ITEMS: usize = 20;
     /// Creates a value from its required fields (`RoomId`, `MemberList_Account`); optional fields start unset.
     #[must_use]
     pub fn new(
@@ -1370,6 +1376,8 @@ pub struct KickUserOut {
     pub reason: String,
 }
 impl KickUserOut {
+    /// Most items `MemberList_Account` may hold in one call (documented limit).
+    pub const MEMBER_LIST_ACCOUNT_MAX_ITEMS: usize = 20;
     /// Creates a value from its required fields (`RoomId`, `MemberList_Account`, `Reason`); optional fields start unset.
     #[must_use]
     pub fn new(
@@ -1617,6 +1625,8 @@ pub struct MemberMarks {
     pub marks: Vec<i64>,
 }
 impl MemberMarks {
+    /// Most items `Marks` may hold in one call (documented limit).
+    pub const MARKS_MAX_ITEMS: usize = 3;
     /// Creates a value from its required fields (`Member_Account`, `Marks`); optional fields start unset.
     #[must_use]
     pub fn new(
