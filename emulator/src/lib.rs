@@ -29,7 +29,7 @@ pub mod events;
 pub mod faults;
 mod handlers;
 pub mod process;
-mod ratelimit;
+pub mod ratelimit;
 mod server;
 // Webhook delivery (`webhooks.rs`, owned by the webhook helper) hooks in
 // through `events::EventSink` / `Emulator::subscribe_events` and
@@ -48,6 +48,7 @@ pub use config::EmulatorConfig;
 pub use error::ApiError;
 pub use events::{Event, EventSink};
 pub use faults::{Fault, FaultKind};
+pub use ratelimit::RateStats;
 pub use state::CallbackConfig;
 
 use server::App;
@@ -175,6 +176,13 @@ impl Emulator {
     /// Number of live rooms.
     pub fn room_count(&self) -> usize {
         self.app.lock_state().room_count()
+    }
+
+    /// What the rate limiter counted per `service/command` (accepted and
+    /// refused calls, busiest second), while [`EmulatorConfig::rate_limit`]
+    /// is on.
+    pub fn rate_stats(&self) -> std::collections::BTreeMap<String, RateStats> {
+        self.app.limiter.stats()
     }
 
     /// Stops the server and waits for the accept loop to end.

@@ -7,6 +7,7 @@
 mod auth;
 mod builder;
 mod endpoint;
+mod pacing;
 mod reply;
 mod retry;
 mod transport;
@@ -43,6 +44,7 @@ struct Inner {
     /// Answers calls instead of the network (test doubles).
     #[cfg(feature = "test-util")]
     mock: Option<crate::mock::MockRoom>,
+    limiter: Option<crate::limit::Limiter>,
 }
 
 impl fmt::Debug for Client {
@@ -53,6 +55,7 @@ impl fmt::Debug for Client {
             .field("base", &self.inner.base)
             .field("attempt_timeout", &self.inner.attempt_timeout)
             .field("retry", &self.inner.retry)
+            .field("limiter", &self.inner.limiter)
             .finish_non_exhaustive()
     }
 }

@@ -91,6 +91,7 @@ pub mod error;
 pub mod generated;
 #[cfg(feature = "test-util")]
 pub mod mock;
+pub mod limit;
 pub mod paging;
 pub mod usersig;
 pub mod validate;
@@ -103,5 +104,6 @@ pub use client::{
 pub use command::{Command, CommandInfo, PayloadLocation};
 pub use error::{CallInfo, Error};
 pub use generated::prelude::*;
+pub use limit::{LimiterBackend, LocalBackend, RateLimits};
 pub use paging::Paged;
 pub use validate::{InvalidRequest, Validate};

@@ -10,6 +10,7 @@ use super::endpoint::{check_scheme, Endpoint, Region};
 use super::retry::RetryPolicy;
 use super::{Client, Inner};
 use crate::error::Error;
+use crate::limit::{Limiter, RateLimits};
 use crate::usersig::{SigningKey, MAX_EXPIRE_SECS};
 
 enum Auth {
@@ -36,6 +37,7 @@ pub struct ClientBuilder {
     sig_lifetime: Duration,
     sig_renew_before: Duration,
     bad_url: Option<String>,
+    rate_limits: RateLimits,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -53,6 +55,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("rate_limits", &self.rate_limits)
             .finish_non_exhaustive()
     }
 }
@@ -83,6 +86,7 @@ impl ClientBuilder {
             sig_lifetime: Duration::from_secs(24 * 3600),
             sig_renew_before: Duration::from_secs(600),
             bad_url: None,
+            rate_limits: RateLimits::new(),
         }
     }
 
@@ -248,6 +252,14 @@ impl ClientBuilder {
         self
     }
 
+    /// How the client paces its calls to the documented rate limits
+    /// (default [`RateLimits::new`]: on, shared by the client's clones;
+    /// [`RateLimits::off`] turns it off). See [`crate::limit`].
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = limits;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let sdk_app_id = self
@@ -340,6 +352,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 #[cfg(feature = "test-util")]
                 mock: None,
+                limiter: Limiter::new(self.rate_limits, sdk_app_id),
             }),
         })
     }

@@ -92,6 +92,7 @@ impl Client {
                 random,
                 attempts: attempt,
             };
+            self.pace(&call, info, deadline).await?;
             let mut budget = inner.attempt_timeout;
             if let Some(d) = deadline {
                 let left = d.saturating_duration_since(Instant::now());
@@ -128,6 +129,7 @@ impl Client {
                 }
                 Outcome::Failed { error, retry } => (error, retry),
             };
+            self.paced_failure(&call, &error);
             if let Some(id) = error.request_id() {
                 tracing::Span::current().record("request_id", id);
             }
