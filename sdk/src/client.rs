@@ -6,6 +6,7 @@
 
 mod auth;
 mod builder;
+mod decode;
 mod endpoint;
 mod pacing;
 mod reply;
@@ -65,6 +66,8 @@ impl fmt::Debug for Client {
 struct CallKind {
     idempotent: bool,
     payload: Option<PayloadLocation>,
+    /// One-pass decoder of a successful answer into the typed response.
+    fast: Option<decode::FastDecoder>,
 }
 
 impl Client {
@@ -101,11 +104,25 @@ impl Client {
         let kind = CallKind {
             idempotent: info.idempotent,
             payload: Some(info.payload),
+            fast: Some(decode::fast_decode::<C::Response>),
         };
         let done = self
             .send(info.service, info.command, body, kind, Some(info))
             .await?;
-        match serde_json::from_value::<C::Response>(done.payload) {
+        let value = match done.payload {
+            Payload::Typed(typed) => match typed.downcast::<C::Response>() {
+                Ok(typed) => return Ok(Reply::new(*typed, done.request_id)),
+                Err(_) => {
+                    return Err(decode_error(
+                        &done.call,
+                        "internal: the decoded payload has another type".into(),
+                        &done.raw,
+                    ))
+                }
+            },
+            Payload::Value(v) => v,
+        };
+        match serde_json::from_value::<C::Response>(value) {
             Ok(typed) => Ok(Reply::new(typed, done.request_id)),
             Err(e) => Err(decode_error(
                 &done.call,
@@ -167,9 +184,17 @@ impl Client {
         let kind = CallKind {
             idempotent,
             payload: None,
+            fast: None,
         };
         let done = self.send(service, command, body, kind, None).await?;
-        Ok(Reply::new(done.payload, done.request_id))
+        match done.payload {
+            Payload::Value(v) => Ok(Reply::new(v, done.request_id)),
+            Payload::Typed(_) => Err(decode_error(
+                &done.call,
+                "internal: a raw call got a typed payload".into(),
+                &done.raw,
+            )),
+        }
     }
 
     /// Sends a serialized request over the network, or to the mock of a
@@ -197,6 +222,8 @@ impl Client {
             .secret_key("mock")
             .admin("administrator")
             .base_url("http://127.0.0.1:9")
+            // A double answers at once: nothing to pace.
+            .rate_limits(crate::limit::RateLimits::off())
             .build()
             .expect("fixed settings are valid");
         let inner = Arc::get_mut(&mut client.inner).expect("a new client is not shared");
@@ -217,7 +244,7 @@ fn mocked_call(
     let (payload, request_id) = mock.answer(service, command, body)?;
     let raw = serde_json::to_vec(&payload).unwrap_or_default();
     Ok(Success {
-        payload,
+        payload: Payload::Value(payload),
         request_id: Some(request_id),
         call: CallInfo::new(service, command, 0, 1),
         raw,
@@ -227,10 +254,17 @@ fn mocked_call(
 /// What a successful call produced.
 struct Success {
     /// The payload, or the whole body for raw calls.
-    payload: serde_json::Value,
+    payload: Payload,
     request_id: Option<String>,
     call: CallInfo,
     raw: Vec<u8>,
+}
+
+/// A successful answer's payload: typed by the one-pass decoder, or a JSON
+/// value from the general decoder.
+enum Payload {
+    Typed(Box<dyn std::any::Any + Send>),
+    Value(serde_json::Value),
 }
 
 fn decode_error(call: &CallInfo, what: String, body: &[u8]) -> Error {

@@ -84,6 +84,7 @@
 //! command, `random`, attempt and `RequestId`; retries log at debug level.
 #![deny(missing_docs)]
 
+pub mod bulk;
 pub mod client;
 pub mod command;
 pub mod error;
@@ -98,6 +99,7 @@ pub mod validate;
 pub mod webhook;
 pub mod wire;
 
+pub use bulk::{Bulk, BulkReport, ItemError, ItemOutcome, Progress};
 pub use client::{
     Client, ClientBuilder, Endpoint, IssuedUserSig, Reply, RetryPolicy, UserSigProvider,
 };

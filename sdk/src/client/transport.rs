@@ -1,10 +1,11 @@
 //! One call on the wire: URL, attempts, retries, envelope decoding.
 
+use std::fmt::Write as _;
 use std::time::Instant;
 
 use tracing::Instrument as _;
 
-use super::{decode_error, CallKind, Client, Success};
+use super::{decode_error, CallKind, Client, Payload, Success};
 use crate::command::{CommandInfo, PayloadLocation};
 use crate::error::{excerpt, CallInfo, Error};
 use crate::generated::errors::ErrorCode;
@@ -22,8 +23,10 @@ fn encode_query(v: &str, out: &mut String) {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'*') {
             out.push(char::from(b));
         } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
             out.push('%');
-            out.push_str(&format!("{b:02X}"));
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
         }
     }
 }
@@ -79,6 +82,8 @@ impl Client {
         random: u32,
     ) -> Result<Success, Error> {
         let inner = &*self.inner;
+        // Shared by every attempt without copying.
+        let body = bytes::Bytes::from(body);
         let start = Instant::now();
         let deadline = inner.retry.deadline.map(|d| start + d);
         let max_attempts = inner.retry.max_attempts.max(1);
@@ -167,13 +172,13 @@ impl Client {
         url.push('/');
         url.push_str(&call.command);
         url.push_str("?sdkappid=");
-        url.push_str(&inner.sdk_app_id.to_string());
+        let _ = write!(url, "{}", inner.sdk_app_id);
         url.push_str("&identifier=");
         encode_query(&inner.admin, &mut url);
         url.push_str("&usersig=");
         encode_query(sig, &mut url);
         url.push_str("&random=");
-        url.push_str(&call.random.to_string());
+        let _ = write!(url, "{}", call.random);
         url.push_str("&contenttype=json");
         url
     }
@@ -181,7 +186,7 @@ impl Client {
     async fn attempt(
         &self,
         call: &CallInfo,
-        body: &[u8],
+        body: &bytes::Bytes,
         kind: CallKind,
         info: Option<&'static CommandInfo>,
     ) -> Outcome {
@@ -200,7 +205,7 @@ impl Client {
             .http
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_vec())
+            .body(body.clone())
             .send()
             .await;
         let mut resp = match sent {
@@ -292,6 +297,16 @@ fn decode_body(
     kind: CallKind,
     info: Option<&'static CommandInfo>,
 ) -> Outcome {
+    if let (Some(fast), Some(location)) = (kind.fast, kind.payload) {
+        if let Some(done) = fast(&raw, location) {
+            return Outcome::Done(Success {
+                payload: Payload::Typed(done.payload),
+                request_id: done.request_id,
+                call: call.clone(),
+                raw,
+            });
+        }
+    }
     let fail = |what: String, raw: &[u8]| Outcome::Failed {
         error: decode_error(call, what, raw),
         retry: RetryClass::Never,
@@ -370,7 +385,7 @@ fn decode_body(
         }
     };
     Outcome::Done(Success {
-        payload,
+        payload: Payload::Value(payload),
         request_id,
         call: call.clone(),
         raw,
