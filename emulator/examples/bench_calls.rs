@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use trtc_room::{Client, CreateRoom, GetRoomInfo, RoomInfo, RoomType};
+use trtc_room::{Client, CreateRoom, GetRoomInfo, RateLimits, RoomInfo, RoomType};
 use trtc_room_emulator::{Emulator, EmulatorConfig};
 
 const ROOM: &str = "bench-room";
@@ -28,6 +28,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .secret_key(emu.secret_key())
         .admin(emu.admin())
         .base_url(emu.base_url())
+        // The emulator enforces no limit here: measure the calls, not the pacing.
+        .rate_limits(RateLimits::off())
         .build()?;
     client
         .create_room(CreateRoom::new(RoomInfo::new(ROOM, RoomType::Conference)))

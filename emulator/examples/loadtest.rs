@@ -1,0 +1,292 @@
+//! Calls per second of a bare reqwest loop and of the SDK, back to back,
+//! against the same emulator, plus the server's CPU time per call.
+//!
+//! ```text
+//! cargo run --release --example loadtest -- --calls N --concurrency C [--base-url URL] [--paced]
+//! ```
+//!
+//! Without `--base-url` an emulator runs in this process on its own runtime
+//! (its threads' CPU time is reported per call); with it, the emulator at
+//! that URL must use the default app, key and admin. Both loops send
+//! get_room_info for one room with the same connection-pool settings; the
+//! bare loop reuses one signed URL and does not decode the answer beyond
+//! reading it. `--paced` keeps the SDK's rate limiter on, with a limit high
+//! enough never to wait (its bookkeeping cost only).
+//!
+//! Progress goes to stderr; the last stdout line is JSON:
+//! `raw_calls_per_s`, `sdk_calls_per_s`, `sdk_vs_raw`, `p50_us`, `p99_us`
+//! (SDK latency), `errors`, `usersig_per_s`, and, for the in-process
+//! emulator, `emulator_cpu_us_per_call` (raw and SDK runs together). A
+//! benchmark, not a test: compare figures from one run.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use trtc_room::usersig::SigningKey;
+use trtc_room::{Client, CreateRoom, GetRoomInfo, RateLimits, RoomInfo, RoomType};
+use trtc_room_emulator::config::{DEFAULT_ADMIN, DEFAULT_SDK_APP_ID, DEFAULT_SECRET_KEY};
+use trtc_room_emulator::{Emulator, EmulatorConfig};
+
+const ROOM: &str = "loadtest-room";
+
+struct Args {
+    calls: usize,
+    concurrency: usize,
+    base_url: Option<String>,
+    paced: bool,
+}
+
+fn args() -> Result<Args, String> {
+    let mut a = Args {
+        calls: 20_000,
+        concurrency: 16,
+        base_url: None,
+        paced: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--calls" => a.calls = value("--calls")?.parse().map_err(|_| "--calls: a number")?,
+            "--concurrency" => {
+                a.concurrency = value("--concurrency")?
+                    .parse()
+                    .map_err(|_| "--concurrency: a number")?
+            }
+            "--base-url" => a.base_url = Some(value("--base-url")?),
+            "--paced" => a.paced = true,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    a.concurrency = a.concurrency.max(1);
+    Ok(a)
+}
+
+/// CPU time (user + system) of the given threads of this process.
+fn cpu_of(tids: &[u32]) -> Option<Duration> {
+    let tick = 100.0; // USER_HZ on Linux
+    let mut total = 0u64;
+    for tid in tids {
+        let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+        // Fields after the command name (which may hold spaces).
+        let rest = &stat[stat.rfind(')')? + 2..];
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        total += f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    }
+    Some(Duration::from_secs_f64(total as f64 / tick))
+}
+
+fn this_tid() -> Option<u32> {
+    let link = std::fs::read_link("/proc/thread-self").ok()?;
+    link.file_name()?.to_str()?.parse().ok()
+}
+
+/// Runs an emulator on its own two-thread runtime; returns its base URL and
+/// the ids of its threads.
+fn start_emulator() -> (String, Arc<Mutex<Vec<u32>>>) {
+    let tids: Arc<Mutex<Vec<u32>>> = Arc::default();
+    let record = tids.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        if let Some(t) = this_tid() {
+            record.lock().unwrap().push(t);
+        }
+        let rec = record.clone();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .on_thread_start(move || {
+                if let Some(t) = this_tid() {
+                    rec.lock().unwrap().push(t);
+                }
+            })
+            .build()
+            .expect("emulator runtime");
+        rt.block_on(async move {
+            let emu = Emulator::start(EmulatorConfig::default())
+                .await
+                .expect("start the emulator");
+            tx.send(emu.base_url()).expect("send url");
+            std::future::pending::<()>().await;
+        });
+    });
+    (rx.recv().expect("emulator url"), tids)
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(Duration::from_secs(90))
+        .tcp_keepalive(Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+/// Runs `calls` of `one` over `concurrency` tasks; returns the wall time,
+/// the sorted latencies and the error count.
+async fn drive<F, Fut>(calls: usize, concurrency: usize, label: &str, one: F) -> (Duration, Vec<u32>, usize)
+where
+    F: Fn() -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let next = Arc::new(AtomicUsize::new(0));
+    let errors = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (next, errors, one) = (next.clone(), errors.clone(), one.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            while next.fetch_add(1, Ordering::Relaxed) < calls {
+                let t = Instant::now();
+                if !one().await {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+                lat.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
+            }
+            lat
+        }));
+    }
+    let progress = {
+        let (next, label) = (next.clone(), label.to_owned());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                eprint!("\r{label}: {}/{calls}   ", next.load(Ordering::Relaxed).min(calls));
+            }
+        })
+    };
+    let mut all = Vec::with_capacity(calls);
+    for t in tasks {
+        all.extend(t.await.expect("task"));
+    }
+    let elapsed = started.elapsed();
+    progress.abort();
+    eprintln!("\r{label}: {calls}/{calls} in {:.2} s", elapsed.as_secs_f64());
+    all.sort_unstable();
+    (elapsed, all, errors.load(Ordering::Relaxed))
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let a = args().map_err(|e| format!("loadtest: {e}"))?;
+    let (base, emu_threads) = match &a.base_url {
+        Some(u) => (u.trim_end_matches('/').to_owned(), None),
+        None => {
+            let (u, t) = start_emulator();
+            (u, Some(t))
+        }
+    };
+    let limits = if a.paced {
+        RateLimits::new().all_commands_limit(u32::MAX / 2)
+    } else {
+        RateLimits::off()
+    };
+    let client = Client::builder()
+        .sdk_app_id(DEFAULT_SDK_APP_ID)
+        .secret_key(DEFAULT_SECRET_KEY)
+        .admin(DEFAULT_ADMIN)
+        .base_url(&base)
+        .http_client(http())
+        .rate_limits(limits)
+        .build()?;
+    match client
+        .create_room(CreateRoom::new(RoomInfo::new(ROOM, RoomType::Conference)))
+        .await
+    {
+        Ok(_) => {}
+        Err(e) if e.service_code() == Some(100_003) => {} // exists already
+        Err(e) => return Err(e.into()),
+    }
+
+    // The bare loop: one signed URL, the same body, no envelope decoding.
+    let key = SigningKey::new(DEFAULT_SDK_APP_ID, DEFAULT_SECRET_KEY);
+    let sig = key.generate(DEFAULT_ADMIN, 86_400)?;
+    let url = reqwest::Url::parse_with_params(
+        &format!("{base}/v4/room_engine_http_srv/get_room_info"),
+        &[
+            ("sdkappid", DEFAULT_SDK_APP_ID.to_string()),
+            ("identifier", DEFAULT_ADMIN.to_owned()),
+            ("usersig", sig),
+            ("random", "1".to_owned()),
+            ("contenttype", "json".to_owned()),
+        ],
+    )?;
+    let raw_http = http();
+    let body = bytes::Bytes::from(format!("{{\"RoomId\":\"{ROOM}\"}}"));
+    let raw_one = {
+        let (http, url, body) = (raw_http.clone(), url.clone(), body.clone());
+        move || {
+            let (http, url, body) = (http.clone(), url.clone(), body.clone());
+            async move {
+                match http
+                    .post(url)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                {
+                    Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                    Err(_) => false,
+                }
+            }
+        }
+    };
+    let sdk_one = {
+        let client = client.clone();
+        move || {
+            let client = client.clone();
+            async move { client.get_room_info(GetRoomInfo::new(ROOM)).await.is_ok() }
+        }
+    };
+
+    // Warm both pools.
+    let warm = (a.concurrency * 20).min(a.calls);
+    drive(warm, a.concurrency, "warm-up raw", raw_one.clone()).await;
+    drive(warm, a.concurrency, "warm-up sdk", sdk_one.clone()).await;
+
+    let cpu = |t: &Option<Arc<Mutex<Vec<u32>>>>| {
+        t.as_ref().and_then(|t| cpu_of(&t.lock().unwrap()))
+    };
+    let cpu0 = cpu(&emu_threads);
+    let (raw_t, _, raw_err) = drive(a.calls, a.concurrency, "raw", raw_one).await;
+    let (sdk_t, lat, sdk_err) = drive(a.calls, a.concurrency, "sdk", sdk_one).await;
+    let cpu1 = cpu(&emu_threads);
+
+    let started = Instant::now();
+    let mut sigs = 0u64;
+    while started.elapsed() < Duration::from_millis(500) {
+        for _ in 0..100 {
+            std::hint::black_box(key.generate(DEFAULT_ADMIN, 86_400)?);
+        }
+        sigs += 100;
+    }
+    let usersig_per_s = sigs as f64 / started.elapsed().as_secs_f64();
+
+    let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
+    let raw_rate = a.calls as f64 / raw_t.as_secs_f64();
+    let sdk_rate = a.calls as f64 / sdk_t.as_secs_f64();
+    let emu_cpu = match (cpu0, cpu1) {
+        (Some(x), Some(y)) => format!(
+            "{:.1}",
+            (y - x).as_secs_f64() * 1e6 / (2 * a.calls) as f64
+        ),
+        _ => "null".into(),
+    };
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "null".into());
+    println!(
+        "{{\"calls\":{},\"concurrency\":{},\"raw_calls_per_s\":{raw_rate:.0},\"sdk_calls_per_s\":{sdk_rate:.0},\"sdk_vs_raw\":{:.3},\"p50_us\":{},\"p99_us\":{},\"errors\":{},\"usersig_per_s\":{usersig_per_s:.0},\"emulator_cpu_us_per_call\":{emu_cpu},\"paced\":{},\"load_avg_1m\":{load}}}",
+        a.calls,
+        a.concurrency,
+        sdk_rate / raw_rate,
+        pct(0.50),
+        pct(0.99),
+        raw_err + sdk_err,
+        a.paced,
+    );
+    Ok(())
+}
