@@ -125,7 +125,12 @@ fn http() -> reqwest::Client {
 
 /// Runs `calls` of `one` over `concurrency` tasks; returns the wall time,
 /// the sorted latencies and the error count.
-async fn drive<F, Fut>(calls: usize, concurrency: usize, label: &str, one: F) -> (Duration, Vec<u32>, usize)
+async fn drive<F, Fut>(
+    calls: usize,
+    concurrency: usize,
+    label: &str,
+    one: F,
+) -> (Duration, Vec<u32>, usize)
 where
     F: Fn() -> Fut + Send + Sync + Clone + 'static,
     Fut: std::future::Future<Output = bool> + Send,
@@ -153,7 +158,10 @@ where
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_millis(500)).await;
-                eprint!("\r{label}: {}/{calls}   ", next.load(Ordering::Relaxed).min(calls));
+                eprint!(
+                    "\r{label}: {}/{calls}   ",
+                    next.load(Ordering::Relaxed).min(calls)
+                );
             }
         })
     };
@@ -163,7 +171,10 @@ where
     }
     let elapsed = started.elapsed();
     progress.abort();
-    eprintln!("\r{label}: {calls}/{calls} in {:.2} s", elapsed.as_secs_f64());
+    eprintln!(
+        "\r{label}: {calls}/{calls} in {:.2} s",
+        elapsed.as_secs_f64()
+    );
     all.sort_unstable();
     (elapsed, all, errors.load(Ordering::Relaxed))
 }
@@ -246,9 +257,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     drive(warm, a.concurrency, "warm-up raw", raw_one.clone()).await;
     drive(warm, a.concurrency, "warm-up sdk", sdk_one.clone()).await;
 
-    let cpu = |t: &Option<Arc<Mutex<Vec<u32>>>>| {
-        t.as_ref().and_then(|t| cpu_of(&t.lock().unwrap()))
-    };
+    let cpu =
+        |t: &Option<Arc<Mutex<Vec<u32>>>>| t.as_ref().and_then(|t| cpu_of(&t.lock().unwrap()));
     let cpu0 = cpu(&emu_threads);
     let (raw_t, _, raw_err) = drive(a.calls, a.concurrency, "raw", raw_one).await;
     let (sdk_t, lat, sdk_err) = drive(a.calls, a.concurrency, "sdk", sdk_one).await;
@@ -268,10 +278,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let raw_rate = a.calls as f64 / raw_t.as_secs_f64();
     let sdk_rate = a.calls as f64 / sdk_t.as_secs_f64();
     let emu_cpu = match (cpu0, cpu1) {
-        (Some(x), Some(y)) => format!(
-            "{:.1}",
-            (y - x).as_secs_f64() * 1e6 / (2 * a.calls) as f64
-        ),
+        (Some(x), Some(y)) => format!("{:.1}", (y - x).as_secs_f64() * 1e6 / (2 * a.calls) as f64),
         _ => "null".into(),
     };
     let load = std::fs::read_to_string("/proc/loadavg")
