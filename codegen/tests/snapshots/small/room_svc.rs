@@ -110,6 +110,8 @@ pub struct KickUserOut {
     pub member_list_account: Vec<String>,
 }
 impl KickUserOut {
+    /// Most items `MemberList_Account` may hold in one call (documented limit).
+    pub const MEMBER_LIST_ACCOUNT_MAX_ITEMS: usize = 2;
     /// Creates a value from its required fields (`RoomId`, `MemberList_Account`); optional fields start unset.
     #[must_use]
     pub fn new(
