@@ -2,6 +2,9 @@
 //! SDKAppID, UserSig (via the SDK's verifier), admin identifier, `random`,
 //! `contenttype`.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use trtc_room::usersig::{SigningKey, VerifyError};
 
 use crate::error::{codes, ApiError};
@@ -46,6 +49,39 @@ pub struct Authority {
     pub key: SigningKey,
     /// The App administrator.
     pub admin: String,
+    /// UserSigs that verified, until they expire: a client sends the same
+    /// cached sig on every call, so verification (decompress, parse, HMAC)
+    /// runs once per sig instead of once per call.
+    pub verified: SigCache,
+}
+
+/// Most sigs remembered; the cache starts over when full.
+const SIG_CACHE_MAX: usize = 1024;
+
+/// Verified UserSigs: sig -> (identifier, issued, last valid second).
+#[derive(Default)]
+pub struct SigCache(Mutex<HashMap<String, (String, u64, u64)>>);
+
+impl SigCache {
+    /// The issue time of `sig` if it verified before for `identifier` and
+    /// is still valid at `now`.
+    fn get(&self, identifier: &str, sig: &str, now: u64) -> Option<u64> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match map.get(sig) {
+            Some((id, issued, valid_until)) if id == identifier && now <= *valid_until => {
+                Some(*issued)
+            }
+            _ => None,
+        }
+    }
+
+    fn put(&self, identifier: &str, sig: &str, issued: u64, valid_until: u64) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= SIG_CACHE_MAX {
+            map.clear();
+        }
+        map.insert(sig.to_owned(), (identifier.to_owned(), issued, valid_until));
+    }
 }
 
 impl Authority {
@@ -76,11 +112,14 @@ impl Authority {
         if sig.is_empty() {
             return Err(ApiError::new(codes::USERSIG_EMPTY, "usersig is empty"));
         }
-        let issued = self
-            .key
-            .verify(identifier, sig, now)
-            .map_err(verify_error)?
-            .time;
+        let issued = match self.verified.get(identifier, sig, now) {
+            Some(issued) => issued,
+            None => {
+                let v = self.key.verify(identifier, sig, now).map_err(verify_error)?;
+                self.verified.put(identifier, sig, v.time, v.expires_at());
+                v.time
+            }
+        };
         if identifier != self.admin {
             return Err(ApiError::new(
                 codes::ADMIN_REQUIRED,

@@ -48,6 +48,7 @@ impl App {
             authority: Authority {
                 key,
                 admin: config.admin.clone(),
+                verified: Default::default(),
             },
             state: Mutex::new({
                 let mut state = State::new(config.admin.clone(), config.package_max_members);
@@ -221,32 +222,86 @@ async fn api(
     // Like the real service, finish a call that arrived even when the
     // client gives up (times out, disconnects) before the answer.
     let delay = fault.as_ref().map_or(Duration::ZERO, |f| f.delay);
-    let work = {
+    let result = if delay.is_zero() {
+        // Synchronous from here to the answer: nothing can cancel it half
+        // way, so it needs no task of its own.
+        process(&app, method, query.as_deref(), service, command, &body)
+    } else {
         let (app, service, command) = (app.clone(), service.to_owned(), command.to_owned());
-        async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
+        let work = async move {
+            tokio::time::sleep(delay).await;
             process(&app, method, query.as_deref(), &service, &command, &body)
-        }
+        };
+        tokio::spawn(work)
+            .await
+            .unwrap_or_else(|_| Err(ApiError::new(codes::INTERNAL, "the call's task failed")))
     };
-    let result = tokio::spawn(work)
-        .await
-        .unwrap_or_else(|_| Err(ApiError::new(codes::INTERNAL, "the call's task failed")));
     let code = result.as_ref().err().map_or(0, |e| e.code);
     log(&path, code, started, "");
-    let mut answer = envelope(&request_id, result, location);
-    if !sends_request_id(service) {
-        if let Value::Object(map) = &mut answer {
-            map.remove("RequestId");
+    let id = sends_request_id(service).then_some(request_id.as_str());
+    let mut bytes = encode_envelope(id, result, location);
+    if matches!(fault.map(|f| f.kind), Some(FaultKind::TruncatedBody)) {
+        bytes.truncate(bytes.len() / 2);
+    }
+    ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+}
+
+/// Writes the answer envelope straight to bytes, in one pass (the same
+/// JSON as [`envelope`], without building an intermediate map).
+fn encode_envelope(
+    request_id: Option<&str>,
+    result: Result<Option<Value>, ApiError>,
+    location: PayloadLocation,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    let string = |out: &mut Vec<u8>, s: &str| {
+        // Writing a &str to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    };
+    match result {
+        Ok(payload) => {
+            out.extend_from_slice(b"{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"");
+            if let Some(id) = request_id {
+                out.extend_from_slice(br#","RequestId":"#);
+                string(&mut out, id);
+            }
+            match (payload, location) {
+                (Some(p), PayloadLocation::Wrapped(key)) => {
+                    out.push(b',');
+                    string(&mut out, key);
+                    out.push(b':');
+                    let _ = serde_json::to_writer(&mut out, &p);
+                }
+                (Some(Value::Object(fields)), PayloadLocation::TopLevel) => {
+                    for (k, v) in &fields {
+                        if matches!(
+                            k.as_str(),
+                            "ActionStatus" | "ErrorCode" | "ErrorInfo" | "RequestId"
+                        ) {
+                            continue;
+                        }
+                        out.push(b',');
+                        string(&mut out, k);
+                        out.push(b':');
+                        let _ = serde_json::to_writer(&mut out, v);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Err(e) => {
+            out.extend_from_slice(br#"{"ActionStatus":"FAIL","ErrorCode":"#);
+            out.extend_from_slice(e.code.to_string().as_bytes());
+            out.extend_from_slice(br#","ErrorInfo":"#);
+            string(&mut out, &e.info);
+            if let Some(id) = request_id {
+                out.extend_from_slice(br#","RequestId":"#);
+                string(&mut out, id);
+            }
         }
     }
-    if matches!(fault.map(|f| f.kind), Some(FaultKind::TruncatedBody)) {
-        let mut bytes = serde_json::to_vec(&answer).unwrap_or_default();
-        bytes.truncate(bytes.len() / 2);
-        return ([(header::CONTENT_TYPE, "application/json")], bytes).into_response();
-    }
-    json_response(&answer)
+    out.push(b'}');
+    out
 }
 
 fn log(path: &str, code: i64, started: Instant, note: &str) {
