@@ -7,7 +7,8 @@
 //!
 //! Without `--base-url` an emulator runs in this process on its own runtime
 //! (its threads' CPU time is reported per call); with it, the emulator at
-//! that URL must use the default app, key and admin. Both loops send
+//! that URL must use the default app, key and admin, and `--server-pid PID`
+//! reports that process's CPU time per call. Both loops send
 //! get_room_info for one room with the same connection-pool settings; the
 //! bare loop reuses one signed URL and does not decode the answer beyond
 //! reading it. `--paced` keeps the SDK's rate limiter on, with a limit high
@@ -34,6 +35,7 @@ struct Args {
     calls: usize,
     concurrency: usize,
     base_url: Option<String>,
+    server_pid: Option<u32>,
     paced: bool,
 }
 
@@ -42,6 +44,7 @@ fn args() -> Result<Args, String> {
         calls: 20_000,
         concurrency: 16,
         base_url: None,
+        server_pid: None,
         paced: false,
     };
     let mut it = std::env::args().skip(1);
@@ -56,6 +59,13 @@ fn args() -> Result<Args, String> {
             }
             "--base-url" => a.base_url = Some(value("--base-url")?),
             "--paced" => a.paced = true,
+            "--server-pid" => {
+                a.server_pid = Some(
+                    value("--server-pid")?
+                        .parse()
+                        .map_err(|_| "--server-pid: a number")?,
+                )
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -65,10 +75,19 @@ fn args() -> Result<Args, String> {
 
 /// CPU time (user + system) of the given threads of this process.
 fn cpu_of(tids: &[u32]) -> Option<Duration> {
+    let files: Vec<String> = tids
+        .iter()
+        .map(|t| format!("/proc/self/task/{t}/stat"))
+        .collect();
+    cpu_from(&files)
+}
+
+/// CPU time (user + system) from `/proc/.../stat` files.
+fn cpu_from(files: &[String]) -> Option<Duration> {
     let tick = 100.0; // USER_HZ on Linux
     let mut total = 0u64;
-    for tid in tids {
-        let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+    for file in files {
+        let stat = std::fs::read_to_string(file).ok()?;
         // Fields after the command name (which may hold spaces).
         let rest = &stat[stat.rfind(')')? + 2..];
         let f: Vec<&str> = rest.split_whitespace().collect();
