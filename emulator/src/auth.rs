@@ -115,7 +115,10 @@ impl Authority {
         let issued = match self.verified.get(identifier, sig, now) {
             Some(issued) => issued,
             None => {
-                let v = self.key.verify(identifier, sig, now).map_err(verify_error)?;
+                let v = self
+                    .key
+                    .verify(identifier, sig, now)
+                    .map_err(verify_error)?;
                 self.verified.put(identifier, sig, v.time, v.expires_at());
                 v.time
             }
