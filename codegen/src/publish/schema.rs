@@ -337,7 +337,6 @@ impl<'a> Builder<'a> {
     ) -> Value {
         let mut props = Map::new();
         let mut required = Vec::new();
-        let mut one_of_names = Vec::new();
         for f in fields {
             props.insert(f.wire.clone(), self.field(f, side));
             // The service spells a few fields two ways; answers may use either.
@@ -353,17 +352,12 @@ impl<'a> Builder<'a> {
                     props.insert(a.clone(), s);
                 }
             }
-            if f.required {
-                if f.aliases.is_empty() || side == Side::Request {
-                    required.push(Value::String(f.wire.clone()));
-                } else {
-                    one_of_names.push(
-                        std::iter::once(&f.wire)
-                            .chain(&f.aliases)
-                            .map(|n| present(n))
-                            .collect::<Vec<_>>(),
-                    );
-                }
+            // A required field that answers may spell two ways is left optional
+            // in answers (which are lenient anyway): "one of these names" needs
+            // `anyOf` branches, which client generators turn into one class per
+            // branch.
+            if f.required && (f.aliases.is_empty() || side == Side::Request) {
+                required.push(Value::String(f.wire.clone()));
             }
         }
         let mut o = Map::new();
@@ -373,24 +367,21 @@ impl<'a> Builder<'a> {
         if !required.is_empty() {
             o.insert("required".into(), Value::Array(required));
         }
-        match one_of_names.len() {
-            0 => {}
-            1 => {
-                o.insert("anyOf".into(), Value::Array(one_of_names.remove(0)));
-            }
-            _ => {
-                let all: Vec<Value> = one_of_names
-                    .into_iter()
-                    .map(|alts| json!({ "anyOf": alts }))
-                    .collect();
-                o.insert("allOf".into(), Value::Array(all));
-            }
-        }
         if !exactly_one_of.is_empty() {
-            o.insert(
-                "oneOf".into(),
-                Value::Array(exactly_one_of.iter().map(|n| present(n)).collect()),
-            );
+            let all_fields = fields.len() == exactly_one_of.len()
+                && fields.iter().all(|f| exactly_one_of.contains(&f.wire));
+            if all_fields && side == Side::Request {
+                // The object is closed and has only these fields: "exactly one
+                // present" is "exactly one property", which client generators
+                // keep as one class with optional fields.
+                o.insert("minProperties".into(), json!(1));
+                o.insert("maxProperties".into(), json!(1));
+            } else {
+                o.insert(
+                    "oneOf".into(),
+                    Value::Array(exactly_one_of.iter().map(|n| present(n)).collect()),
+                );
+            }
         }
         if side == Side::Request {
             o.insert("additionalProperties".into(), json!(false));
@@ -473,7 +464,9 @@ impl<'a> Builder<'a> {
 /// "Property `name` is present", in a form strict validators accept inside
 /// `anyOf`/`oneOf` (the property is declared where it is required).
 fn present(name: &str) -> Value {
-    json!({ "properties": { name: true }, "required": [name] })
+    // `{}` rather than `true`: some generators (openapi-python-client) take
+    // only objects as schemas.
+    json!({ "properties": { name: {} }, "required": [name] })
 }
 
 fn fields_of(t: &NamedType) -> &[Field] {
