@@ -76,11 +76,35 @@ impl Authority {
         if sig.is_empty() {
             return Err(ApiError::new(codes::USERSIG_EMPTY, "usersig is empty"));
         }
-        let issued = self
+        let verified = self
             .key
             .verify(identifier, sig, now)
-            .map_err(verify_error)?
-            .time;
+            .map_err(verify_error)?;
+        // Tencent's verifiers accept any `TLS.time` and `TLS.expire`; the
+        // service's own limits are not documented. The emulator refuses what
+        // no official signer produces, as an invalid sig (70003): an expire
+        // the C++ and C# verifiers cannot hold, and a sig issued further in
+        // the future than clocks plausibly drift.
+        if verified.expire > trtc_room::usersig::MAX_EXPIRE_SECS {
+            return Err(ApiError::new(
+                codes::USERSIG_INVALID,
+                format!(
+                    "usersig expire {} is above the largest valid one ({})",
+                    verified.expire,
+                    trtc_room::usersig::MAX_EXPIRE_SECS
+                ),
+            ));
+        }
+        if verified.time > now.saturating_add(MAX_FUTURE_SIG_SECS) {
+            return Err(ApiError::new(
+                codes::USERSIG_INVALID,
+                format!(
+                    "usersig was issued {} s in the future (at most {MAX_FUTURE_SIG_SECS} s of clock skew accepted)",
+                    verified.time - now
+                ),
+            ));
+        }
+        let issued = verified.time;
         if identifier != self.admin {
             return Err(ApiError::new(
                 codes::ADMIN_REQUIRED,
@@ -102,6 +126,10 @@ impl Authority {
         Ok(issued)
     }
 }
+
+/// How far in the future a sig's `TLS.time` may be (clock skew between the
+/// signer and the service).
+pub const MAX_FUTURE_SIG_SECS: u64 = 600;
 
 fn verify_error(e: VerifyError) -> ApiError {
     let (code, info) = match e {

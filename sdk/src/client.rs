@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use auth::{IssuedUserSig, ProviderError, ProviderFuture, UserSigProvider};
-pub use builder::ClientBuilder;
+pub use builder::{ClientBuilder, DEFAULT_POOL_IDLE_TIMEOUT};
 pub use endpoint::{Endpoint, Region};
 pub use reply::Reply;
 pub use retry::RetryPolicy;
@@ -38,6 +38,8 @@ struct Inner {
     base: String,
     http: reqwest::Client,
     sigs: auth::SigCache,
+    /// The secret key when the client signs locally (only to redact echoes).
+    secret_key: Option<String>,
     attempt_timeout: Duration,
     retry: RetryPolicy,
     /// Answers calls instead of the network (test doubles).
@@ -103,12 +105,18 @@ impl Client {
             .send(info.service, info.command, body, kind, Some(info))
             .await?;
         match serde_json::from_value::<C::Response>(done.payload) {
-            Ok(typed) => Ok(Reply::new(typed, done.request_id)),
-            Err(e) => Err(decode_error(
-                &done.call,
-                format!("the payload does not match the expected shape: {e}"),
-                &done.raw,
-            )),
+            Ok(typed) => {
+                Ok(Reply::new(typed, done.request_id).by_earlier_attempt(done.by_earlier_attempt))
+            }
+            Err(e) => {
+                let key = self.inner.secret_key.as_deref().unwrap_or("");
+                Err(decode_error(
+                    &done.call,
+                    format!("the payload does not match the expected shape: {e}"),
+                    &done.raw,
+                    &[key, done.sig.sig()],
+                ))
+            }
         }
     }
 
@@ -166,7 +174,7 @@ impl Client {
             payload: None,
         };
         let done = self.send(service, command, body, kind, None).await?;
-        Ok(Reply::new(done.payload, done.request_id))
+        Ok(Reply::new(done.payload, done.request_id).by_earlier_attempt(done.by_earlier_attempt))
     }
 
     /// Sends a serialized request over the network, or to the mock of a
@@ -218,6 +226,8 @@ fn mocked_call(
         request_id: Some(request_id),
         call: CallInfo::new(service, command, 0, 1),
         raw,
+        sig: Arc::new(auth::IssuedUserSig::new(String::new(), 0)),
+        by_earlier_attempt: false,
     })
 }
 
@@ -228,12 +238,17 @@ struct Success {
     request_id: Option<String>,
     call: CallInfo,
     raw: Vec<u8>,
+    /// The sig sent (to redact echoes of it).
+    sig: Arc<auth::IssuedUserSig>,
+    /// The answer is a retry's "already done" code (see
+    /// [`Reply::completed_by_earlier_attempt`]).
+    by_earlier_attempt: bool,
 }
 
-fn decode_error(call: &CallInfo, what: String, body: &[u8]) -> Error {
+fn decode_error(call: &CallInfo, what: String, body: &[u8], secrets: &[&str]) -> Error {
     Error::Decode {
         call: Box::new(call.clone()),
         what,
-        body: crate::error::excerpt(body),
+        body: crate::error::excerpt(body, secrets),
     }
 }

@@ -162,6 +162,7 @@ impl crate::command::Command for AccountImport {
                 meaning: "Internal error of the account service; try again later.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/34953",
     };
 }
@@ -367,6 +368,7 @@ impl crate::command::Command for MultiaccountImport {
                 meaning: "Internal error of the account service; try again later.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/34954",
     };
 }
@@ -552,6 +554,7 @@ impl crate::command::Command for AccountDelete {
                 meaning: "This app may not delete accounts; enable account deletion in the console (only trial editions may delete by default).",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/34955",
     };
 }
@@ -703,6 +706,7 @@ impl crate::command::Command for AccountCheck {
                 meaning: "Internal error of the account service; try again later.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/34956",
     };
 }
@@ -824,6 +828,7 @@ impl crate::command::Command for Kick {
                 meaning: "Internal error of the account service; try again later.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/34957",
     };
 }

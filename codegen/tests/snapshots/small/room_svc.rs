@@ -79,6 +79,7 @@ impl crate::command::Command for CreateRoom {
                 meaning: "Server internal error.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://example.com/create",
     };
 }
@@ -179,6 +180,7 @@ impl crate::command::Command for KickUserOut {
                 meaning: "No such room here.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://example.com/kick",
     };
 }
@@ -281,6 +283,7 @@ impl crate::command::Command for GetMembers {
         rate_limit_per_second: 20u32,
         payload: crate::command::PayloadLocation::Wrapped("Response"),
         errors: &[],
+        done_by_earlier_attempt: &[],
         doc_url: "https://example.com/members",
     };
 }
