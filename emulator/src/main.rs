@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use trtc_room::webhook::OptPlatform;
 
-use trtc_room_emulator::config::{DEFAULT_ADMIN, DEFAULT_SDK_APP_ID};
+use trtc_room_emulator::config::{DEFAULT_ADMIN, DEFAULT_SDK_APP_ID, DEFAULT_SECRET_KEY};
 use trtc_room_emulator::{Emulator, EmulatorConfig};
 
 const USAGE: &str = "\
@@ -18,7 +18,7 @@ USAGE:
 OPTIONS:
     --listen <ADDR>          address to listen on [default: 127.0.0.1:9080]
     --sdk-app-id <N>         SDKAppID of the emulated app [default: 1400000000]
-    --secret-key <KEY>       secret key UserSigs are checked with [default: a fixed test key]
+    --secret-key <KEY>       secret key UserSigs are checked with [default: {DEFAULT_SECRET_KEY}]
     --admin <ID>             App administrator identifier [default: administrator]
     --rate-limit             answer 60007 above 200 calls/s per command
     --require-imported-accounts
@@ -30,6 +30,12 @@ OPTIONS:
 
 Prints its base URL on stdout, then logs one line per request on stderr
 (RUST_LOG=room_emulator=info by default; colours only on a terminal).";
+
+/// The help text, with the default secret key filled in (it is a fixed,
+/// published test key, so clients can sign for the default emulator).
+fn usage() -> String {
+    USAGE.replace("{DEFAULT_SECRET_KEY}", DEFAULT_SECRET_KEY)
+}
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig>, String> {
     let mut cfg = EmulatorConfig {
@@ -75,11 +81,11 @@ async fn main() -> ExitCode {
     let cfg = match parse(std::env::args().skip(1)) {
         Ok(Some(cfg)) => cfg,
         Ok(None) => {
-            println!("{USAGE}");
+            println!("{}", usage());
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("room-emulator: {e}\n\n{USAGE}");
+            eprintln!("room-emulator: {e}\n\n{}", usage());
             return ExitCode::from(2);
         }
     };

@@ -17,7 +17,7 @@
 //!     .admin("administrator")
 //!     .region(Region::Singapore)
 //!     .attempt_timeout(Duration::from_secs(5))
-//!     .retry_policy(RetryPolicy { max_attempts: 3, ..RetryPolicy::default() })
+//!     .retry_policy(RetryPolicy::default().max_attempts(3))
 //!     .build()?;
 //! // Or from TRTC_SDK_APP_ID, TRTC_SECRET_KEY, TRTC_ADMIN and
 //! // TRTC_REGION / TRTC_BASE_URL:
@@ -101,7 +101,7 @@ pub use client::{
     Client, ClientBuilder, Endpoint, IssuedUserSig, Reply, RetryPolicy, UserSigProvider,
 };
 pub use command::{Command, CommandInfo, PayloadLocation};
-pub use error::{CallInfo, Error};
+pub use error::{CallInfo, ConfigError, Error};
 pub use generated::prelude::*;
 pub use paging::Paged;
 pub use validate::{InvalidRequest, Validate};

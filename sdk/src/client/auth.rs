@@ -165,7 +165,12 @@ impl SigCache {
             .provider
             .user_sig(&self.identifier)
             .await
-            .map_err(|e| crate::Error::Config(format!("cannot obtain the admin UserSig: {e}")))?;
+            .map_err(|e| {
+                crate::Error::Config(crate::ConfigError::invalid(
+                    "user_sig_provider",
+                    format!("cannot obtain the admin UserSig: {e}"),
+                ))
+            })?;
         let issued = Arc::new(issued);
         self.store(issued.clone());
         Ok(issued)
