@@ -433,9 +433,10 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
     } else {
         quote! { _path }
     };
+    let (derive_debug, debug_impl) = debug_impl(t, fields);
     quote! {
         #type_doc
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[derive(#derive_debug Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#decls)*
@@ -460,7 +461,52 @@ pub fn object(spec: &Spec, t: &NamedType, fields: &[Field], type_doc: TokenStrea
                 Ok(())
             }
         }
+
+        #debug_impl
     }
+}
+
+/// `Debug` of an object: derived, unless a field is `secret`; then written
+/// out with the secret values shown as `<redacted>` (only whether they are
+/// set is visible).
+fn debug_impl(t: &NamedType, fields: &[Field]) -> (TokenStream, TokenStream) {
+    if !fields.iter().any(|f| f.secret) {
+        return (quote! { Debug, }, quote! {});
+    }
+    let name = ident(&t.name);
+    let type_name = &t.name;
+    let entries: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let fname = ident(&f.name);
+            let label = &f.name;
+            match (f.secret, f.required) {
+                (false, _) => quote! { .field(#label, &self.#fname) },
+                (true, true) => quote! { .field(#label, &"<redacted>") },
+                (true, false) => {
+                    quote! { .field(#label, &self.#fname.as_ref().map(|_| "<redacted>")) }
+                }
+            }
+        })
+        .collect();
+    let extra = if t.extra {
+        quote! { .field("extra", &self.extra) }
+    } else {
+        quote! {}
+    };
+    (
+        quote! {},
+        quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#type_name)
+                        #(#entries)*
+                        #extra
+                        .finish()
+                }
+            }
+        },
+    )
 }
 
 /// An open enum: the type, its wire-value tables and its request check;

@@ -45,6 +45,19 @@ pub fn command_doc(c: &Command) -> String {
             s.push_str(&format!("- `{code}`: {}\n", meaning.replace('\n', " ")));
         }
     }
+    if !c.done_by_earlier_attempt.is_empty() {
+        let codes: Vec<String> = c
+            .done_by_earlier_attempt
+            .iter()
+            .map(|code| format!("`{code}`"))
+            .collect();
+        s.push_str(&format!(
+            "\nWhen a retry, after an attempt that may have reached the server, is answered {}, \
+             the earlier attempt did the work: the call succeeds and its `Reply` says \
+             `completed_by_earlier_attempt()`.\n",
+            codes.join(" or ")
+        ));
+    }
     s
 }
 
@@ -98,6 +111,7 @@ pub fn service_rs(spec: &Spec, svc: &crate::ir::Service) -> TokenStream {
             .map(|(code, meaning)| quote! { crate::command::CommandError { code: #code, meaning: #meaning } })
             .collect();
         let url = c.doc_urls.first().cloned().unwrap_or_default();
+        let done = &c.done_by_earlier_attempt;
         items.push(quote! {
             impl crate::command::Command for #name {
                 type Response = #resp_name;
@@ -108,6 +122,7 @@ pub fn service_rs(spec: &Spec, svc: &crate::ir::Service) -> TokenStream {
                     rate_limit_per_second: #rate,
                     payload: #payload,
                     errors: &[#(#errors),*],
+                    done_by_earlier_attempt: &[#(#done),*],
                     doc_url: #url,
                 };
             }
@@ -1029,6 +1044,8 @@ pub fn mod_rs(spec: &Spec) -> TokenStream {
         mod bodies;
         #[cfg(test)]
         mod wire_tests;
+        #[cfg(test)]
+        mod prop_tests;
 
         /// Every generated type, for a flat re-export at the crate root.
         pub mod prelude {

@@ -136,6 +136,8 @@ pub struct Field {
     pub printable_ascii: bool,
     /// Allowed prefixes of the string (empty: any).
     pub starts_with: Vec<String>,
+    /// `secret: true`: the value is redacted in `Debug`.
+    pub secret: bool,
 }
 
 /// A resolved field type.
@@ -193,6 +195,9 @@ pub struct Command {
     pub paging: Option<Paging>,
     /// `cli:`: its subcommand in the command-line tool, when set.
     pub cli: Option<spec::CliDef>,
+    /// `done_by_earlier_attempt:`: codes meaning "an earlier attempt did it"
+    /// when they answer a retry.
+    pub done_by_earlier_attempt: Vec<i64>,
 }
 
 /// A validated `paging:` of a command.
@@ -666,6 +671,27 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
                     .to_owned();
                 errors.push((e.code, meaning));
             }
+            let mut done_by_earlier_attempt = Vec::new();
+            for code in &c.done_by_earlier_attempt {
+                let dctx = ctx.at(format!("done_by_earlier_attempt {code}"));
+                if !c.idempotent {
+                    return Err(dctx.err(
+                        "only idempotent commands are retried after an attempt that may have reached the server",
+                    ));
+                }
+                if c.response.is_some() {
+                    return Err(dctx.err(
+                        "the command has a response payload, which a retry's error cannot provide",
+                    ));
+                }
+                if !seen.contains(code) {
+                    return Err(dctx.err("the code must also be listed under `errors`"));
+                }
+                if done_by_earlier_attempt.contains(code) {
+                    return Err(dctx.err("listed twice"));
+                }
+                done_by_earlier_attempt.push(*code);
+            }
             let mut samples = Vec::new();
             for s in &c.samples {
                 for name in s.request.iter().chain(s.response.iter()) {
@@ -724,6 +750,7 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
                 samples,
                 paging,
                 cli: c.cli.clone(),
+                done_by_earlier_attempt,
             });
         }
         services.push(Service {
@@ -1013,6 +1040,9 @@ fn resolve_fields(
         if d.printable_ascii && !stringy {
             return Err(fctx.err("printable_ascii applies to strings (or lists of strings) only"));
         }
+        if d.secret && ty != Ty::String {
+            return Err(fctx.err("secret applies to `string` fields only"));
+        }
         out.push(Field {
             wire: d.wire.clone(),
             aliases: d.aliases.clone(),
@@ -1029,6 +1059,7 @@ fn resolve_fields(
             max: d.max,
             printable_ascii: d.printable_ascii,
             starts_with: d.starts_with.clone(),
+            secret: d.secret,
         });
     }
     Ok(out)

@@ -9,6 +9,7 @@ mod emit;
 mod error;
 mod files;
 pub mod ir;
+mod props;
 pub mod publish;
 mod samples;
 mod spec;
@@ -62,6 +63,7 @@ fn generate_rust(spec: &ir::Spec) -> Result<Vec<GeneratedFile>, SpecError> {
     out.push(("catalog.rs".into(), files::catalog_rs(spec)));
     out.push(("bodies.rs".into(), files::bodies_rs(spec)));
     out.push(("wire_tests.rs".into(), files::wire_tests_rs(spec)?));
+    out.push(("prop_tests.rs".into(), props::prop_tests_rs(spec)));
     out.sort_by(|a, b| a.0.cmp(&b.0));
     let sdk = out
         .into_iter()

@@ -180,6 +180,9 @@ pub struct FieldDef {
     /// The string must start with one of these prefixes (e.g. `http://`, `https://`).
     #[serde(default)]
     pub starts_with: Vec<String>,
+    /// A secret value (a password): redacted in the generated `Debug`.
+    #[serde(default)]
+    pub secret: bool,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -223,6 +226,10 @@ pub struct CommandDef {
     /// Where the command sits in the `trtc-room` command-line tool.
     #[serde(default)]
     pub cli: Option<CliDef>,
+    /// Error codes that, answered to a retry after an attempt that may have
+    /// reached the server, mean the earlier attempt did the work.
+    #[serde(default)]
+    pub done_by_earlier_attempt: Vec<i64>,
     #[serde(default)]
     pub note: Option<String>,
 }

@@ -115,12 +115,14 @@ impl Authority {
         let issued = match self.verified.get(identifier, sig, now) {
             Some(issued) => issued,
             None => {
-                let v = self
+                let verified = self
                     .key
                     .verify(identifier, sig, now)
                     .map_err(verify_error)?;
-                self.verified.put(identifier, sig, v.time, v.expires_at());
-                v.time
+                check_plausible(verified.time, verified.expire, now)?;
+                self.verified
+                    .put(identifier, sig, verified.time, verified.expires_at());
+                verified.time
             }
         };
         if identifier != self.admin {
@@ -145,6 +147,10 @@ impl Authority {
     }
 }
 
+/// How far in the future a sig's `TLS.time` may be (clock skew between the
+/// signer and the service).
+pub const MAX_FUTURE_SIG_SECS: u64 = 600;
+
 fn verify_error(e: VerifyError) -> ApiError {
     let (code, info) = match e {
         VerifyError::Malformed(_) => (codes::USERSIG_INVALID, "usersig is invalid"),
@@ -163,4 +169,32 @@ fn verify_error(e: VerifyError) -> ApiError {
         ),
     };
     ApiError::new(code, info)
+}
+
+/// Tencent's verifiers accept any `TLS.time` and `TLS.expire`; the service's
+/// own limits are not documented. The emulator refuses what no official
+/// signer produces, as an invalid sig (70003): an expire the C++ and C#
+/// verifiers cannot hold, and a sig issued further in the future than clocks
+/// plausibly drift.
+fn check_plausible(time: u64, expire: u64, now: u64) -> Result<(), ApiError> {
+    if expire > trtc_room::usersig::MAX_EXPIRE_SECS {
+        return Err(ApiError::new(
+            codes::USERSIG_INVALID,
+            format!(
+                "usersig expire {} is above the largest valid one ({})",
+                expire,
+                trtc_room::usersig::MAX_EXPIRE_SECS
+            ),
+        ));
+    }
+    if time > now.saturating_add(MAX_FUTURE_SIG_SECS) {
+        return Err(ApiError::new(
+            codes::USERSIG_INVALID,
+            format!(
+                "usersig was issued {} s in the future (at most {MAX_FUTURE_SIG_SECS} s of clock skew accepted)",
+                time - now
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -102,6 +102,7 @@ fn client_platform(app: &App) -> OptPlatform {
 }
 
 pub(crate) fn enter_room(app: &App, room_id: &str, account: &str) -> Result<(), ApiError> {
+    crate::state::check_account("Member_Account", account)?;
     app.apply(account, client_platform(app), |state, ctx| {
         state.require_account(account)?;
         state.room_mut(room_id)?.enter(ctx, account)

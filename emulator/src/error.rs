@@ -44,6 +44,9 @@ pub mod codes {
     pub const OPENIM_ACCOUNT_LIST_MALFORMED: i64 = 90003;
     /// openim: too many accounts in one call.
     pub const OPENIM_TOO_MANY_ACCOUNTS: i64 = 90011;
+    /// A room with this ID already exists (Tencent's legacy room server
+    /// code; the v4 docs name none).
+    pub const ROOM_ID_IN_USE: i64 = 84005;
     /// Server internal error.
     pub const INTERNAL: i64 = 100001;
     /// Invalid request parameter.

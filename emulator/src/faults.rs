@@ -31,6 +31,17 @@ pub enum FaultKind {
     TruncatedBody,
     /// Close the connection without answering (the call is not processed).
     DropConnection,
+    /// Process the call, then close the connection without answering: the
+    /// command takes effect and its answer is lost (with a delay, the
+    /// answer is lost after the delay, so a client may time out first).
+    LoseAnswer,
+    /// Answer this HTTP status with an HTML page that echoes the request
+    /// line, query string included, as some gateways do (the call is not
+    /// processed).
+    EchoRequest {
+        /// The status code.
+        status: u16,
+    },
 }
 
 /// One injected fault.
@@ -85,8 +96,9 @@ impl Fault {
     }
 
     /// Parses the control API body: `Command`, `Count`, `DelayMs`, and one of
-    /// `ErrorCode` (+`ErrorInfo`), `HttpStatus` (+`Body`), `Truncate: true`,
-    /// `Drop: true`.
+    /// `ErrorCode` (+`ErrorInfo`), `HttpStatus` (+`Body`, or `EchoRequest:
+    /// true` for a page echoing the request line), `Truncate: true`,
+    /// `Drop: true`, `LoseAnswer: true`.
     pub fn from_json(body: &Value) -> Result<Self, ApiError> {
         let obj = body
             .as_object()
@@ -114,6 +126,9 @@ impl Fault {
                 .ok()
                 .filter(|s| (100..=599).contains(s))
                 .ok_or_else(|| ApiError::bad_param("HttpStatus must be in 100..=599"))?;
+            if flag("EchoRequest") {
+                return Self::finish(obj, FaultKind::EchoRequest { status }, get_u64);
+            }
             let body = obj
                 .get("Body")
                 .and_then(Value::as_str)
@@ -124,9 +139,19 @@ impl Fault {
             FaultKind::TruncatedBody
         } else if flag("Drop") {
             FaultKind::DropConnection
+        } else if flag("LoseAnswer") {
+            FaultKind::LoseAnswer
         } else {
             FaultKind::DelayOnly
         };
+        Self::finish(obj, kind, get_u64)
+    }
+
+    fn finish(
+        obj: &serde_json::Map<String, Value>,
+        kind: FaultKind,
+        get_u64: impl Fn(&str) -> Result<Option<u64>, ApiError>,
+    ) -> Result<Self, ApiError> {
         let command = match obj.get("Command").and_then(Value::as_str) {
             None | Some("") | Some("*") => None,
             Some(c) => Some(c.to_owned()),

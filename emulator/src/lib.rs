@@ -173,6 +173,34 @@ impl Emulator {
         self.app.lock_state().callback().cloned()
     }
 
+    /// How many requests of `command` (`create_room`, or
+    /// `service/command`) reached the emulator, whatever their outcome
+    /// (faults included). Counts catalog commands only.
+    pub fn requests_received(&self, command: &str) -> u64 {
+        self.received(command, |r| r.count).into_iter().sum()
+    }
+
+    /// The `random` query values of the latest requests of `command` (at
+    /// most 4096, oldest first): all attempts of one client call carry the
+    /// same value.
+    pub fn randoms_received(&self, command: &str) -> Vec<u32> {
+        self.received(command, |r| r.randoms.iter().copied().collect::<Vec<_>>())
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    fn received<T>(&self, command: &str, f: impl Fn(&server::Received) -> T) -> Vec<T> {
+        let counts = self.app.received.lock().unwrap_or_else(|e| e.into_inner());
+        counts
+            .iter()
+            .filter(|(k, _)| {
+                k.as_str() == command || k.split_once('/').is_some_and(|(_, c)| c == command)
+            })
+            .map(|(_, r)| f(r))
+            .collect()
+    }
+
     /// Number of live rooms.
     pub fn room_count(&self) -> usize {
         self.app.lock_state().room_count()

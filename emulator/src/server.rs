@@ -37,6 +37,8 @@ pub struct App {
     pub(crate) limiter: RateLimiter,
     pub(crate) events: broadcast::Sender<Event>,
     pub(crate) webhooks: WebhookDispatcher,
+    /// Requests received per `service/command` (whatever became of them).
+    pub(crate) received: Mutex<std::collections::HashMap<String, Received>>,
     seq: AtomicU64,
 }
 
@@ -59,6 +61,7 @@ impl App {
             limiter: RateLimiter::default(),
             events,
             webhooks: WebhookDispatcher::start(DeliverySettings::from_config(&config)),
+            received: Mutex::new(std::collections::HashMap::new()),
             seq: AtomicU64::new(1),
             config,
         }
@@ -97,6 +100,30 @@ impl App {
         let seq = self.seq.fetch_add(1, Ordering::Relaxed);
         let salt: u128 = rand::random();
         format!("Id-{salt:032x}-O-Seq-{seq}")
+    }
+}
+
+/// What the emulator saw of one command's requests.
+#[derive(Debug, Default)]
+pub(crate) struct Received {
+    /// Requests received.
+    pub(crate) count: u64,
+    /// The `random` query values of the latest requests (at most
+    /// [`Received::KEEP`]), oldest first.
+    pub(crate) randoms: std::collections::VecDeque<u32>,
+}
+
+impl Received {
+    const KEEP: usize = 4096;
+
+    fn note(&mut self, random: Option<u32>) {
+        self.count += 1;
+        if let Some(r) = random {
+            if self.randoms.len() == Self::KEEP {
+                self.randoms.pop_front();
+            }
+            self.randoms.push_back(r);
+        }
     }
 }
 
@@ -183,13 +210,28 @@ async fn api(
         _ => ("", ""),
     };
     let info = catalog::lookup(service, command);
+    if let Some(info) = info {
+        let random = query
+            .as_deref()
+            .and_then(|q| q.split('&').find_map(|p| p.strip_prefix("random=")))
+            .and_then(|r| r.parse().ok());
+        app.received
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(format!("{}/{}", info.service, info.command))
+            .or_default()
+            .note(random);
+    }
 
     let fault = app.faults.take(service, command);
     // A delayed call that is then processed waits inside the spawned task
     // below, so it still takes effect if the client hangs up meanwhile.
-    let processed = fault
-        .as_ref()
-        .is_none_or(|f| matches!(f.kind, FaultKind::DelayOnly | FaultKind::TruncatedBody));
+    let processed = fault.as_ref().is_none_or(|f| {
+        matches!(
+            f.kind,
+            FaultKind::DelayOnly | FaultKind::TruncatedBody | FaultKind::LoseAnswer
+        )
+    });
     if let Some(f) = &fault {
         if !processed && !f.delay.is_zero() {
             tokio::time::sleep(f.delay).await;
@@ -208,13 +250,22 @@ async fn api(
             }
             FaultKind::DropConnection => {
                 log(&path, -1, started, "injected dropped connection");
-                if let Some(Extension(ConnKill(notify))) = kill {
-                    notify.notify_one();
-                    std::future::pending::<()>().await;
-                }
-                return (StatusCode::BAD_GATEWAY, "connection dropped").into_response();
+                return drop_connection(kill).await;
             }
-            FaultKind::DelayOnly | FaultKind::TruncatedBody => {}
+            FaultKind::EchoRequest { status } => {
+                log(
+                    &path,
+                    -1,
+                    started,
+                    "injected http status echoing the request",
+                );
+                let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_GATEWAY);
+                let page = format!(
+                    "<html><body><h1>{status}</h1><p>upstream failed for {method} {uri} HTTP/1.1</p></body></html>"
+                );
+                return (status, [(header::CONTENT_TYPE, "text/html")], page).into_response();
+            }
+            FaultKind::DelayOnly | FaultKind::TruncatedBody | FaultKind::LoseAnswer => {}
         }
     }
 
@@ -237,6 +288,10 @@ async fn api(
             .unwrap_or_else(|_| Err(ApiError::new(codes::INTERNAL, "the call's task failed")))
     };
     let code = result.as_ref().err().map_or(0, |e| e.code);
+    if matches!(fault.as_ref().map(|f| &f.kind), Some(FaultKind::LoseAnswer)) {
+        log(&path, code, started, "processed; answer lost (injected)");
+        return drop_connection(kill).await;
+    }
     log(&path, code, started, "");
     let id = sends_request_id(service).then_some(request_id.as_str());
     let mut bytes = encode_envelope(id, result, location);
@@ -302,6 +357,15 @@ fn encode_envelope(
     }
     out.push(b'}');
     out
+}
+
+/// Closes the connection of the current request without answering.
+async fn drop_connection(kill: Option<Extension<ConnKill>>) -> Response {
+    if let Some(Extension(ConnKill(notify))) = kill {
+        notify.notify_one();
+        std::future::pending::<()>().await;
+    }
+    (StatusCode::BAD_GATEWAY, "connection dropped").into_response()
 }
 
 fn log(path: &str, code: i64, started: Instant, note: &str) {

@@ -64,7 +64,8 @@ async fn create_refuses_duplicates_and_bad_parameters() {
             json!({"RoomInfo": {"RoomId": "dup", "RoomType": "Conference"}}),
         )
         .await;
-    assert_code(&again, 100002);
+    // The legacy "room already exists" code (the v4 docs name none).
+    assert_code(&again, 84005);
     for (info, why) in [
         (
             json!({"RoomId": "x".repeat(49), "RoomType": "Conference"}),

@@ -87,7 +87,8 @@ async fn create_room_with_a_taken_room_id_is_refused() {
         .client
         .create_room(CreateRoom::new(RoomInfo::new("dup", RoomType::Conference)))
         .await;
-    expect_service(again, ErrorCode::InvalidParameter);
+    let err = expect_service(again, ErrorCode::RoomIdInUse);
+    assert!(err.is_room_id_in_use());
     assert_eq!(s.emu.room_count(), 1);
 }
 

@@ -9,14 +9,17 @@
 //! (keeps it out of the process list). Accepts a POST on any path, verifies
 //! it (SdkAppid, and Sign/RequestTime when a token is set), prints one line
 //! per event and answers the documented OK acknowledgement; refused
-//! deliveries get HTTP 401 (authentication) or 400 (malformed) with a FAIL
-//! envelope, and a line on stderr saying why.
+//! deliveries get HTTP 401 (authentication), 413 (body over the verifier's
+//! limit, which also caps how much is read) or 400 (malformed) with a FAIL
+//! envelope, and a line on stderr saying why. Everything printed that came
+//! from the request has its control characters escaped, so a signed
+//! delivery cannot forge log lines. An empty token is refused at start.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -117,6 +120,20 @@ fn summary(event: &WebhookEvent) -> String {
     }
 }
 
+/// `text` with its control characters (newlines, escape sequences) written
+/// as escapes, so outside data prints as one inert line.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// One line describing a delivery.
 fn describe(delivery: &Delivery) -> String {
     let query = &delivery.query;
@@ -151,15 +168,29 @@ async fn receive(
     }
     match verifier.receive(query.as_deref().unwrap_or(""), &body) {
         Ok(delivery) => {
-            println!("{}", describe(&delivery));
+            println!("{}", printable(&describe(&delivery)));
             json_reply(StatusCode::OK, webhook::ack().to_vec())
         }
         Err(refused) => {
-            eprintln!("refused delivery: {refused}");
+            eprintln!("refused delivery: {}", printable(&refused.to_string()));
             let (status, body) = webhook::refusal(&refused);
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
             json_reply(status, body)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            printable("room\nFAKE line\u{1b}[31m"),
+            "room\\nFAKE line\\u{1b}[31m"
+        );
+        assert_eq!(printable("plain é"), "plain é");
     }
 }
 
@@ -174,8 +205,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut verifier = WebhookVerifier::new(args.sdk_app_id);
     if let Some(token) = args.token {
-        verifier = verifier.with_token(token);
+        verifier = match verifier.try_with_token(token) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("--token: {e}");
+                std::process::exit(2);
+            }
+        };
     }
+    let max_body = verifier.max_body();
     let signed = if verifier.requires_sign() {
         "Sign required"
     } else {
@@ -183,6 +221,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let app = Router::new()
         .fallback(receive)
+        // Stop reading at the verifier's limit (answered 413).
+        .layer(DefaultBodyLimit::max(max_body))
         .with_state(Arc::new(verifier));
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     println!(

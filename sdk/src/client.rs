@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use auth::{IssuedUserSig, ProviderError, ProviderFuture, UserSigProvider};
-pub use builder::ClientBuilder;
+pub use builder::{ClientBuilder, DEFAULT_POOL_IDLE_TIMEOUT};
 pub use endpoint::{Endpoint, Region};
 pub use reply::Reply;
 pub use retry::RetryPolicy;
@@ -40,6 +40,8 @@ struct Inner {
     base: String,
     http: reqwest::Client,
     sigs: auth::SigCache,
+    /// The secret key when the client signs locally (only to redact echoes).
+    secret_key: Option<String>,
     attempt_timeout: Duration,
     retry: RetryPolicy,
     /// Answers calls instead of the network (test doubles).
@@ -109,25 +111,33 @@ impl Client {
         let done = self
             .send(info.service, info.command, body, kind, Some(info))
             .await?;
+        let secrets_key = self.inner.secret_key.as_deref().unwrap_or("");
         let value = match done.payload {
             Payload::Typed(typed) => match typed.downcast::<C::Response>() {
-                Ok(typed) => return Ok(Reply::new(*typed, done.request_id)),
+                Ok(typed) => {
+                    return Ok(Reply::new(*typed, done.request_id)
+                        .by_earlier_attempt(done.by_earlier_attempt))
+                }
                 Err(_) => {
                     return Err(decode_error(
                         &done.call,
                         "internal: the decoded payload has another type".into(),
                         &done.raw,
+                        &[secrets_key, done.sig.sig()],
                     ))
                 }
             },
             Payload::Value(v) => v,
         };
         match serde_json::from_value::<C::Response>(value) {
-            Ok(typed) => Ok(Reply::new(typed, done.request_id)),
+            Ok(typed) => {
+                Ok(Reply::new(typed, done.request_id).by_earlier_attempt(done.by_earlier_attempt))
+            }
             Err(e) => Err(decode_error(
                 &done.call,
                 format!("the payload does not match the expected shape: {e}"),
                 &done.raw,
+                &[secrets_key, done.sig.sig()],
             )),
         }
     }
@@ -188,12 +198,18 @@ impl Client {
         };
         let done = self.send(service, command, body, kind, None).await?;
         match done.payload {
-            Payload::Value(v) => Ok(Reply::new(v, done.request_id)),
-            Payload::Typed(_) => Err(decode_error(
-                &done.call,
-                "internal: a raw call got a typed payload".into(),
-                &done.raw,
-            )),
+            Payload::Value(v) => {
+                Ok(Reply::new(v, done.request_id).by_earlier_attempt(done.by_earlier_attempt))
+            }
+            Payload::Typed(_) => {
+                let key = self.inner.secret_key.as_deref().unwrap_or("");
+                Err(decode_error(
+                    &done.call,
+                    "internal: a raw call got a typed payload".into(),
+                    &done.raw,
+                    &[key, done.sig.sig()],
+                ))
+            }
         }
     }
 
@@ -248,6 +264,8 @@ fn mocked_call(
         request_id: Some(request_id),
         call: CallInfo::new(service, command, 0, 1),
         raw,
+        sig: Arc::new(auth::IssuedUserSig::new(String::new(), 0)),
+        by_earlier_attempt: false,
     })
 }
 
@@ -258,6 +276,11 @@ struct Success {
     request_id: Option<String>,
     call: CallInfo,
     raw: Vec<u8>,
+    /// The sig sent (to redact echoes of it).
+    sig: Arc<auth::IssuedUserSig>,
+    /// The answer is a retry's "already done" code (see
+    /// [`Reply::completed_by_earlier_attempt`]).
+    by_earlier_attempt: bool,
 }
 
 /// A successful answer's payload: typed by the one-pass decoder, or a JSON
@@ -267,10 +290,10 @@ enum Payload {
     Value(serde_json::Value),
 }
 
-fn decode_error(call: &CallInfo, what: String, body: &[u8]) -> Error {
+fn decode_error(call: &CallInfo, what: String, body: &[u8], secrets: &[&str]) -> Error {
     Error::Decode {
         call: Box::new(call.clone()),
         what,
-        body: crate::error::excerpt(body),
+        body: crate::error::excerpt(body, secrets),
     }
 }

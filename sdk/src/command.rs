@@ -46,6 +46,11 @@ pub struct CommandInfo {
     pub payload: PayloadLocation,
     /// The command's own documented error codes.
     pub errors: &'static [CommandError],
+    /// Codes that, answered to a retry after an attempt that may have
+    /// reached the server, mean the earlier attempt did the work (the call
+    /// then succeeds, see
+    /// [`Reply::completed_by_earlier_attempt`](crate::Reply::completed_by_earlier_attempt)).
+    pub done_by_earlier_attempt: &'static [i64],
     /// The first documentation URL of the command.
     pub doc_url: &'static str,
 }

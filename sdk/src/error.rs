@@ -12,6 +12,10 @@ use crate::generated::errors::ErrorCode;
 
 /// How many leading bytes of a body [`Error::HttpStatus`] and [`Error::Decode`]
 /// keep (as lossy UTF-8, so invalid bytes become U+FFFD, plus `…` when cut).
+///
+/// Before the cut, the value of every `usersig=` parameter and anything equal
+/// to the client's secret key or current UserSig is replaced by
+/// `<redacted>`, whatever the server or a gateway echoed.
 pub const BODY_EXCERPT_LIMIT: usize = 2048;
 
 /// Which call an error belongs to.
@@ -91,6 +95,20 @@ pub enum Error {
         /// The underlying error, with its URL stripped.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+
+    /// No admin UserSig could be obtained for the call: the
+    /// [`UserSigProvider`](crate::UserSigProvider) failed, returned an
+    /// expired sig, or did not answer in time. **Nothing was sent.**
+    #[error("cannot sign {call}: {message} (request not sent)")]
+    Signing {
+        /// The call.
+        call: Box<CallInfo>,
+        /// What went wrong (the provider's error text).
+        message: String,
+        /// `true` when the provider did not answer within the signing
+        /// timeout (or the call's time ran out waiting for it).
+        timed_out: bool,
     },
 
     /// No complete answer in time.
@@ -196,17 +214,33 @@ impl Error {
     }
 
     /// Whether trying the same call again later may succeed (rate limits,
-    /// server-internal errors, timeouts, connection failures, 5xx). For a
+    /// server-internal errors, timeouts, connection failures, 5xx, signing
+    /// failures). For a
     /// non-idempotent command, only re-send after a timeout, a 5xx or a
     /// connection failure that may have reached the server when a duplicate
     /// is acceptable.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Service { code, .. } => code.is_rate_limited() || code.is_transient(),
-            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Transport { .. } | Error::Timeout { .. } | Error::Signing { .. } => true,
             Error::HttpStatus { status, .. } => *status >= 500 || *status == 429,
             _ => false,
         }
+    }
+
+    /// Whether `create_room` was refused because a room with this ID already
+    /// exists ([`ErrorCode::RoomIdInUse`]). After a `create_room` that timed
+    /// out and was sent again by the caller, this usually means the first
+    /// attempt created the room: check it with `get_room_info` (its owner,
+    /// type, creation time) before treating the ID as taken by someone else.
+    pub fn is_room_id_in_use(&self) -> bool {
+        matches!(
+            self,
+            Error::Service {
+                code: ErrorCode::RoomIdInUse,
+                ..
+            }
+        )
     }
 
     /// The `RequestId` of a service error.
@@ -230,6 +264,7 @@ impl Error {
     pub fn call(&self) -> Option<&CallInfo> {
         match self {
             Error::Transport { call, .. }
+            | Error::Signing { call, .. }
             | Error::Timeout { call, .. }
             | Error::HttpStatus { call, .. }
             | Error::Decode { call, .. }
@@ -239,11 +274,18 @@ impl Error {
     }
 }
 
-/// The first [`BODY_EXCERPT_LIMIT`] bytes of `body` as lossy UTF-8.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let cut = body.len().min(BODY_EXCERPT_LIMIT);
-    let mut s = String::from_utf8_lossy(&body[..cut]).into_owned();
-    if body.len() > cut {
+/// The first [`BODY_EXCERPT_LIMIT`] bytes of `body` as lossy UTF-8, with
+/// `secrets` and `usersig=` values replaced by `<redacted>`.
+///
+/// Redaction runs on a window longer than the limit before the cut, so a
+/// secret straddling the limit is removed whole rather than half kept.
+pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
+    const WINDOW_EXTRA: usize = 4096;
+    let window = body.len().min(BODY_EXCERPT_LIMIT + WINDOW_EXTRA);
+    let redacted = crate::redact::redact_bytes(&body[..window], secrets);
+    let cut = redacted.len().min(BODY_EXCERPT_LIMIT);
+    let mut s = String::from_utf8_lossy(&redacted[..cut]).into_owned();
+    if redacted.len() > cut || body.len() > window {
         s.push('…');
     }
     s

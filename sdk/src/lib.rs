@@ -51,11 +51,42 @@
 //!
 //! Each call validates the request, signs it, POSTs
 //! `/v4/<service>/<command>?sdkappid=…&identifier=…&usersig=…&random=…&contenttype=json`
-//! and decodes the envelope. Rate-limit answers (60007, 60011, 60018, 60019)
+//! and decodes the envelope. Rate-limit answers (60007, 60011, 60018, 60019,
+//! and HTTP 429, which gateways answer before the service sees the call)
 //! and connection failures before sending are retried for every command;
 //! timeouts, resets, HTTP 5xx and 100001 only for idempotent commands, so a
 //! non-idempotent command is never sent twice after it may have reached the
 //! server. Backoff is exponential with jitter, within the policy's deadline.
+//!
+//! # Faults and outcomes
+//!
+//! What a call returns when something goes wrong, for an idempotent command
+//! (such as `get_room_info`) and a non-idempotent one (such as
+//! `create_room`); "retried" means up to the policy's `max_attempts`, each
+//! attempt with the call's one `random`. The fault-matrix tests check each
+//! row.
+//!
+//! | fault | idempotent | non-idempotent |
+//! | --- | --- | --- |
+//! | connection refused, DNS or TLS failure | retried; `Transport` (not sent) | the same |
+//! | rate-limit code (60007, 60011, 60018, 60019) | retried; `Service` | the same |
+//! | HTTP 429 | retried; `HttpStatus` | the same |
+//! | HTTP 5xx (a gateway page echoing the URL included) | retried; `HttpStatus` | one attempt; `HttpStatus` |
+//! | `100001` internal error | retried; `Service` | one attempt; `Service` |
+//! | any other service code | one attempt; `Service` | the same |
+//! | no complete answer within the attempt timeout (slow or trickled) | retried; `Timeout` | one attempt; `Timeout` |
+//! | connection closed or reset before the answer (even before the server read anything: the client cannot tell) | retried; `Transport` (may have reached) | one attempt; `Transport` (may have reached) |
+//! | answer lost after the server did the work | retried; the retry's "already done" code means success, marked by [`Reply::completed_by_earlier_attempt`] | one attempt; `Transport` (may have reached); a re-sent `create_room` gets [`Error::is_room_id_in_use`] |
+//! | truncated or undecodable body | one attempt; `Decode` | the same |
+//! | body over 8 MiB (reading stops there) | one attempt; `Decode` | the same |
+//! | the [`UserSigProvider`] fails, hangs or returns an expired sig | `Signing`, nothing sent | the same |
+//!
+//! Error bodies and `ErrorInfo` texts are kept with every `usersig=` value,
+//! the secret key and the sig sent replaced by `<redacted>`. Idle pooled
+//! connections are closed after [`DEFAULT_POOL_IDLE_TIMEOUT`] (50 s), below
+//! the keep-alive timeout of the servers in front of the API, so a request is
+//! not sent on a connection the server is closing; a request that hyper
+//! hands back unsent from such a connection counts as not sent.
 //!
 //! # Match an error
 //!
@@ -94,6 +125,9 @@ pub mod limit;
 #[cfg(feature = "test-util")]
 pub mod mock;
 pub mod paging;
+#[cfg(test)]
+mod prop_support;
+mod redact;
 pub mod usersig;
 pub mod validate;
 pub mod webhook;
@@ -102,6 +136,7 @@ pub mod wire;
 pub use bulk::{Bulk, BulkReport, ItemError, ItemOutcome, Progress};
 pub use client::{
     Client, ClientBuilder, Endpoint, IssuedUserSig, Reply, RetryPolicy, UserSigProvider,
+    DEFAULT_POOL_IDLE_TIMEOUT,
 };
 pub use command::{Command, CommandInfo, PayloadLocation};
 pub use error::{CallInfo, Error};

@@ -51,6 +51,7 @@ static GET_THING: CommandInfo = CommandInfo {
         code: 100004,
         meaning: "the thing does not exist",
     }],
+    done_by_earlier_attempt: &[],
     doc_url: "https://example.invalid/get_thing",
 };
 impl Command for GetThing {
@@ -77,6 +78,7 @@ static DO_THING: CommandInfo = CommandInfo {
     rate_limit_per_second: 200,
     payload: PayloadLocation::None,
     errors: &[],
+    done_by_earlier_attempt: &[],
     doc_url: "",
 };
 impl Command for DoThing {
@@ -627,9 +629,10 @@ impl UserSigProvider for CountingProvider {
             let n = self.calls.fetch_add(1, Ordering::SeqCst);
             let now = trtc_room_now();
             if n == 0 {
-                // Valid, but already inside the renewal margin.
-                let sig = self.key.generate_at(identifier, 120, now)?;
-                Ok(IssuedUserSig::new(sig, now + 120))
+                // Valid for 10 s: renewed after half its lifetime (the
+                // 600 s margin is longer than the sig's whole lifetime).
+                let sig = self.key.generate_at(identifier, 10, now)?;
+                Ok(IssuedUserSig::new(sig, now + 10))
             } else {
                 self.release.notified().await;
                 // Distinguishable from the first: one second later.
@@ -658,9 +661,11 @@ async fn sig_renewal_under_concurrency() {
         .retry_policy(fast_retries(1))
         .build()
         .unwrap();
-    // First call: obtains sig #1 (inside the renewal window, still valid).
+    // First call: obtains sig #1; half its lifetime later it is due for
+    // renewal but still valid.
     client.call(&get()).await.unwrap();
     let first_sig = s.seen()[0].query["usersig"].clone();
+    tokio::time::sleep(Duration::from_millis(5500)).await;
 
     // 20 concurrent calls: one renews (blocked until released); the other
     // 19 must go through with sig #1 meanwhile, or this test never ends.

@@ -340,3 +340,48 @@ fn replies() {
     let (status, _) = webhook::refusal(&WebhookError::MissingParameter("SdkAppid"));
     assert_eq!(status, 400);
 }
+
+#[test]
+fn an_empty_token_is_refused() {
+    assert!(matches!(
+        WebhookVerifier::new(APP).try_with_token(""),
+        Err(WebhookError::EmptyToken)
+    ));
+    assert!(WebhookVerifier::new(APP).try_with_token(TOKEN).is_ok());
+    // Set anyway: every delivery is refused, even one correctly signed
+    // with the empty token (anyone can compute that Sign).
+    let verifier = WebhookVerifier::new(APP).with_token("");
+    assert!(verifier.requires_sign());
+    let query = signed_query(APP, "", 1_700_000_000);
+    let err = verifier.verify_at(&query, at(1_700_000_000)).unwrap_err();
+    assert!(matches!(err, WebhookError::EmptyToken), "{err:?}");
+    assert!(err.is_authentication_failure());
+    assert_eq!(err.http_status(), 401);
+}
+
+#[test]
+fn bodies_over_the_limit_are_refused_unparsed() {
+    let body = br#"{"CallbackCommand":"Room.CallbackAfterDestroyRoom","RoomId":"r","EventTime":1}"#;
+    let query = signed_query(APP, TOKEN, 1_700_000_000).to_query_string();
+    let verifier = WebhookVerifier::new(APP).with_token(TOKEN);
+    assert_eq!(verifier.max_body(), trtc_room::webhook::DEFAULT_MAX_BODY);
+    assert!(verifier.receive_at(&query, body, at(1_700_000_000)).is_ok());
+
+    // Over the default limit: refused before any parsing (the body is not
+    // even JSON).
+    let huge = vec![b'['; trtc_room::webhook::DEFAULT_MAX_BODY + 1];
+    match verifier.receive_at(&query, &huge, at(1_700_000_000)) {
+        Err(e @ WebhookError::BodyTooLarge { size, limit }) => {
+            assert_eq!(size, huge.len());
+            assert_eq!(limit, trtc_room::webhook::DEFAULT_MAX_BODY);
+            assert_eq!(e.http_status(), 413);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Configurable.
+    let small = verifier.clone().with_max_body(body.len() - 1);
+    assert!(matches!(
+        small.receive_at(&query, body, at(1_700_000_000)),
+        Err(WebhookError::BodyTooLarge { .. })
+    ));
+}

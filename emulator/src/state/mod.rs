@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod members;
 mod room;
+pub(crate) use room::check_account;
 pub mod seats;
 
 use std::collections::BTreeMap;
@@ -150,10 +151,10 @@ impl State {
         invitees: Vec<String>,
     ) -> Result<(), ApiError> {
         if self.rooms.contains_key(&info.room_id) {
-            return Err(ApiError::bad_param(format!(
-                "room ID {:?} is already in use",
-                info.room_id
-            )));
+            return Err(ApiError::new(
+                codes::ROOM_ID_IN_USE,
+                format!("room ID {:?} is already in use", info.room_id),
+            ));
         }
         let room = Room::create(ctx, info, invitees, &self.admin, self.package_max_members)?;
         let mut callback =

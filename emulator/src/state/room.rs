@@ -87,12 +87,40 @@ fn check_take_seat_mode(mode: &TakeSeatMode) -> Result<(), ApiError> {
     }
 }
 
-/// A unix time of the request, refused (100002) when negative.
+/// The longest user ID, in bytes: the Chat account system's limit
+/// (`UserID` of `account_import`), which room accounts must exist in.
+pub const MAX_ACCOUNT_BYTES: usize = 32;
+
+/// Refuses (100002) an empty user ID or one longer than the account
+/// system allows.
+pub(crate) fn check_account(field: &str, account: &str) -> Result<(), ApiError> {
+    if account.is_empty() {
+        return Err(ApiError::bad_param(format!("{field} is empty")));
+    }
+    if account.len() > MAX_ACCOUNT_BYTES {
+        return Err(ApiError::bad_param(format!(
+            "{field} has {} bytes; user IDs have at most {MAX_ACCOUNT_BYTES}",
+            account.len()
+        )));
+    }
+    Ok(())
+}
+
+/// A unix time of the request in seconds, refused (100002) when negative or
+/// beyond 32 bits (the documented samples and the UserSig's own expiry use
+/// 32-bit Unix seconds; larger values are no plausible schedule).
 fn unix_time(field: &str, value: Option<i64>) -> Result<Option<u64>, ApiError> {
     value
         .map(|v| {
             u64::try_from(v)
-                .map_err(|_| ApiError::bad_param(format!("{field} must be a non-negative integer")))
+                .ok()
+                .filter(|t| *t <= u64::from(u32::MAX))
+                .ok_or_else(|| {
+                    ApiError::bad_param(format!(
+                        "{field} must be a Unix time in seconds within 0..={}",
+                        u32::MAX
+                    ))
+                })
         })
         .transpose()
 }
@@ -133,6 +161,9 @@ impl Room {
                 "RoomInfo.RoomType {:?} is not supported (Conference)",
                 info.room_type.as_str()
             )));
+        }
+        if let Some(owner) = &info.owner_account {
+            check_account("RoomInfo.Owner_Account", owner)?;
         }
         let max_member_count = info.max_member_count.unwrap_or(package_max_members);
         check_member_cap(max_member_count, package_max_members)?;
@@ -201,6 +232,12 @@ impl Room {
     ) -> Result<(), ApiError> {
         if let Some(cap) = update.max_member_count {
             check_member_cap(cap, package_max_members)?;
+            let present = self.members.len() as u64;
+            if cap < present {
+                return Err(ApiError::bad_param(format!(
+                    "MaxMemberCount {cap} is below the {present} members in the room"
+                )));
+            }
         }
         if let Some(mode) = &update.take_seat_mode {
             check_take_seat_mode(mode)?;

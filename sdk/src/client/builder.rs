@@ -13,8 +13,15 @@ use crate::error::Error;
 use crate::limit::{Limiter, RateLimits};
 use crate::usersig::{SigningKey, MAX_EXPIRE_SECS};
 
+/// How long an idle pooled connection is kept by default: below the
+/// keep-alive timeouts common in front of HTTP APIs (60 s and more), so the
+/// client closes an idle connection before the server does and never sends
+/// on one the server is closing.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
+
 enum Auth {
-    Key(SigningKey),
+    /// The signing key and its text (kept to redact echoes of it).
+    Key(SigningKey, String),
     Provider(Arc<dyn UserSigProvider>),
 }
 
@@ -36,6 +43,8 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     sig_lifetime: Duration,
     sig_renew_before: Duration,
+    sig_timeout: Option<Duration>,
+    pool_idle_timeout: Duration,
     bad_url: Option<String>,
     rate_limits: RateLimits,
 }
@@ -85,6 +94,8 @@ impl ClientBuilder {
             allow_insecure_http: false,
             sig_lifetime: Duration::from_secs(24 * 3600),
             sig_renew_before: Duration::from_secs(600),
+            sig_timeout: None,
+            pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
             bad_url: None,
             rate_limits: RateLimits::new(),
         }
@@ -260,6 +271,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Time a [`UserSigProvider`] gets to hand out a sig (default: the
+    /// attempt timeout). A call that has no usable sig when this runs out
+    /// fails with [`Error::Signing`] (`timed_out: true`): nothing was sent.
+    pub fn user_sig_timeout(mut self, timeout: Duration) -> Self {
+        self.sig_timeout = Some(timeout);
+        self
+    }
+
+    /// How long an idle keep-alive connection stays in the pool (default
+    /// [`DEFAULT_POOL_IDLE_TIMEOUT`]). Keep it below the server's own
+    /// keep-alive timeout, so the client never sends on a connection the
+    /// server is closing. Only applies to the HTTP client the builder creates.
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let sdk_app_id = self
@@ -301,7 +329,7 @@ impl ClientBuilder {
                 if key.is_empty() {
                     return Err(Error::Config("the secret key is empty".into()));
                 }
-                Auth::Key(SigningKey::new(sdk_app_id, key))
+                Auth::Key(SigningKey::new(sdk_app_id, key.clone()), key)
             }
             (None, Some(p)) => Auth::Provider(p),
             (None, None) => {
@@ -310,8 +338,12 @@ impl ClientBuilder {
                 ))
             }
         };
+        let secret_key = match &auth {
+            Auth::Key(_, text) => Some(text.clone()),
+            Auth::Provider(_) => None,
+        };
         let provider: Arc<dyn UserSigProvider> = match auth {
-            Auth::Key(key) => {
+            Auth::Key(key, _) => {
                 let secs = self.sig_lifetime.as_secs();
                 if secs == 0 || secs > MAX_EXPIRE_SECS {
                     return Err(Error::Config(format!(
@@ -335,7 +367,7 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .user_agent(self.user_agent)
                 .connect_timeout(self.connect_timeout)
-                .pool_idle_timeout(Duration::from_secs(90))
+                .pool_idle_timeout(self.pool_idle_timeout)
                 .tcp_keepalive(Duration::from_secs(60))
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -344,7 +376,13 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 sdk_app_id,
-                sigs: SigCache::new(provider, admin.clone(), self.sig_renew_before),
+                sigs: SigCache::new(
+                    provider,
+                    admin.clone(),
+                    self.sig_renew_before,
+                    self.sig_timeout.unwrap_or(self.attempt_timeout),
+                ),
+                secret_key,
                 admin,
                 base,
                 http,

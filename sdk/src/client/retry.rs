@@ -6,8 +6,9 @@ use std::time::Duration;
 /// [`ClientBuilder::retry_policy`](crate::ClientBuilder::retry_policy).
 ///
 /// What is retried is fixed by the command (see the crate docs): rate-limit
-/// answers and connection failures for every command; timeouts, resets,
-/// HTTP 5xx and server-internal errors only for idempotent commands.
+/// answers (the rate-limit codes and HTTP 429) and connection failures
+/// before sending for every command; timeouts, resets, HTTP 5xx and
+/// server-internal errors only for idempotent commands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in total, including the first (1 = never retry).

@@ -5,10 +5,14 @@ use std::time::Instant;
 
 use tracing::Instrument as _;
 
+use std::sync::Arc;
+
+use super::auth::IssuedUserSig;
 use super::{decode_error, CallKind, Client, Payload, Success};
 use crate::command::{CommandInfo, PayloadLocation};
 use crate::error::{excerpt, CallInfo, Error};
 use crate::generated::errors::ErrorCode;
+use crate::redact::redact;
 
 /// Largest answer body read, in bytes.
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -88,6 +92,8 @@ impl Client {
         let deadline = inner.retry.deadline.map(|d| start + d);
         let max_attempts = inner.retry.max_attempts.max(1);
         let mut attempt = 0u32;
+        // Whether an earlier attempt may have reached the server.
+        let mut may_have_reached = false;
         loop {
             attempt += 1;
             tracing::Span::current().record("attempt", attempt);
@@ -109,9 +115,34 @@ impl Client {
                 }
                 budget = budget.min(left);
             }
+            let sig = match tokio::time::timeout(budget, inner.sigs.get()).await {
+                Ok(Ok(sig)) => sig,
+                Ok(Err(failure)) => {
+                    return Err(Error::Signing {
+                        call: Box::new(call),
+                        message: failure.message.to_string(),
+                        timed_out: failure.timed_out,
+                    })
+                }
+                Err(_) => {
+                    return Err(Error::Signing {
+                        call: Box::new(call),
+                        message: format!("no admin UserSig within {budget:?}"),
+                        timed_out: true,
+                    })
+                }
+            };
+            // Signing may have taken part of the time: the HTTP attempt gets
+            // the attempt timeout again, within the deadline.
+            let mut budget = inner.attempt_timeout;
+            if let Some(d) = deadline {
+                budget = budget.min(d.saturating_duration_since(Instant::now()));
+            }
             let capped_by_deadline = budget < inner.attempt_timeout;
             let outcome =
-                match tokio::time::timeout(budget, self.attempt(&call, &body, kind, info)).await {
+                match tokio::time::timeout(budget, self.attempt(&call, &sig, &body, kind, info))
+                    .await
+                {
                     Ok(o) => o,
                     Err(_) => Outcome::Failed {
                         error: Error::Timeout {
@@ -135,6 +166,12 @@ impl Client {
                 Outcome::Failed { error, retry } => (error, retry),
             };
             self.paced_failure(&call, &error);
+            if may_have_reached {
+                if let Some(done) = done_by_earlier_attempt(&error, info, &sig) {
+                    return Ok(done);
+                }
+            }
+            may_have_reached |= class == RetryClass::IfIdempotent;
             if let Some(id) = error.request_id() {
                 tracing::Span::current().record("request_id", id);
             }
@@ -183,22 +220,21 @@ impl Client {
         url
     }
 
+    /// The secrets an echoed body may contain: the secret key (when signing
+    /// locally) and the sig sent.
+    fn secrets<'a>(&'a self, sig: &'a IssuedUserSig) -> [&'a str; 2] {
+        [self.inner.secret_key.as_deref().unwrap_or(""), sig.sig()]
+    }
+
     async fn attempt(
         &self,
         call: &CallInfo,
+        sig: &Arc<IssuedUserSig>,
         body: &bytes::Bytes,
         kind: CallKind,
         info: Option<&'static CommandInfo>,
     ) -> Outcome {
-        let sig = match self.inner.sigs.get().await {
-            Ok(s) => s,
-            Err(error) => {
-                return Outcome::Failed {
-                    error,
-                    retry: RetryClass::Never,
-                }
-            }
-        };
+        let secrets = self.secrets(sig);
         let url = self.url(call, sig.sig());
         let sent = self
             .inner
@@ -223,6 +259,7 @@ impl Client {
                                 call,
                                 format!("the body is larger than {MAX_BODY} bytes"),
                                 &raw,
+                                &secrets,
                             ),
                             retry: RetryClass::Never,
                         };
@@ -246,19 +283,21 @@ impl Client {
                 error: Error::HttpStatus {
                     call: Box::new(call.clone()),
                     status: status.as_u16(),
-                    body_excerpt: excerpt(&raw),
+                    body_excerpt: excerpt(&raw, &secrets),
                 },
                 retry,
             };
         }
-        decode_body(call, raw, kind, info)
+        decode_body(call, raw, kind, info, sig, &secrets)
     }
 }
 
 fn transport_failure(call: &CallInfo, e: reqwest::Error) -> Outcome {
     let e = e.without_url();
-    // A connect error means nothing was written: safe to retry anything.
-    let not_sent = e.is_connect();
+    // Nothing was written, so anything may be retried, when connecting
+    // failed or when the HTTP layer gave the request up before writing it
+    // (a pooled connection that closed while the request waited for it).
+    let not_sent = e.is_connect() || canceled_before_sending(&e);
     let retry = if not_sent {
         RetryClass::Always
     } else {
@@ -291,11 +330,26 @@ fn transport_failure(call: &CallInfo, e: reqwest::Error) -> Outcome {
     }
 }
 
+/// Whether hyper reports the request as canceled: it was never written to
+/// the connection (hyper hands such requests back unsent).
+fn canceled_before_sending(e: &reqwest::Error) -> bool {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = src {
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            return h.is_canceled();
+        }
+        src = s.source();
+    }
+    false
+}
+
 fn decode_body(
     call: &CallInfo,
     raw: Vec<u8>,
     kind: CallKind,
     info: Option<&'static CommandInfo>,
+    sig: &Arc<IssuedUserSig>,
+    secrets: &[&str],
 ) -> Outcome {
     if let (Some(fast), Some(location)) = (kind.fast, kind.payload) {
         if let Some(done) = fast(&raw, location) {
@@ -304,11 +358,13 @@ fn decode_body(
                 request_id: done.request_id,
                 call: call.clone(),
                 raw,
+                sig: sig.clone(),
+                by_earlier_attempt: false,
             });
         }
     }
     let fail = |what: String, raw: &[u8]| Outcome::Failed {
-        error: decode_error(call, what, raw),
+        error: decode_error(call, what, raw, secrets),
         retry: RetryClass::Never,
     };
     let mut body = match serde_json::from_slice::<serde_json::Value>(&raw) {
@@ -344,11 +400,10 @@ fn decode_body(
     };
     if failed {
         let code = ErrorCode::from_code(code.unwrap_or(-1));
-        let info_text = body
-            .get("ErrorInfo")
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_owned();
+        let info_text = redact(
+            body.get("ErrorInfo").and_then(|v| v.as_str()).unwrap_or(""),
+            secrets,
+        );
         let meaning = info
             .and_then(|i| i.error_meaning(code.code()))
             .or_else(|| code.meaning());
@@ -389,5 +444,42 @@ fn decode_body(
         request_id,
         call: call.clone(),
         raw,
+        sig: sig.clone(),
+        by_earlier_attempt: false,
+    })
+}
+
+/// When `error` answers a retry with a code the command declares as "done
+/// by an earlier attempt", the success that attempt had.
+fn done_by_earlier_attempt(
+    error: &Error,
+    info: Option<&'static CommandInfo>,
+    sig: &Arc<IssuedUserSig>,
+) -> Option<Success> {
+    let Error::Service {
+        call,
+        code,
+        request_id,
+        ..
+    } = error
+    else {
+        return None;
+    };
+    let info = info?;
+    if !info.done_by_earlier_attempt.contains(&code.code()) {
+        return None;
+    }
+    tracing::info!(
+        code = code.code(),
+        attempt = call.attempts,
+        "the retry's answer shows that an earlier attempt did the work; reporting success"
+    );
+    Some(Success {
+        payload: Payload::Value(serde_json::Value::Object(serde_json::Map::new())),
+        request_id: request_id.clone(),
+        call: (**call).clone(),
+        raw: Vec::new(),
+        sig: sig.clone(),
+        by_earlier_attempt: true,
     })
 }

@@ -264,6 +264,8 @@ impl crate::Client {
     /// - `100002`: A request parameter is invalid; the error text names it.
     /// - `100300`: A callback configuration already exists; change it with update_callback.
     ///
+    /// When a retry, after an attempt that may have reached the server, is answered `100300`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
+    ///
     ///
     /// Sends [`SetCallback`](super::room_config::SetCallback); see it for the fields.
     pub async fn set_callback(
@@ -338,6 +340,9 @@ impl crate::Client {
     ///
     /// - `100001`: Internal server error; try again.
     /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100301`: No callback configuration exists.
+    ///
+    /// When a retry, after an attempt that may have reached the server, is answered `100301`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
     ///
     ///
     /// Sends [`DeleteCallback`](super::room_config::DeleteCallback); see it for the fields.
@@ -564,6 +569,7 @@ impl crate::Client {
     ///
     /// - `100001`: Internal server error; try again.
     /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `84005`: A room with this ID already exists (for a create_room re-sent after a timeout, possibly the one the first attempt created).
     ///
     ///
     /// Sends [`CreateRoom`](super::room_engine_http_srv::CreateRoom); see it for the fields.
@@ -596,6 +602,8 @@ impl crate::Client {
     /// - `100002`: A request parameter is invalid; the error text names it.
     /// - `100004`: The room does not exist (it was never created or has been dismissed).
     /// - `100006`: The operator may not dismiss this room.
+    ///
+    /// When a retry, after an attempt that may have reached the server, is answered `100004`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
     ///
     ///
     /// Sends [`DestroyRoom`](super::room_engine_http_srv::DestroyRoom); see it for the fields.
@@ -855,6 +863,8 @@ impl crate::Client {
     /// - `100004`: The room does not exist (it was never created or has been dismissed).
     /// - `100005`: A listed user is not a member of the room.
     /// - `100006`: The operator may not unban members of this room.
+    ///
+    /// When a retry, after an attempt that may have reached the server, is answered `100005`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
     ///
     ///
     /// Sends [`UnbanRoomMember`](super::room_engine_http_srv::UnbanRoomMember); see it for the fields.

@@ -119,6 +119,8 @@ pub enum ErrorCode {
     OpenimInternalFailure,
     /// `91000`: Internal error of the messaging service; try again.
     OpenimServiceError,
+    /// `84005`: A room with this ID already exists.
+    RoomIdInUse,
     /// `100001`: Internal server error; try again.
     InternalError,
     /// `100002`: A request parameter is invalid; the error text names it.
@@ -209,6 +211,7 @@ impl ErrorCode {
         Self::OpenimInternalError,
         Self::OpenimInternalFailure,
         Self::OpenimServiceError,
+        Self::RoomIdInUse,
         Self::InternalError,
         Self::InvalidParameter,
         Self::RoomNotFound,
@@ -283,6 +286,7 @@ impl ErrorCode {
             90994i64 => Self::OpenimInternalError,
             90995i64 => Self::OpenimInternalFailure,
             91000i64 => Self::OpenimServiceError,
+            84005i64 => Self::RoomIdInUse,
             100001i64 => Self::InternalError,
             100002i64 => Self::InvalidParameter,
             100004i64 => Self::RoomNotFound,
@@ -359,6 +363,7 @@ impl ErrorCode {
             Self::OpenimInternalError => 90994i64,
             Self::OpenimInternalFailure => 90995i64,
             Self::OpenimServiceError => 91000i64,
+            Self::RoomIdInUse => 84005i64,
             Self::InternalError => 100001i64,
             Self::InvalidParameter => 100002i64,
             Self::RoomNotFound => 100004i64,
@@ -579,6 +584,7 @@ impl ErrorCode {
             Self::OpenimServiceError => {
                 Some("Internal error of the messaging service; try again.")
             }
+            Self::RoomIdInUse => Some("A room with this ID already exists."),
             Self::InternalError => Some("Internal server error; try again."),
             Self::InvalidParameter => {
                 Some("A request parameter is invalid; the error text names it.")

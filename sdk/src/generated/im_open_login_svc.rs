@@ -162,6 +162,7 @@ impl crate::command::Command for AccountImport {
                 meaning: "Internal error of the account service; try again later.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/34953",
     };
 }
@@ -371,6 +372,7 @@ impl crate::command::Command for MultiaccountImport {
                 meaning: "Internal error of the account service; try again later.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/34954",
     };
 }
@@ -558,6 +560,7 @@ impl crate::command::Command for AccountDelete {
                 meaning: "This app may not delete accounts; enable account deletion in the console (only trial editions may delete by default).",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/34955",
     };
 }
@@ -711,6 +714,7 @@ impl crate::command::Command for AccountCheck {
                 meaning: "Internal error of the account service; try again later.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/34956",
     };
 }
@@ -832,6 +836,7 @@ impl crate::command::Command for Kick {
                 meaning: "Internal error of the account service; try again later.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/34957",
     };
 }

@@ -205,6 +205,7 @@ impl crate::command::Command for QueryOnlineStatus {
                 meaning: "Internal error of the messaging service; try again.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/35477",
     };
 }

@@ -20,6 +20,8 @@
 /// - `100001`: Internal server error; try again.
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `100300`: A callback configuration already exists; change it with update_callback.
+///
+/// When a retry, after an attempt that may have reached the server, is answered `100300`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetCallback {
@@ -101,6 +103,7 @@ impl crate::command::Command for SetCallback {
                 meaning: "A callback configuration already exists; change it with update_callback.",
             },
         ],
+        done_by_earlier_attempt: &[100300i64],
         doc_url: "https://trtc.io/document/60729",
     };
 }
@@ -203,6 +206,7 @@ impl crate::command::Command for UpdateCallback {
                 meaning: "No callback configuration exists; create one with set_callback first.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60728",
     };
 }
@@ -312,6 +316,7 @@ impl crate::command::Command for GetCallback {
                 meaning: "No callback configuration exists.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60730",
     };
 }
@@ -330,6 +335,9 @@ impl crate::command::Command for GetCallback {
 ///
 /// - `100001`: Internal server error; try again.
 /// - `100002`: A request parameter is invalid; the error text names it.
+/// - `100301`: No callback configuration exists.
+///
+/// When a retry, after an attempt that may have reached the server, is answered `100301`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteCallback {}
@@ -385,7 +393,12 @@ impl crate::command::Command for DeleteCallback {
                 code: 100002i64,
                 meaning: "A request parameter is invalid; the error text names it.",
             },
+            crate::command::CommandError {
+                code: 100301i64,
+                meaning: "No callback configuration exists.",
+            },
         ],
+        done_by_earlier_attempt: &[100301i64],
         doc_url: "https://trtc.io/document/60727",
     };
 }

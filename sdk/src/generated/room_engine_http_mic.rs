@@ -106,6 +106,7 @@ impl crate::command::Command for GetSeatList {
                 meaning: "The room does not exist (it was never created or has been dismissed).",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60719",
     };
 }
@@ -247,6 +248,7 @@ impl crate::command::Command for PickUserOnSeat {
                 meaning: "The room has no seat feature (seat control is off).",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60718",
     };
 }
@@ -354,6 +356,7 @@ impl crate::command::Command for KickUserOffSeat {
                 meaning: "The room does not exist (it was never created or has been dismissed).",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60717",
     };
 }
@@ -492,6 +495,7 @@ impl crate::command::Command for LockSeat {
                 meaning: "The room has no seat feature (seat control is off).",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60716",
     };
 }
@@ -597,6 +601,7 @@ impl crate::command::Command for SwitchSeat {
                 meaning: "The room does not exist (it was never created or has been dismissed).",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/72552",
     };
 }
@@ -717,6 +722,7 @@ impl crate::command::Command for MoveUserToSeat {
                 meaning: "The user to move is not a member of the room.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/72685",
     };
 }

@@ -21,6 +21,7 @@
 ///
 /// - `100001`: Internal server error; try again.
 /// - `100002`: A request parameter is invalid; the error text names it.
+/// - `84005`: A room with this ID already exists (for a create_room re-sent after a timeout, possibly the one the first attempt created).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateRoom {
@@ -112,7 +113,12 @@ impl crate::command::Command for CreateRoom {
                 code: 100002i64,
                 meaning: "A request parameter is invalid; the error text names it.",
             },
+            crate::command::CommandError {
+                code: 84005i64,
+                meaning: "A room with this ID already exists (for a create_room re-sent after a timeout, possibly the one the first attempt created).",
+            },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60707",
     };
 }
@@ -136,6 +142,8 @@ impl crate::command::Command for CreateRoom {
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 /// - `100006`: The operator may not dismiss this room.
+///
+/// When a retry, after an attempt that may have reached the server, is answered `100004`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DestroyRoom {
@@ -206,6 +214,7 @@ impl crate::command::Command for DestroyRoom {
                 meaning: "The operator may not dismiss this room.",
             },
         ],
+        done_by_earlier_attempt: &[100004i64],
         doc_url: "https://trtc.io/document/60706",
     };
 }
@@ -302,6 +311,7 @@ impl crate::command::Command for UpdateRoomInfo {
                 meaning: "The room does not exist (it was never created or has been dismissed).",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60705",
     };
 }
@@ -410,6 +420,7 @@ impl crate::command::Command for GetRoomInfo {
                 meaning: "The operator may not read this room.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60704",
     };
 }
@@ -555,6 +566,7 @@ impl crate::command::Command for GetRoomMemberList {
                 meaning: "The room does not exist (it was never created or has been dismissed).",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60715",
     };
 }
@@ -678,6 +690,7 @@ impl crate::command::Command for UpdateRoomMemberInfo {
                 meaning: "The user to change is not a member of the room.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60714",
     };
 }
@@ -787,6 +800,7 @@ impl crate::command::Command for ChangeRoomOwner {
                 meaning: "The new owner is not a member of the room.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60713",
     };
 }
@@ -909,6 +923,7 @@ impl crate::command::Command for MarkRoomMember {
                 meaning: "A listed user is not a member of the room.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60712",
     };
 }
@@ -1045,6 +1060,7 @@ impl crate::command::Command for BanRoomMember {
                 meaning: "The operator may not ban members of this room.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60711",
     };
 }
@@ -1066,6 +1082,8 @@ impl crate::command::Command for BanRoomMember {
 /// - `100004`: The room does not exist (it was never created or has been dismissed).
 /// - `100005`: A listed user is not a member of the room.
 /// - `100006`: The operator may not unban members of this room.
+///
+/// When a retry, after an attempt that may have reached the server, is answered `100005`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UnbanRoomMember {
@@ -1160,6 +1178,7 @@ impl crate::command::Command for UnbanRoomMember {
                 meaning: "The operator may not unban members of this room.",
             },
         ],
+        done_by_earlier_attempt: &[100005i64],
         doc_url: "https://trtc.io/document/60710",
     };
 }
@@ -1315,6 +1334,7 @@ impl crate::command::Command for GetBannedMemberList {
                 meaning: "The room does not exist (it was never created or has been dismissed).",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60709",
     };
 }
@@ -1461,6 +1481,7 @@ impl crate::command::Command for KickUserOut {
                 meaning: "The operator may not remove members of this room.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://trtc.io/document/60708",
     };
 }
@@ -1653,7 +1674,7 @@ impl crate::validate::Validate for MemberMarks {
     }
 }
 /// Attributes of a room to create.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RoomInfo {
     /// ID of the new room (printable ASCII).
@@ -1931,8 +1952,32 @@ impl crate::validate::Validate for RoomInfo {
         Ok(())
     }
 }
+impl std::fmt::Debug for RoomInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoomInfo")
+            .field("room_id", &self.room_id)
+            .field("room_name", &self.room_name)
+            .field("room_type", &self.room_type)
+            .field("owner_account", &self.owner_account)
+            .field("max_member_count", &self.max_member_count)
+            .field("schedule_start_time", &self.schedule_start_time)
+            .field("schedule_end_time", &self.schedule_end_time)
+            .field("is_video_disabled", &self.is_video_disabled)
+            .field("is_audio_disabled", &self.is_audio_disabled)
+            .field("is_message_disabled", &self.is_message_disabled)
+            .field("is_screen_sharing_disabled", &self.is_screen_sharing_disabled)
+            .field("is_cloud_recording_disabled", &self.is_cloud_recording_disabled)
+            .field("custom_info", &self.custom_info)
+            .field("is_seat_enabled", &self.is_seat_enabled)
+            .field("max_seat_count", &self.max_seat_count)
+            .field("take_seat_mode", &self.take_seat_mode)
+            .field("is_password_enabled", &self.is_password_enabled)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
 /// Room attributes to change; fields left out keep their current value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RoomInfoUpdate {
     /// ID of the room to change.
@@ -2121,6 +2166,24 @@ impl crate::validate::Validate for RoomInfoUpdate {
             )?;
         }
         Ok(())
+    }
+}
+impl std::fmt::Debug for RoomInfoUpdate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoomInfoUpdate")
+            .field("room_id", &self.room_id)
+            .field("room_name", &self.room_name)
+            .field("max_member_count", &self.max_member_count)
+            .field("is_video_disabled", &self.is_video_disabled)
+            .field("is_audio_disabled", &self.is_audio_disabled)
+            .field("is_message_disabled", &self.is_message_disabled)
+            .field("is_screen_sharing_disabled", &self.is_screen_sharing_disabled)
+            .field("is_cloud_recording_disabled", &self.is_cloud_recording_disabled)
+            .field("custom_info", &self.custom_info)
+            .field("take_seat_mode", &self.take_seat_mode)
+            .field("is_password_enabled", &self.is_password_enabled)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
     }
 }
 /// A member of a room, as listed by get_room_member_list.

@@ -104,7 +104,7 @@ impl crate::validate::Validate for MemberRole {
 }
 /// Attributes of an existing room, as the service reports them (get_room_info and the
 /// create/update room callbacks). Every field but the room ID may be absent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RoomDetails {
     /// ID of the room.
@@ -430,6 +430,34 @@ impl crate::validate::Validate for RoomDetails {
             )?;
         }
         Ok(())
+    }
+}
+impl std::fmt::Debug for RoomDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoomDetails")
+            .field("room_id", &self.room_id)
+            .field("room_name", &self.room_name)
+            .field("room_type", &self.room_type)
+            .field("owner_account", &self.owner_account)
+            .field("max_member_count", &self.max_member_count)
+            .field("max_seat_count", &self.max_seat_count)
+            .field("is_video_disabled", &self.is_video_disabled)
+            .field("is_audio_disabled", &self.is_audio_disabled)
+            .field("is_message_disabled", &self.is_message_disabled)
+            .field("is_screen_sharing_disabled", &self.is_screen_sharing_disabled)
+            .field("is_cloud_recording_disabled", &self.is_cloud_recording_disabled)
+            .field("custom_info", &self.custom_info)
+            .field("schedule_start_time", &self.schedule_start_time)
+            .field("schedule_end_time", &self.schedule_end_time)
+            .field("room_status", &self.room_status)
+            .field("is_seat_enabled", &self.is_seat_enabled)
+            .field("take_seat_mode", &self.take_seat_mode)
+            .field("create_time", &self.create_time)
+            .field("member_count", &self.member_count)
+            .field("is_password_enabled", &self.is_password_enabled)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("extra", &self.extra)
+            .finish()
     }
 }
 /// Life-cycle state of a room.

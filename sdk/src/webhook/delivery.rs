@@ -90,6 +90,12 @@ impl WebhookVerifier {
     ) -> Result<Delivery, WebhookError> {
         let query = WebhookQuery::parse(query)?;
         self.verify_at(&query, now)?;
+        if body.len() > self.max_body() {
+            return Err(WebhookError::BodyTooLarge {
+                size: body.len(),
+                limit: self.max_body(),
+            });
+        }
         Delivery::from_parts(query, body)
     }
 }

@@ -80,6 +80,24 @@ pub enum WebhookError {
         body: String,
     },
 
+    /// The verifier was given an empty webhook token. Anyone can compute
+    /// the `Sign` of an empty token, so such a verifier refuses every
+    /// delivery ([`WebhookVerifier::try_with_token`](super::WebhookVerifier::try_with_token)
+    /// reports it up front).
+    #[error("the configured webhook token is empty, so no delivery can be authenticated")]
+    EmptyToken,
+
+    /// The body is larger than the verifier accepts (see
+    /// [`WebhookVerifier::with_max_body`](super::WebhookVerifier::with_max_body));
+    /// it was not parsed.
+    #[error("webhook body has {size} bytes, more than the {limit} accepted")]
+    BodyTooLarge {
+        /// The body's size in bytes.
+        size: usize,
+        /// The accepted maximum in bytes.
+        limit: usize,
+    },
+
     /// The body is not valid JSON, or does not fit the payload type of its
     /// command.
     #[error("webhook body does not parse: {0}")]
@@ -99,14 +117,17 @@ impl WebhookError {
                 | WebhookError::MalformedRequestTime
                 | WebhookError::SignMismatch
                 | WebhookError::RequestTimeOutOfWindow { .. }
+                | WebhookError::EmptyToken
         )
     }
 
     /// The HTTP status a receiver should answer with: 401 for authentication
-    /// failures, 400 for malformed deliveries.
+    /// failures, 413 for a body over the limit, 400 for malformed deliveries.
     pub fn http_status(&self) -> u16 {
         if self.is_authentication_failure() {
             401
+        } else if matches!(self, WebhookError::BodyTooLarge { .. }) {
+            413
         } else {
             400
         }

@@ -47,4 +47,4 @@ pub use delivery::Delivery;
 pub use error::WebhookError;
 pub use query::{OptPlatform, WebhookQuery};
 pub use reply::{ack, ack_value, fail, fail_value, refusal, ACK, FAIL_ERROR_CODE};
-pub use verify::{compute_sign, WebhookVerifier, DEFAULT_MAX_SKEW};
+pub use verify::{compute_sign, WebhookVerifier, DEFAULT_MAX_BODY, DEFAULT_MAX_SKEW};

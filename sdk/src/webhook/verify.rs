@@ -27,6 +27,11 @@ pub fn compute_sign(token: &str, request_time: &str) -> String {
 /// no other is configured (the documented one minute).
 pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(60);
 
+/// The largest body a verifier parses unless configured otherwise: 1 MiB,
+/// far above any Room callback (the largest carry a room's attributes or a
+/// seat list) and small enough that a hostile body costs little.
+pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
+
 /// A webhook token, kept out of `Debug` output.
 #[derive(Clone)]
 struct Token(String);
@@ -59,6 +64,7 @@ pub struct WebhookVerifier {
     sdk_app_id: u64,
     token: Option<Token>,
     max_skew: Duration,
+    max_body: usize,
 }
 
 impl WebhookVerifier {
@@ -68,14 +74,44 @@ impl WebhookVerifier {
             sdk_app_id,
             token: None,
             max_skew: DEFAULT_MAX_SKEW,
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 
     /// Require deliveries signed with this webhook token (Tencent accepts
     /// tokens of 1 to 128 characters).
+    ///
+    /// An empty token cannot authenticate anything (anyone can compute its
+    /// `Sign`): the verifier then refuses every delivery with
+    /// [`WebhookError::EmptyToken`]. Use [`try_with_token`](Self::try_with_token)
+    /// to get that error when configuring instead.
     pub fn with_token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(Token(token.into()));
         self
+    }
+
+    /// Like [`with_token`](Self::with_token), refusing an empty token with
+    /// [`WebhookError::EmptyToken`].
+    pub fn try_with_token(self, token: impl Into<String>) -> Result<Self, WebhookError> {
+        let token = token.into();
+        if token.is_empty() {
+            return Err(WebhookError::EmptyToken);
+        }
+        Ok(self.with_token(token))
+    }
+
+    /// Refuse bodies larger than `bytes` with [`WebhookError::BodyTooLarge`],
+    /// before parsing them (default [`DEFAULT_MAX_BODY`], 1 MiB). A receiver
+    /// should also stop reading the request at [`max_body`](Self::max_body)
+    /// bytes, so a huge body is not even buffered.
+    pub fn with_max_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    /// The largest body accepted, in bytes.
+    pub fn max_body(&self) -> usize {
+        self.max_body
     }
 
     /// Accept a `RequestTime` at most this far from the local clock, in
@@ -116,6 +152,9 @@ impl WebhookVerifier {
         let Some(token) = &self.token else {
             return Ok(());
         };
+        if token.0.is_empty() {
+            return Err(WebhookError::EmptyToken);
+        }
         let sign = query.sign.as_deref().ok_or(WebhookError::MissingSign)?;
         let request_time = query
             .request_time

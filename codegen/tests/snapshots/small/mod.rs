@@ -13,6 +13,8 @@ mod client;
 mod bodies;
 #[cfg(test)]
 mod wire_tests;
+#[cfg(test)]
+mod prop_tests;
 /// Every generated type, for a flat re-export at the crate root.
 pub mod prelude {
     pub use super::types::*;

@@ -79,6 +79,7 @@ impl crate::command::Command for CreateRoom {
                 meaning: "Server internal error.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://example.com/create",
     };
 }
@@ -181,6 +182,7 @@ impl crate::command::Command for KickUserOut {
                 meaning: "No such room here.",
             },
         ],
+        done_by_earlier_attempt: &[],
         doc_url: "https://example.com/kick",
     };
 }
@@ -283,6 +285,7 @@ impl crate::command::Command for GetMembers {
         rate_limit_per_second: 20u32,
         payload: crate::command::PayloadLocation::Wrapped("Response"),
         errors: &[],
+        done_by_earlier_attempt: &[],
         doc_url: "https://example.com/members",
     };
 }
