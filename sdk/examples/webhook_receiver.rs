@@ -180,20 +180,6 @@ async fn receive(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::printable;
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(
-            printable("room\nFAKE line\u{1b}[31m"),
-            "room\\nFAKE line\\u{1b}[31m"
-        );
-        assert_eq!(printable("plain é"), "plain é");
-    }
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = match parse_args() {
@@ -232,4 +218,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     axum::serve(listener, app).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            printable("room\nFAKE line\u{1b}[31m"),
+            "room\\nFAKE line\\u{1b}[31m"
+        );
+        assert_eq!(printable("plain é"), "plain é");
+    }
 }
