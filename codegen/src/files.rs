@@ -522,6 +522,25 @@ pub fn client_rs(spec: &Spec) -> TokenStream {
                         self.call_all(request).await
                     }
                 });
+                let pages = format_ident!("{}_pages", c.command);
+                let d = doc(&format!(
+                    "The pages of `{cmd}` as a stream: each page is the typed answer with its \
+                     `RequestId`. Sends [`{t}`]({m}) when the first page is polled, then again \
+                     with `{rc}` set to the `{pc}` of each answer until it {end}.\n\n\
+                     Stop early by dropping the stream; a failing page ends it with the error. \
+                     See [`paging`](crate::paging).",
+                    cmd = c.command,
+                    t = c.type_name,
+                    m = format_args!("super::{}::{}", svc.module, c.type_name),
+                    rc = p.request_cursor.wire,
+                    pc = p.response_cursor.wire,
+                ));
+                methods.push(quote! {
+                    #d
+                    pub fn #pages(&self, request: #req) -> crate::paging::Pages<#req> {
+                        self.pages(request)
+                    }
+                });
             }
         }
     }

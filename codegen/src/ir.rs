@@ -505,16 +505,18 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
                 format!("command {} in {display}", c.command),
             );
             if c.paging.is_some() {
-                let all = format!("{}_all", c.command);
-                if let Some(prev) = methods.get(&all) {
-                    return Err(cctx
-                        .at("paging")
-                        .err(format!("client method {all} clashes with {prev}")));
+                for suffix in ["all", "pages"] {
+                    let name = format!("{}_{suffix}", c.command);
+                    if let Some(prev) = methods.get(&name) {
+                        return Err(cctx
+                            .at("paging")
+                            .err(format!("client method {name} clashes with {prev}")));
+                    }
+                    methods.insert(
+                        name,
+                        format!("the paging method of command {} in {display}", c.command),
+                    );
                 }
-                methods.insert(
-                    all,
-                    format!("the paging method of command {} in {display}", c.command),
-                );
             }
             let t = c.command.to_upper_camel_case();
             for n in [t.clone(), format!("{t}Response")] {

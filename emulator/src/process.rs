@@ -7,14 +7,14 @@ use std::process::ExitCode;
 
 use trtc_room::webhook::OptPlatform;
 
-use crate::config::{DEFAULT_ADMIN, DEFAULT_SDK_APP_ID};
+use crate::config::{DEFAULT_ADMIN, DEFAULT_SDK_APP_ID, DEFAULT_SECRET_KEY};
 use crate::{Emulator, EmulatorConfig};
 
 /// The options [`parse`] accepts, as help text (one option per line).
 pub const OPTIONS: &str = "\
     --listen <ADDR>          address to listen on [default: 127.0.0.1:9080]
     --sdk-app-id <N>         SDKAppID of the emulated app [default: 1400000000]
-    --secret-key <KEY>       secret key UserSigs are checked with [default: a fixed test key]
+    --secret-key <KEY>       secret key UserSigs are checked with [default: {DEFAULT_SECRET_KEY}]
     --admin <ID>             App administrator identifier [default: administrator]
     --rate-limit             answer 60007 above 200 calls/s per command
     --require-imported-accounts
@@ -27,10 +27,13 @@ pub const OPTIONS: &str = "\
 Prints its base URL on stdout, then logs one line per request on stderr
 (RUST_LOG=room_emulator=info by default; colours only on a terminal).";
 
-/// Full help text for the command `program`.
+/// Full help text for the command `program`, with the default secret key
+/// filled in (a fixed, published test key, so clients can sign for the
+/// default emulator).
 pub fn usage(program: &str) -> String {
+    let options = OPTIONS.replace("{DEFAULT_SECRET_KEY}", DEFAULT_SECRET_KEY);
     format!(
-        "{program}: in-memory Tencent RTC Room REST service\n\nUSAGE:\n    {program} [OPTIONS]\n\nOPTIONS:\n{OPTIONS}"
+        "{program}: in-memory Tencent RTC Room REST service\n\nUSAGE:\n    {program} [OPTIONS]\n\nOPTIONS:\n{options}"
     )
 }
 

@@ -373,7 +373,6 @@ mod tests {
         String,
         mpsc::UnboundedReceiver<trtc_room::webhook::Delivery>,
     ) {
-        use axum::http::StatusCode;
         use axum::response::IntoResponse;
 
         type Shared = (
@@ -392,7 +391,6 @@ mod tests {
                 }
                 Err(refused) => {
                     let (status, body) = trtc_room::webhook::refusal(&refused);
-                    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
                     (status, body).into_response()
                 }
             }

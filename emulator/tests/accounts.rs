@@ -20,13 +20,12 @@ async fn emulator(config: EmulatorConfig) -> Emulator {
 }
 
 fn retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 2,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(2),
-        jitter: false,
-        deadline: Some(Duration::from_secs(30)),
-    }
+    RetryPolicy::default()
+        .max_attempts(2)
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(2))
+        .jitter(false)
+        .deadline(Some(Duration::from_secs(30)))
 }
 
 fn client(emu: &Emulator) -> Client {

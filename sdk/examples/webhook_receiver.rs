@@ -16,6 +16,7 @@
 //! delivery cannot forge log lines. An empty token is refused at start.
 
 use std::net::SocketAddr;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -34,7 +35,8 @@ struct Args {
     token: Option<String>,
 }
 
-fn parse_args() -> Result<Args, String> {
+/// The arguments, or `None` for `--help`.
+fn parse_args() -> Result<Option<Args>, String> {
     let mut listen = None;
     let mut sdk_app_id = None;
     let mut token = std::env::var("TRTC_WEBHOOK_TOKEN")
@@ -53,15 +55,15 @@ fn parse_args() -> Result<Args, String> {
                 sdk_app_id = Some(v.parse().map_err(|e| format!("--sdk-app-id {v:?}: {e}"))?);
             }
             "--token" => token = Some(value()?),
-            "-h" | "--help" => return Err(USAGE.to_owned()),
+            "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
-    Ok(Args {
+    Ok(Some(Args {
         listen: listen.ok_or(format!("--listen is required\n{USAGE}"))?,
         sdk_app_id: sdk_app_id.ok_or(format!("--sdk-app-id is required\n{USAGE}"))?,
         token,
-    })
+    }))
 }
 
 /// A short summary of the event's main fields.
@@ -174,21 +176,42 @@ async fn receive(
         Err(refused) => {
             eprintln!("refused delivery: {}", printable(&refused.to_string()));
             let (status, body) = webhook::refusal(&refused);
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
             json_reply(status, body)
         }
     }
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    // RUST_LOG=debug (or trtc_room=debug) shows what the SDK does.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let args = match parse_args() {
-        Ok(args) => args,
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
             eprintln!("{message}");
-            std::process::exit(2);
+            return ExitCode::from(2);
         }
     };
+    match serve(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("webhook_receiver: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: Args) -> Result<(), String> {
     let mut verifier = WebhookVerifier::new(args.sdk_app_id);
     if let Some(token) = args.token {
         verifier = match verifier.try_with_token(token) {
@@ -210,14 +233,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Stop reading at the verifier's limit (answered 413).
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(Arc::new(verifier));
-    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => format!(
+                "cannot listen on {}: the address is already in use (another process listens \
+                 there; stop it or pick another --listen)",
+                args.listen
+            ),
+            _ => format!("cannot listen on {}: {e}", args.listen),
+        })?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
     println!(
-        "listening on http://{} for SdkAppid {} ({signed})",
-        listener.local_addr()?,
+        "listening on http://{local} for SdkAppid {} ({signed})",
         args.sdk_app_id
     );
-    axum::serve(listener, app).await?;
-    Ok(())
+    axum::serve(listener, app)
+        .await
+        .map_err(|e| format!("the server stopped: {e}"))
 }
 
 #[cfg(test)]

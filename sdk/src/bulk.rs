@@ -412,7 +412,10 @@ impl Bulk {
                 Some(o) => all.extend(o),
                 None => all.extend(fail_all(
                     &ids_of[index],
-                    Arc::new(Error::Config("the call's task ended abnormally".into())),
+                    Arc::new(Error::Config(crate::ConfigError::invalid(
+                        "bulk",
+                        "the call's task ended abnormally (a panic in it)",
+                    ))),
                 )),
             }
         }

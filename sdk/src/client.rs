@@ -24,7 +24,7 @@ pub use reply::Reply;
 pub use retry::RetryPolicy;
 
 use crate::command::{Command, PayloadLocation};
-use crate::error::{CallInfo, Error};
+use crate::error::{CallInfo, ConfigError, Error};
 
 /// A configured Room API client. Cheap to clone; share it across tasks.
 ///
@@ -91,6 +91,12 @@ impl Client {
         self.inner.sdk_app_id
     }
 
+    /// The retry policy calls use (with the builder's
+    /// [`deadline`](ClientBuilder::deadline) applied).
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
     /// The admin identifier the client signs as.
     pub fn admin(&self) -> &str {
         &self.inner.admin
@@ -101,8 +107,12 @@ impl Client {
     pub async fn call<C: Command>(&self, request: &C) -> Result<Reply<C::Response>, Error> {
         request.validate()?;
         let info = C::INFO;
-        let body = serde_json::to_vec(request)
-            .map_err(|e| Error::Config(format!("cannot serialize the request: {e}")))?;
+        let body = serde_json::to_vec(request).map_err(|e| {
+            Error::Config(ConfigError::invalid(
+                "request",
+                format!("cannot serialize it: {e}"),
+            ))
+        })?;
         let kind = CallKind {
             idempotent: info.idempotent,
             payload: Some(info.payload),
@@ -180,16 +190,21 @@ impl Client {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
             {
-                return Err(Error::Config(format!(
-                    "invalid {what} name {v:?}: use letters, digits, '_' or '-'"
+                return Err(Error::Config(ConfigError::invalid(
+                    what,
+                    format!("invalid name {v:?}: use letters, digits, '_' or '-'"),
                 )));
             }
         }
         let body = if body.is_null() {
             b"{}".to_vec()
         } else {
-            serde_json::to_vec(body)
-                .map_err(|e| Error::Config(format!("cannot serialize the request: {e}")))?
+            serde_json::to_vec(body).map_err(|e| {
+                Error::Config(ConfigError::invalid(
+                    "request",
+                    format!("cannot serialize it: {e}"),
+                ))
+            })?
         };
         let kind = CallKind {
             idempotent,
@@ -255,8 +270,12 @@ fn mocked_call(
     command: &str,
     body: &[u8],
 ) -> Result<Success, Error> {
-    let body = serde_json::from_slice(body)
-        .map_err(|e| Error::Config(format!("cannot serialize the request: {e}")))?;
+    let body = serde_json::from_slice(body).map_err(|e| {
+        Error::Config(ConfigError::invalid(
+            "request",
+            format!("cannot serialize it: {e}"),
+        ))
+    })?;
     let (payload, request_id) = mock.answer(service, command, body)?;
     let raw = serde_json::to_vec(&payload).unwrap_or_default();
     Ok(Success {

@@ -69,6 +69,63 @@ impl fmt::Display for CallInfo {
     }
 }
 
+/// What is wrong with a client's configuration: which settings are missing,
+/// or which one is invalid and why. Settings are named as the user gave them:
+/// the environment variable for [`Client::from_env`](crate::Client::from_env)
+/// (`TRTC_BASE_URL`), else the [`ClientBuilder`](crate::ClientBuilder)
+/// method (`base_url`).
+///
+/// ```
+/// use trtc_room::{Client, ConfigError, Error};
+///
+/// let err = Client::builder().sdk_app_id(1400000000).build().unwrap_err();
+/// match err {
+///     Error::Config(ConfigError::Missing(settings)) => {
+///         assert_eq!(settings, ["secret_key or user_sig_provider", "admin", "region or base_url"]);
+///     }
+///     other => panic!("{other}"),
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// Required settings are not set; every missing one is listed.
+    #[error("not set: {}", .0.join(", "))]
+    Missing(Vec<&'static str>),
+    /// A setting has an unusable value.
+    #[error("{setting}: {reason}")]
+    Invalid {
+        /// The setting or environment variable.
+        setting: &'static str,
+        /// What is wrong with it (never contains a secret).
+        reason: String,
+    },
+}
+
+impl ConfigError {
+    /// An invalid `setting`.
+    pub fn invalid(setting: &'static str, reason: impl Into<String>) -> Self {
+        ConfigError::Invalid {
+            setting,
+            reason: reason.into(),
+        }
+    }
+
+    /// The setting or variable an [`Invalid`](Self::Invalid) error names.
+    pub fn setting(&self) -> Option<&'static str> {
+        match self {
+            ConfigError::Invalid { setting, .. } => Some(setting),
+            ConfigError::Missing(_) => None,
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
 /// Everything that can go wrong in a call.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -77,10 +134,10 @@ pub enum Error {
     #[error("invalid request: {0}")]
     InvalidRequest(#[from] crate::validate::InvalidRequest),
 
-    /// The client configuration is unusable (missing or bad setting, bad
-    /// URL, UserSig provider failure).
+    /// The client configuration is unusable: settings or environment
+    /// variables missing or invalid, a bad URL, a UserSig provider failure.
     #[error("configuration error: {0}")]
-    Config(String),
+    Config(ConfigError),
 
     /// The connection failed or broke.
     #[error("transport error in {call}: {message}{}", if *.may_have_reached_server { "" } else { " (request not sent)" })]

@@ -17,7 +17,7 @@
 //!     .admin("administrator")
 //!     .region(Region::Singapore)
 //!     .attempt_timeout(Duration::from_secs(5))
-//!     .retry_policy(RetryPolicy { max_attempts: 3, ..RetryPolicy::default() })
+//!     .retry_policy(RetryPolicy::default().max_attempts(3))
 //!     .build()?;
 //! // Or from TRTC_SDK_APP_ID, TRTC_SECRET_KEY, TRTC_ADMIN and
 //! // TRTC_REGION / TRTC_BASE_URL:
@@ -139,7 +139,7 @@ pub use client::{
     DEFAULT_POOL_IDLE_TIMEOUT,
 };
 pub use command::{Command, CommandInfo, PayloadLocation};
-pub use error::{CallInfo, Error};
+pub use error::{CallInfo, ConfigError, Error};
 pub use generated::prelude::*;
 pub use limit::{LimiterBackend, LocalBackend, RateLimits};
 pub use paging::Paged;

@@ -1,10 +1,37 @@
-//! Following a paged listing to its end.
+//! Paged listings: page by page as a stream, or all at once.
 //!
 //! Commands whose spec entry has a `paging:` key (such as
 //! `get_room_member_list` and `get_banned_member_list`) implement [`Paged`]
-//! in generated code, and get a `<command>_all` client method built on
-//! [`Client::call_all`]. The loop lives here once; the generated part only
-//! says which fields carry the cursor and the items.
+//! in generated code, and get two client methods:
+//!
+//! - `<command>_pages(request)` returns [`Pages`], a stream of pages: each
+//!   page is a [`Reply`] (the typed answer and its `RequestId`), and the
+//!   caller can stop at any page by dropping the stream;
+//! - `<command>_all(request)` collects every item (built on
+//!   [`Client::call_all`]).
+//!
+//! The loop lives here once; the generated part only says which fields carry
+//! the cursor and the items.
+//!
+//! ```no_run
+//! # async fn demo(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
+//! use trtc_room::GetRoomMemberList;
+//!
+//! let mut pages = client.get_room_member_list_pages(GetRoomMemberList::new("room-1").count(50));
+//! while let Some(page) = pages.next().await {
+//!     let page = page?;
+//!     let members = page.member_list.as_deref().unwrap_or_default();
+//!     println!("{} members (request id {:?})", members.len(), page.request_id());
+//!     if members.iter().any(|m| m.member_account == "alice") {
+//!         break; // no further page is fetched
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`Pages`] also implements `futures_core::Stream`, for `StreamExt`
+//! combinators from `futures` or `tokio-stream`.
 //!
 //! # Loop guard
 //!
@@ -17,13 +44,15 @@
 //! or fails.
 
 use std::collections::HashSet;
-use std::fmt::Display;
+use std::fmt::{self, Display};
 use std::future::Future;
 use std::hash::Hash;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use crate::command::Command;
 use crate::error::Error;
-use crate::Client;
+use crate::{Client, Reply};
 
 /// A request of a command that lists items page by page with a cursor.
 ///
@@ -53,6 +82,23 @@ pub trait Paged: Command + Clone {
 }
 
 impl Client {
+    /// The pages of a listing, fetched one at a time as the stream is
+    /// polled: `request` first, then again with each returned cursor until
+    /// the list ends. Each page goes through [`Client::call`]; a failing page
+    /// is yielded as an error and ends the stream, and so does a cursor that
+    /// was already sent ([`Error::RepeatedCursor`], after the page that
+    /// returned it).
+    pub fn pages<P: Paged + 'static>(&self, request: P) -> Pages<P> {
+        Pages {
+            client: self.clone(),
+            sent: request.cursor().into_iter().collect(),
+            next: Some(request),
+            pages: 0,
+            repeated: None,
+            in_flight: None,
+        }
+    }
+
     /// Sends `request`, then again with each returned cursor until the list
     /// ends, and returns every item in server order.
     ///
@@ -67,6 +113,105 @@ impl Client {
             self.call(&page).await.map(crate::Reply::into_inner)
         })
         .await
+    }
+}
+
+type PageFuture<P> =
+    Pin<Box<dyn Future<Output = Result<Reply<<P as Command>::Response>, Error>> + Send>>;
+
+/// A stream of the pages of a listing; see [`Client::pages`] and the
+/// [module docs](crate::paging).
+///
+/// Read it with [`next`](Pages::next) or as a `futures_core::Stream`.
+/// Dropping it stops the listing: no further page is requested.
+pub struct Pages<P: Paged> {
+    client: Client,
+    /// The request for the next page; `None` once the listing has ended.
+    next: Option<P>,
+    sent: HashSet<P::Cursor>,
+    pages: usize,
+    /// A repeated cursor, reported after the page that returned it.
+    repeated: Option<P::Cursor>,
+    in_flight: Option<(P, PageFuture<P>)>,
+}
+
+impl<P: Paged> fmt::Debug for Pages<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages")
+            .field("command", &P::INFO.command)
+            .field("pages", &self.pages)
+            .field("done", &(self.next.is_none() && self.in_flight.is_none()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Paged + 'static> Pages<P> {
+    /// The next page, `None` when the listing has ended.
+    pub async fn next(&mut self) -> Option<Result<Reply<P::Response>, Error>> {
+        std::future::poll_fn(|cx| self.poll_page(cx)).await
+    }
+
+    /// Pages fetched so far.
+    pub fn pages_fetched(&self) -> usize {
+        self.pages
+    }
+
+    fn poll_page(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Reply<P::Response>, Error>>> {
+        if let Some(cursor) = self.repeated.take() {
+            return Poll::Ready(Some(Err(Error::RepeatedCursor {
+                service: P::INFO.service,
+                command: P::INFO.command,
+                cursor: cursor.to_string(),
+                pages: self.pages,
+            })));
+        }
+        if self.in_flight.is_none() {
+            let Some(request) = self.next.take() else {
+                return Poll::Ready(None);
+            };
+            let client = self.client.clone();
+            let sent = request.clone();
+            let fut: PageFuture<P> = Box::pin(async move { client.call(&sent).await });
+            self.in_flight = Some((request, fut));
+        }
+        let Some((_, fut)) = self.in_flight.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let result = match fut.as_mut().poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(r) => r,
+        };
+        let Some((request, _)) = self.in_flight.take() else {
+            return Poll::Ready(None);
+        };
+        let page = match result {
+            Ok(page) => page,
+            // The listing ends at the first failing page.
+            Err(e) => return Poll::Ready(Some(Err(e))),
+        };
+        self.pages += 1;
+        if let Some(cursor) = P::next_cursor(&page) {
+            if self.sent.insert(cursor.clone()) {
+                self.next = Some(request.with_cursor(cursor));
+            } else {
+                self.repeated = Some(cursor);
+            }
+        }
+        Poll::Ready(Some(Ok(page)))
+    }
+}
+
+// Every field is `Unpin` (the future is boxed), so the stream is too.
+impl<P: Paged> Unpin for Pages<P> {}
+
+impl<P: Paged + 'static> futures_core::Stream for Pages<P> {
+    type Item = Result<Reply<P::Response>, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_page(cx)
     }
 }
 

@@ -67,13 +67,14 @@ impl TestServer {
             .admin("administrator")
             .base_url(format!("http://{}", self.addr))
             .attempt_timeout(Duration::from_secs(20))
-            .retry_policy(RetryPolicy {
-                max_attempts: 1,
-                base_delay: Duration::from_millis(1),
-                max_delay: Duration::from_millis(1),
-                jitter: false,
-                deadline: None,
-            })
+            .retry_policy(
+                RetryPolicy::default()
+                    .max_attempts(1)
+                    .base_delay(Duration::from_millis(1))
+                    .max_delay(Duration::from_millis(1))
+                    .jitter(false)
+                    .deadline(None),
+            )
             .build()
             .expect("valid client settings")
     }

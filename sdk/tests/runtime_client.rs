@@ -16,7 +16,7 @@ use trtc_room::command::CommandError;
 use trtc_room::usersig::SigningKey;
 use trtc_room::validate::{max_bytes, InvalidRequest};
 use trtc_room::{
-    Client, Command, CommandInfo, Error, IssuedUserSig, PayloadLocation, RetryPolicy,
+    Client, Command, CommandInfo, ConfigError, Error, IssuedUserSig, PayloadLocation, RetryPolicy,
     UserSigProvider, Validate,
 };
 
@@ -210,13 +210,12 @@ impl TestServer {
 }
 
 fn fast_retries(n: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: n,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        jitter: true,
-        deadline: Some(Duration::from_secs(20)),
-    }
+    RetryPolicy::default()
+        .max_attempts(n)
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(5))
+        .jitter(true)
+        .deadline(Some(Duration::from_secs(20)))
 }
 
 fn get() -> GetThing {
@@ -589,28 +588,118 @@ fn from_env_names_the_variable() {
         std::env::remove_var(v);
     }
     let msg = |r: Result<Client, Error>| r.unwrap_err().to_string();
-    assert!(msg(Client::from_env()).contains("TRTC_SDK_APP_ID"));
-    std::env::set_var("TRTC_SDK_APP_ID", "abc");
-    assert!(msg(Client::from_env()).contains("TRTC_SDK_APP_ID"));
-    std::env::set_var("TRTC_SDK_APP_ID", "1400000000");
-    assert!(msg(Client::from_env()).contains("TRTC_SECRET_KEY"));
-    std::env::set_var("TRTC_SECRET_KEY", KEY);
-    assert!(msg(Client::from_env()).contains("TRTC_ADMIN"));
-    std::env::set_var("TRTC_ADMIN", "administrator");
-    let m = msg(Client::from_env());
-    assert!(
-        m.contains("TRTC_REGION") && m.contains("TRTC_BASE_URL"),
-        "{m}"
+    let config = |r: Result<Client, Error>| match r {
+        Err(Error::Config(c)) => c,
+        other => panic!("expected a configuration error, got {other:?}"),
+    };
+    // Every missing variable at once.
+    assert_eq!(
+        config(Client::from_env()),
+        ConfigError::Missing(vec![
+            "TRTC_SDK_APP_ID",
+            "TRTC_SECRET_KEY",
+            "TRTC_ADMIN",
+            "TRTC_REGION or TRTC_BASE_URL"
+        ])
     );
-    std::env::set_var("TRTC_REGION", "atlantis");
-    assert!(msg(Client::from_env()).contains("TRTC_REGION"));
+    std::env::set_var("TRTC_SDK_APP_ID", "abc");
+    std::env::set_var("TRTC_ADMIN", "administrator");
+    assert_eq!(
+        config(Client::from_env()),
+        ConfigError::Missing(vec!["TRTC_SECRET_KEY", "TRTC_REGION or TRTC_BASE_URL"])
+    );
+    std::env::set_var("TRTC_SECRET_KEY", KEY);
     std::env::set_var("TRTC_REGION", "singapore");
+    assert_eq!(
+        config(Client::from_env()).setting(),
+        Some("TRTC_SDK_APP_ID")
+    );
+    std::env::set_var("TRTC_SDK_APP_ID", "1400000000");
+    std::env::set_var("TRTC_REGION", "atlantis");
+    assert_eq!(config(Client::from_env()).setting(), Some("TRTC_REGION"));
+    // Tencent Cloud's region IDs are accepted too.
+    std::env::set_var("TRTC_REGION", "ap-singapore");
     let c = Client::from_env().unwrap();
     assert_eq!(c.sdk_app_id(), 1400000000);
+    // A bad base URL names its variable, whether parsing or build refuses it.
+    std::env::set_var("TRTC_BASE_URL", "not a url");
+    assert_eq!(config(Client::from_env()).setting(), Some("TRTC_BASE_URL"));
     std::env::set_var("TRTC_BASE_URL", "ftp://x");
-    assert!(msg(Client::from_env()).contains("scheme"));
+    let m = msg(Client::from_env());
+    assert!(m.contains("TRTC_BASE_URL") && m.contains("scheme"), "{m}");
+    assert!(!m.contains(KEY));
     for v in vars {
         std::env::remove_var(v);
+    }
+}
+
+#[test]
+fn builder_reports_every_missing_setting_and_names_bad_ones() {
+    let err = Client::builder().build().unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(ConfigError::Missing(m)) if m.len() == 4),
+        "{err:?}"
+    );
+    let err = Client::builder()
+        .sdk_app_id(APP)
+        .secret_key(KEY)
+        .admin("a")
+        .base_url("http://example.com")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(c) if c.setting() == Some("base_url")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn deadline_survives_a_later_retry_policy() {
+    let base = || {
+        Client::builder()
+            .sdk_app_id(APP)
+            .secret_key(KEY)
+            .admin("a")
+            .base_url("http://127.0.0.1:9")
+    };
+    let d = Duration::from_secs(2);
+    let either_order = [
+        base()
+            .deadline(d)
+            .retry_policy(RetryPolicy::no_retries())
+            .build()
+            .unwrap(),
+        base()
+            .retry_policy(RetryPolicy::no_retries())
+            .deadline(d)
+            .build()
+            .unwrap(),
+    ];
+    for client in either_order {
+        assert_eq!(client.retry_policy().deadline, Some(d));
+        assert_eq!(client.retry_policy().max_attempts, 1);
+    }
+    // Without it, the policy's own deadline applies.
+    let own = base()
+        .retry_policy(RetryPolicy::default().deadline(None))
+        .build()
+        .unwrap();
+    assert_eq!(own.retry_policy().deadline, None);
+}
+
+#[test]
+fn tencent_region_ids_name_regions() {
+    use trtc_room::Region;
+    for (id, region) in [
+        ("ap-singapore", Region::Singapore),
+        ("ap-seoul", Region::Seoul),
+        ("ap-tokyo", Region::Tokyo),
+        ("eu-frankfurt", Region::Frankfurt),
+        ("na-siliconvalley", Region::SiliconValley),
+        ("ap-jakarta", Region::Jakarta),
+        ("ap-guangzhou", Region::China),
+    ] {
+        assert_eq!(id.parse::<Region>().ok(), Some(region), "{id}");
     }
 }
 

@@ -92,13 +92,12 @@ pub fn builder(emu: &Emulator) -> ClientBuilder {
 
 /// `max_attempts` attempts with a 1 ms backoff and no jitter.
 pub fn fast_retries(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        jitter: false,
-        deadline: Some(Duration::from_secs(30)),
-    }
+    RetryPolicy::default()
+        .max_attempts(max_attempts)
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(5))
+        .jitter(false)
+        .deadline(Some(Duration::from_secs(30)))
 }
 
 /// Asserts a typed service error with `code`, a non-empty `ErrorInfo` and a

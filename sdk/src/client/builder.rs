@@ -9,7 +9,7 @@ use super::auth::{LocalSigner, SigCache, UserSigProvider};
 use super::endpoint::{check_scheme, Endpoint, Region};
 use super::retry::RetryPolicy;
 use super::{Client, Inner};
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::limit::{Limiter, RateLimits};
 use crate::usersig::{SigningKey, MAX_EXPIRE_SECS};
 
@@ -38,6 +38,7 @@ pub struct ClientBuilder {
     attempt_timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    deadline: Option<Duration>,
     user_agent: String,
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
@@ -47,6 +48,8 @@ pub struct ClientBuilder {
     pool_idle_timeout: Duration,
     bad_url: Option<String>,
     rate_limits: RateLimits,
+    /// How the endpoint was given, for errors (`base_url`, `TRTC_BASE_URL`, ...).
+    endpoint_setting: &'static str,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -89,6 +92,7 @@ impl ClientBuilder {
             attempt_timeout: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(3),
             retry: RetryPolicy::default(),
+            deadline: None,
             user_agent: concat!("trtc-room-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
             allow_insecure_http: false,
@@ -98,52 +102,82 @@ impl ClientBuilder {
             pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
             bad_url: None,
             rate_limits: RateLimits::new(),
+            endpoint_setting: "base_url",
         }
     }
 
     /// A builder filled from `TRTC_SDK_APP_ID`, `TRTC_SECRET_KEY`,
     /// `TRTC_ADMIN` and `TRTC_REGION` or `TRTC_BASE_URL` (further settings
     /// can be chained before [`build`](Self::build)).
+    ///
+    /// Every missing variable is reported at once
+    /// ([`ConfigError::Missing`]); a bad value names its variable
+    /// ([`ConfigError::Invalid`]), also when [`build`](Self::build) finds it
+    /// unusable (e.g. an `http://` `TRTC_BASE_URL` to a remote host).
     pub fn from_env() -> Result<Self, Error> {
-        fn var(name: &str) -> Result<Option<String>, Error> {
+        fn var(name: &'static str) -> Result<Option<String>, Error> {
             match std::env::var(name) {
                 Ok(v) if v.trim().is_empty() => Ok(None),
                 Ok(v) => Ok(Some(v)),
                 Err(std::env::VarError::NotPresent) => Ok(None),
                 Err(std::env::VarError::NotUnicode(_)) => {
-                    Err(Error::Config(format!("{name} is not valid UTF-8")))
+                    Err(ConfigError::invalid(name, "not valid UTF-8").into())
                 }
             }
         }
-        fn required(name: &str) -> Result<String, Error> {
-            var(name)?.ok_or_else(|| Error::Config(format!("{name} is not set")))
-        }
-        let app = required("TRTC_SDK_APP_ID")?;
-        let app: u64 = app.trim().parse().map_err(|_| {
-            Error::Config(format!(
-                "TRTC_SDK_APP_ID must be a positive integer, got {app:?}"
-            ))
-        })?;
-        let key = required("TRTC_SECRET_KEY")?;
-        let admin = required("TRTC_ADMIN")?;
-        let endpoint = match (var("TRTC_BASE_URL")?, var("TRTC_REGION")?) {
-            (Some(url), _) => Endpoint::base_url(url.trim())
-                .map_err(|e| Error::Config(format!("TRTC_BASE_URL is not a usable URL: {e}")))?,
-            (None, Some(region)) => Endpoint::Region(
-                Region::from_str(region.trim())
-                    .map_err(|e| Error::Config(format!("TRTC_REGION: {e}")))?,
-            ),
-            (None, None) => {
-                return Err(Error::Config(
-                    "neither TRTC_REGION nor TRTC_BASE_URL is set".into(),
-                ))
+        let app = var("TRTC_SDK_APP_ID")?;
+        let key = var("TRTC_SECRET_KEY")?;
+        let admin = var("TRTC_ADMIN")?;
+        let url = var("TRTC_BASE_URL")?;
+        let region = var("TRTC_REGION")?;
+        let mut missing = Vec::new();
+        for (name, value) in [
+            ("TRTC_SDK_APP_ID", &app),
+            ("TRTC_SECRET_KEY", &key),
+            ("TRTC_ADMIN", &admin),
+        ] {
+            if value.is_none() {
+                missing.push(name);
             }
+        }
+        if url.is_none() && region.is_none() {
+            missing.push("TRTC_REGION or TRTC_BASE_URL");
+        }
+        let (Some(app), Some(key), Some(admin)) = (app, key, admin) else {
+            return Err(ConfigError::Missing(missing).into());
         };
-        Ok(ClientBuilder::new()
+        if !missing.is_empty() {
+            return Err(ConfigError::Missing(missing).into());
+        }
+        let app: u64 = app.trim().parse().map_err(|_| {
+            ConfigError::invalid(
+                "TRTC_SDK_APP_ID",
+                format!("must be a positive integer, got {app:?}"),
+            )
+        })?;
+        let (endpoint, source) = match (url, region) {
+            (Some(url), _) => (
+                Endpoint::BaseUrl(url::Url::parse(url.trim()).map_err(|e| {
+                    ConfigError::invalid("TRTC_BASE_URL", format!("invalid URL: {e}"))
+                })?),
+                "TRTC_BASE_URL",
+            ),
+            (None, Some(region)) => (
+                Endpoint::Region(
+                    Region::from_str(region.trim())
+                        .map_err(|e| ConfigError::invalid("TRTC_REGION", e.to_string()))?,
+                ),
+                "TRTC_REGION",
+            ),
+            (None, None) => unreachable!("reported as missing above"),
+        };
+        let mut builder = ClientBuilder::new()
             .sdk_app_id(app)
             .secret_key(key)
             .admin(admin)
-            .endpoint(endpoint))
+            .endpoint(endpoint);
+        builder.endpoint_setting = source;
+        Ok(builder)
     }
 
     /// The application's SDKAppID.
@@ -174,6 +208,7 @@ impl ClientBuilder {
     pub fn region(mut self, region: Region) -> Self {
         self.endpoint = Some(Endpoint::Region(region));
         self.bad_url = None;
+        self.endpoint_setting = "region";
         self
     }
 
@@ -187,15 +222,21 @@ impl ClientBuilder {
             }
             Err(e) => {
                 self.endpoint = None;
-                self.bad_url = Some(format!("invalid base URL: {e}"));
+                self.bad_url = Some(format!("invalid URL: {e}"));
             }
         }
+        self.endpoint_setting = "base_url";
         self
     }
 
     /// Call this endpoint.
     pub fn endpoint(mut self, endpoint: impl Into<Endpoint>) -> Self {
-        self.endpoint = Some(endpoint.into());
+        let endpoint = endpoint.into();
+        self.endpoint_setting = match endpoint {
+            Endpoint::Region(_) => "region",
+            Endpoint::BaseUrl(_) => "base_url",
+        };
+        self.endpoint = Some(endpoint);
         self.bad_url = None;
         self
     }
@@ -213,14 +254,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Overall time budget of one call across retries (shortcut for the
-    /// retry policy's `deadline`).
+    /// Overall time budget of one call across retries. Takes precedence
+    /// over the deadline of the [`retry_policy`](Self::retry_policy), in
+    /// whichever order the two are set.
     pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.retry.deadline = Some(deadline);
+        self.deadline = Some(deadline);
         self
     }
 
-    /// The retry policy.
+    /// The retry policy (its deadline applies unless
+    /// [`deadline`](Self::deadline) is set).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -290,52 +333,66 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let sdk_app_id = self
-            .sdk_app_id
-            .ok_or_else(|| Error::Config("the SDKAppID is not set".into()))?;
-        let admin = self
-            .admin
-            .ok_or_else(|| Error::Config("the admin identifier is not set".into()))?;
+        let invalid = |setting, reason: &str| Error::from(ConfigError::invalid(setting, reason));
+        let mut missing = Vec::new();
+        if self.sdk_app_id.is_none() {
+            missing.push("sdk_app_id");
+        }
+        if self.secret_key.is_none() && self.provider.is_none() {
+            missing.push("secret_key or user_sig_provider");
+        }
+        if self.admin.is_none() {
+            missing.push("admin");
+        }
+        if self.endpoint.is_none() && self.bad_url.is_none() {
+            missing.push("region or base_url");
+        }
+        let (Some(sdk_app_id), Some(admin), false) =
+            (self.sdk_app_id, self.admin, !missing.is_empty())
+        else {
+            return Err(ConfigError::Missing(missing).into());
+        };
         if admin.is_empty() {
-            return Err(Error::Config("the admin identifier is empty".into()));
+            return Err(invalid("admin", "empty"));
         }
+        let setting = self.endpoint_setting;
         if let Some(msg) = self.bad_url {
-            return Err(Error::Config(msg));
+            return Err(invalid(setting, &msg));
         }
-        let endpoint = self
-            .endpoint
-            .ok_or_else(|| Error::Config("neither a region nor a base URL is set".into()))?;
+        let Some(endpoint) = self.endpoint else {
+            return Err(ConfigError::Missing(vec!["region or base_url"]).into());
+        };
         let url = endpoint.url()?;
-        check_scheme(&url, self.allow_insecure_http)?;
+        check_scheme(&url, self.allow_insecure_http, setting)?;
         if url.cannot_be_a_base() || url.host().is_none() {
-            return Err(Error::Config(format!("{url} cannot be a base URL")));
+            return Err(invalid(setting, &format!("{url} cannot be a base URL")));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(Error::Config(
-                "the base URL must not have a query or fragment".into(),
+            return Err(invalid(
+                setting,
+                "the base URL must not have a query or fragment",
             ));
         }
         let base = url.as_str().trim_end_matches('/').to_owned();
         if self.attempt_timeout.is_zero() {
-            return Err(Error::Config("the attempt timeout must not be zero".into()));
+            return Err(invalid("attempt_timeout", "must not be zero"));
         }
         let auth = match (self.secret_key, self.provider) {
             (Some(_), Some(_)) => {
-                return Err(Error::Config(
-                    "set either a secret key or a UserSig provider, not both".into(),
+                return Err(invalid(
+                    "secret_key",
+                    "set either a secret key or a UserSig provider, not both",
                 ))
             }
             (Some(key), None) => {
                 if key.is_empty() {
-                    return Err(Error::Config("the secret key is empty".into()));
+                    return Err(invalid("secret_key", "empty"));
                 }
                 Auth::Key(SigningKey::new(sdk_app_id, key.clone()), key)
             }
             (None, Some(p)) => Auth::Provider(p),
             (None, None) => {
-                return Err(Error::Config(
-                    "neither a secret key nor a UserSig provider is set".into(),
-                ))
+                return Err(ConfigError::Missing(vec!["secret_key or user_sig_provider"]).into())
             }
         };
         let secret_key = match &auth {
@@ -346,13 +403,15 @@ impl ClientBuilder {
             Auth::Key(key, _) => {
                 let secs = self.sig_lifetime.as_secs();
                 if secs == 0 || secs > MAX_EXPIRE_SECS {
-                    return Err(Error::Config(format!(
-                        "the UserSig lifetime must be 1..={MAX_EXPIRE_SECS} seconds"
-                    )));
+                    return Err(invalid(
+                        "user_sig_lifetime",
+                        &format!("must be 1..={MAX_EXPIRE_SECS} seconds"),
+                    ));
                 }
                 if self.sig_renew_before >= self.sig_lifetime {
-                    return Err(Error::Config(
-                        "the UserSig renewal margin must be shorter than its lifetime".into(),
+                    return Err(invalid(
+                        "user_sig_renew_before",
+                        "must be shorter than the UserSig lifetime",
                     ));
                 }
                 Arc::new(LocalSigner {
@@ -371,7 +430,7 @@ impl ClientBuilder {
                 .tcp_keepalive(Duration::from_secs(60))
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+                .map_err(|e| invalid("http_client", &format!("cannot build it: {e}")))?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -387,7 +446,10 @@ impl ClientBuilder {
                 base,
                 http,
                 attempt_timeout: self.attempt_timeout,
-                retry: self.retry,
+                retry: RetryPolicy {
+                    deadline: self.deadline.or(self.retry.deadline),
+                    ..self.retry
+                },
                 #[cfg(feature = "test-util")]
                 mock: None,
                 limiter: Limiter::new(self.rate_limits, sdk_app_id),

@@ -4,6 +4,8 @@ use std::fmt;
 
 use url::Url;
 
+use crate::error::ConfigError;
+
 pub use crate::generated::regions::Region;
 
 /// The API endpoint: a documented Tencent region, or any base URL (the
@@ -20,16 +22,24 @@ pub enum Endpoint {
 impl Endpoint {
     /// Parses a base URL (`https://…`, or `http://` for loopback hosts).
     pub fn base_url(url: &str) -> Result<Self, crate::Error> {
-        let url =
-            Url::parse(url).map_err(|e| crate::Error::Config(format!("invalid base URL: {e}")))?;
+        let url = Url::parse(url).map_err(|e| {
+            crate::Error::Config(ConfigError::invalid(
+                "base_url",
+                format!("invalid URL: {e}"),
+            ))
+        })?;
         Ok(Endpoint::BaseUrl(url))
     }
 
     /// The base URL requests are built on.
     pub fn url(&self) -> Result<Url, crate::Error> {
         match self {
-            Endpoint::Region(r) => Url::parse(&format!("https://{}", r.domain()))
-                .map_err(|e| crate::Error::Config(format!("invalid region domain: {e}"))),
+            Endpoint::Region(r) => Url::parse(&format!("https://{}", r.domain())).map_err(|e| {
+                crate::Error::Config(ConfigError::invalid(
+                    "region",
+                    format!("invalid domain: {e}"),
+                ))
+            }),
             Endpoint::BaseUrl(u) => Ok(u.clone()),
         }
     }
@@ -58,24 +68,26 @@ impl fmt::Display for Endpoint {
 
 /// Whether `url` may be used: `https`, or `http` to a loopback host (or
 /// anywhere when `allow_insecure` is set).
-pub(crate) fn check_scheme(url: &Url, allow_insecure: bool) -> Result<(), crate::Error> {
+/// `setting` names where the URL came from, for the error.
+pub(crate) fn check_scheme(
+    url: &Url,
+    allow_insecure: bool,
+    setting: &'static str,
+) -> Result<(), crate::Error> {
+    let bad = |reason: String| Err(crate::Error::Config(ConfigError::invalid(setting, reason)));
     if !url.username().is_empty() || url.password().is_some() {
         // Credentials in the URL would show in Debug output and logs.
-        return Err(crate::Error::Config(
-            "the base URL must not carry a user name or password".into(),
-        ));
+        return bad("the base URL must not carry a user name or password".into());
     }
     match url.scheme() {
         "https" => Ok(()),
         "http" if allow_insecure || is_loopback(url) => Ok(()),
-        "http" => Err(crate::Error::Config(format!(
+        "http" => bad(format!(
             "plain http is only allowed for loopback hosts (got host {:?}); use https or \
              ClientBuilder::allow_insecure_http(true)",
             url.host_str().unwrap_or("")
-        ))),
-        other => Err(crate::Error::Config(format!(
-            "unsupported URL scheme {other:?}: use https"
-        ))),
+        )),
+        other => bad(format!("unsupported URL scheme {other:?}: use https")),
     }
 }
 

@@ -2,14 +2,27 @@
 
 use std::time::Duration;
 
-/// How a call is retried. A value: build one, change it, pass it to
+/// How a call is retried. A value: start from [`RetryPolicy::default`] or
+/// [`RetryPolicy::no_retries`], change it with the setters, pass it to
 /// [`ClientBuilder::retry_policy`](crate::ClientBuilder::retry_policy).
+///
+/// ```
+/// use std::time::Duration;
+/// use trtc_room::RetryPolicy;
+///
+/// let policy = RetryPolicy::default()
+///     .max_attempts(3)
+///     .base_delay(Duration::from_millis(100))
+///     .deadline(Some(Duration::from_secs(10)));
+/// assert_eq!(policy.max_attempts, 3);
+/// ```
 ///
 /// What is retried is fixed by the command (see the crate docs): rate-limit
 /// answers (the rate-limit codes and HTTP 429) and connection failures
 /// before sending for every command; timeouts, resets, HTTP 5xx and
 /// server-internal errors only for idempotent commands.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in total, including the first (1 = never retry).
     pub max_attempts: u32,
@@ -44,6 +57,37 @@ impl RetryPolicy {
             max_attempts: 1,
             ..RetryPolicy::default()
         }
+    }
+
+    /// Attempts in total, including the first (1 = never retry).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Backoff before the first retry; doubles on each further retry.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// Largest backoff between two attempts.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// Whether each backoff is randomized within its upper half.
+    pub fn jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Overall time budget of one call (`None`: only the attempt count
+    /// bounds it).
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
     }
 
     /// The backoff before attempt number `next_attempt` (2 = first retry).

@@ -63,17 +63,56 @@ impl Client {
         info: Option<&'static CommandInfo>,
     ) -> Result<Success, Error> {
         let random: u32 = rand::random();
+        // Fields recorded once, when the call ends (recording a field again
+        // would print it twice in formatted output).
         let span = tracing::info_span!(
             "trtc_room.call",
             service,
             command,
             random,
-            attempt = tracing::field::Empty,
+            attempts = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.run(service, command, body, kind, info, random)
-            .instrument(span)
-            .await
+        let start = Instant::now();
+        let result = self
+            .run(service, command, body, kind, info, random)
+            .instrument(span.clone())
+            .await;
+        let latency_ms = start.elapsed().as_millis() as u64;
+        let _entered = span.enter();
+        match &result {
+            Ok(done) => {
+                span.record("attempts", done.call.attempts);
+                if let Some(id) = &done.request_id {
+                    span.record("request_id", id.as_str());
+                }
+                tracing::debug!(
+                    outcome = "ok",
+                    attempts = done.call.attempts,
+                    latency_ms,
+                    request_id = done.request_id.as_deref(),
+                    "call succeeded"
+                );
+            }
+            Err(error) => {
+                let attempts = error.call().map(|c| c.attempts);
+                if let Some(n) = attempts {
+                    span.record("attempts", n);
+                }
+                if let Some(id) = error.request_id() {
+                    span.record("request_id", id);
+                }
+                tracing::warn!(
+                    outcome = error_kind(error),
+                    attempts,
+                    latency_ms,
+                    request_id = error.request_id(),
+                    error = %error,
+                    "call failed"
+                );
+            }
+        }
+        result
     }
 
     async fn run(
@@ -96,7 +135,6 @@ impl Client {
         let mut may_have_reached = false;
         loop {
             attempt += 1;
-            tracing::Span::current().record("attempt", attempt);
             let call = CallInfo {
                 service: service.to_owned(),
                 command: command.to_owned(),
@@ -157,12 +195,7 @@ impl Client {
                     },
                 };
             let (error, class) = match outcome {
-                Outcome::Done(s) => {
-                    if let Some(id) = &s.request_id {
-                        tracing::Span::current().record("request_id", id.as_str());
-                    }
-                    return Ok(s);
-                }
+                Outcome::Done(s) => return Ok(s),
                 Outcome::Failed { error, retry } => (error, retry),
             };
             self.paced_failure(&call, &error);
@@ -172,9 +205,6 @@ impl Client {
                 }
             }
             may_have_reached |= class == RetryClass::IfIdempotent;
-            if let Some(id) = error.request_id() {
-                tracing::Span::current().record("request_id", id);
-            }
             let allowed = match class {
                 RetryClass::Never => false,
                 RetryClass::Always => true,
@@ -192,6 +222,8 @@ impl Client {
             }
             tracing::debug!(
                 reason = %error,
+                attempt,
+                request_id = error.request_id(),
                 next_attempt = attempt + 1,
                 backoff_ms = wait.as_millis() as u64,
                 "retrying"
@@ -289,6 +321,21 @@ impl Client {
             };
         }
         decode_body(call, raw, kind, info, sig, &secrets)
+    }
+}
+
+/// A short name of an error's kind, for the `outcome` field of the log.
+fn error_kind(error: &Error) -> &'static str {
+    match error {
+        Error::InvalidRequest(_) => "invalid_request",
+        Error::Config(_) => "config",
+        Error::Transport { .. } => "transport",
+        Error::Timeout { .. } => "timeout",
+        Error::HttpStatus { .. } => "http_status",
+        Error::Decode { .. } => "decode",
+        Error::Service { .. } => "service_error",
+        Error::Signing { .. } => "signing",
+        _ => "error",
     }
 }
 

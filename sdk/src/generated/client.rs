@@ -719,6 +719,15 @@ impl crate::Client {
     ) -> Result<Vec<super::room_engine_http_srv::RoomMember>, crate::Error> {
         self.call_all(request).await
     }
+    /// The pages of `get_room_member_list` as a stream: each page is the typed answer with its `RequestId`. Sends [`GetRoomMemberList`](super::room_engine_http_srv::GetRoomMemberList) when the first page is polled, then again with `Next` set to the `Next` of each answer until it comes back empty or absent.
+    ///
+    /// Stop early by dropping the stream; a failing page ends it with the error. See [`paging`](crate::paging).
+    pub fn get_room_member_list_pages(
+        &self,
+        request: super::room_engine_http_srv::GetRoomMemberList,
+    ) -> crate::paging::Pages<super::room_engine_http_srv::GetRoomMemberList> {
+        self.pages(request)
+    }
     /// Change a member's name card, role or custom data.
     ///
     /// Endpoint: `v4/room_engine_http_srv/update_room_member_info`.
@@ -917,6 +926,15 @@ impl crate::Client {
         request: super::room_engine_http_srv::GetBannedMemberList,
     ) -> Result<Vec<super::room_engine_http_srv::BannedMember>, crate::Error> {
         self.call_all(request).await
+    }
+    /// The pages of `get_banned_member_list` as a stream: each page is the typed answer with its `RequestId`. Sends [`GetBannedMemberList`](super::room_engine_http_srv::GetBannedMemberList) when the first page is polled, then again with `Offset` set to the `NextOffset` of each answer until it comes back as 0 or absent.
+    ///
+    /// Stop early by dropping the stream; a failing page ends it with the error. See [`paging`](crate::paging).
+    pub fn get_banned_member_list_pages(
+        &self,
+        request: super::room_engine_http_srv::GetBannedMemberList,
+    ) -> crate::paging::Pages<super::room_engine_http_srv::GetBannedMemberList> {
+        self.pages(request)
     }
     /// Remove users from a room.
     ///

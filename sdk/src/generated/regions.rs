@@ -72,13 +72,22 @@ impl Region {
     /// Other accepted spellings.
     pub fn aliases(&self) -> &'static [&'static str] {
         match self {
-            Self::China => &["cn", "china-mainland", "mainland"],
-            Self::Singapore => &["sgp", "sg"],
-            Self::Seoul => &["kr", "korea"],
-            Self::Tokyo => &["jpn", "jp", "japan"],
-            Self::Frankfurt => &["ger", "de", "germany"],
-            Self::SiliconValley => &["usa", "us", "silicon-valley"],
-            Self::Jakarta => &["idn", "indonesia"],
+            Self::China => {
+                &[
+                    "cn",
+                    "china-mainland",
+                    "mainland",
+                    "ap-guangzhou",
+                    "ap-shanghai",
+                    "ap-beijing",
+                ]
+            }
+            Self::Singapore => &["sgp", "sg", "ap-singapore"],
+            Self::Seoul => &["kr", "korea", "ap-seoul"],
+            Self::Tokyo => &["jpn", "jp", "japan", "ap-tokyo"],
+            Self::Frankfurt => &["ger", "de", "germany", "eu-frankfurt"],
+            Self::SiliconValley => &["usa", "us", "silicon-valley", "na-siliconvalley"],
+            Self::Jakarta => &["idn", "indonesia", "ap-jakarta"],
         }
     }
 }

@@ -65,8 +65,12 @@ impl RedisBackend {
     /// A backend on the Redis at `url` (`redis://host:port/db`). Nothing is
     /// connected until the first call. Keys are `trtc-room:rl:<app>:<service>:<command>`.
     pub fn new(url: &str) -> Result<Self, crate::Error> {
-        let client = redis::Client::open(url)
-            .map_err(|_| crate::Error::Config("invalid Redis URL".to_owned()))?;
+        let client = redis::Client::open(url).map_err(|_| {
+            crate::Error::Config(crate::ConfigError::invalid(
+                "redis_url",
+                "not a valid Redis URL",
+            ))
+        })?;
         Ok(RedisBackend {
             client,
             prefix: "trtc-room:rl:".to_owned(),

@@ -28,14 +28,17 @@
 //!         if let WebhookEvent::AfterDestroyRoom(event) = &delivery.event {
 //!             assert_eq!(event.room_id, "room-1");
 //!         }
-//!         (200, webhook::ack().to_vec())
+//!         (webhook::StatusCode::OK, webhook::ack().to_vec())
 //!     }
 //!     Err(refused) => webhook::refusal(&refused),
 //! };
-//! assert_eq!(reply.0, 200);
+//! assert_eq!(reply.0, webhook::StatusCode::OK);
 //! ```
 //!
 //! The token never appears in `Debug` output or in error messages.
+
+/// The HTTP status type of [`refusal`] (re-exported from the `http` crate).
+pub use http::StatusCode;
 
 mod delivery;
 mod error;

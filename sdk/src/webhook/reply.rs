@@ -37,6 +37,11 @@ pub fn fail(error_info: &str) -> Vec<u8> {
 /// The HTTP status and `FAIL` body to answer a refused delivery with
 /// (401 for authentication failures, 400 for malformed deliveries). The
 /// body carries the error's message, which never contains the token.
-pub fn refusal(error: &WebhookError) -> (u16, Vec<u8>) {
-    (error.http_status(), fail(&error.to_string()))
+///
+/// The status is an [`http::StatusCode`], the type web frameworks (axum,
+/// hyper, actix-web via `http`) answer with.
+pub fn refusal(error: &WebhookError) -> (http::StatusCode, Vec<u8>) {
+    let status =
+        http::StatusCode::from_u16(error.http_status()).unwrap_or(http::StatusCode::BAD_REQUEST);
+    (status, fail(&error.to_string()))
 }

@@ -71,4 +71,13 @@ impl crate::Client {
     ) -> Result<Vec<super::room_svc::Member>, crate::Error> {
         self.call_all(request).await
     }
+    /// The pages of `get_members` as a stream: each page is the typed answer with its `RequestId`. Sends [`GetMembers`](super::room_svc::GetMembers) when the first page is polled, then again with `Next` set to the `Next` of each answer until it comes back empty or absent.
+    ///
+    /// Stop early by dropping the stream; a failing page ends it with the error. See [`paging`](crate::paging).
+    pub fn get_members_pages(
+        &self,
+        request: super::room_svc::GetMembers,
+    ) -> crate::paging::Pages<super::room_svc::GetMembers> {
+        self.pages(request)
+    }
 }
