@@ -214,11 +214,7 @@ async fn receive(
         Err(e) => {
             eprintln!("trtc-room: refused a delivery: {e}");
             let (status, body) = webhook::refusal(&e);
-            (
-                StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
-                json_type,
-                body,
-            )
+            (status, json_type, body)
         }
     }
 }

@@ -25,10 +25,7 @@ async fn limited_emulator() -> Emulator {
 fn client(emu: &Emulator, limits: RateLimits, attempts: u32) -> Client {
     builder(emu)
         .rate_limits(limits)
-        .retry_policy(RetryPolicy {
-            max_attempts: attempts,
-            ..RetryPolicy::default()
-        })
+        .retry_policy(RetryPolicy::default().max_attempts(attempts))
         .build()
         .expect("build the client")
 }
