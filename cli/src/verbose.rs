@@ -2,8 +2,9 @@
 //! attempts, latency, RequestId) and one per retry.
 //!
 //! The SDK runs every call in a `trtc_room.call` tracing span carrying
-//! service, command, `random`, attempt and RequestId, and logs retries as
-//! events inside it; this layer reads those and prints them. The URL is
+//! service, command and `random` (with `attempts` and RequestId recorded
+//! when the call ends), and logs retries and the call's outcome as events
+//! inside it; this layer reads those and prints them. The URL is
 //! rebuilt from the settings and the span's fields, with `usersig=<redacted>`.
 
 use std::fmt::Write as _;
@@ -56,7 +57,7 @@ impl Visit for CallState {
     fn record_u64(&mut self, field: &Field, value: u64) {
         match field.name() {
             "random" => self.random = value,
-            "attempt" => self.attempts = value,
+            "attempts" => self.attempts = value,
             _ => {}
         }
     }
@@ -160,10 +161,7 @@ where
         };
         let mut line = EventLine::default();
         event.record(&mut line);
-        eprintln!(
-            "* {}/{} attempt {}: {}",
-            state.service, state.command, state.attempts, line.0
-        );
+        eprintln!("* {}/{}: {}", state.service, state.command, line.0);
     }
 
     fn on_close(&self, id: Id, ctx: Context<'_, S>) {

@@ -37,15 +37,47 @@ const CAROL: &str = "carol";
 const DAVE: &str = "dave";
 
 /// Seats of the demo room, and the one the demo locks (the last).
-const SEATS: u64 = 4;
+const SEATS: u32 = 4;
 const LOCKED_SEAT: u32 = 3;
 
 /// Where the demo points the room's callbacks. Nothing listens there; the
 /// configuration is deleted again a few steps later.
 const CALLBACK_URL: &str = "https://example.com/trtc-room/callback";
 
+const USAGE: &str = "\
+quickstart: one room's whole life cycle through the trtc-room SDK
+
+USAGE:
+    cargo run --example quickstart [-- --help]
+
+With no TRTC_* variables set, it runs against an emulator started in this
+process. With TRTC_SDK_APP_ID, TRTC_SECRET_KEY, TRTC_ADMIN and TRTC_REGION
+(or TRTC_BASE_URL) set, it talks to that service instead.
+
+RUST_LOG sets what the SDK logs on stderr (for example RUST_LOG=trtc_room=debug
+shows one line per call with its outcome, attempts, latency and RequestId).";
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    match std::env::args().nth(1).as_deref() {
+        None => {}
+        Some("-h" | "--help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("quickstart: unknown argument {other:?}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    // Quiet by default (the walk prints its own lines); RUST_LOG opens it up.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     match run().await {
         Ok(()) => {
             println!("\nDone: the room went through its whole life cycle.");

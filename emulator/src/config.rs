@@ -17,9 +17,9 @@ pub const DEFAULT_SECRET_KEY: &str =
 pub const DEFAULT_ADMIN: &str = "administrator";
 /// Default member cap of the emulated package (used when `create_room` has
 /// no `MaxMemberCount`, and the highest value accepted).
-pub const DEFAULT_PACKAGE_MAX_MEMBERS: u64 = 300;
+pub const DEFAULT_PACKAGE_MAX_MEMBERS: u32 = 300;
 /// Seat count of a seat-enabled room created without `MaxSeatCount`.
-pub const DEFAULT_MAX_SEAT_COUNT: u64 = 16;
+pub const DEFAULT_MAX_SEAT_COUNT: u32 = 16;
 
 /// How to run an emulator.
 #[derive(Clone)]
@@ -39,7 +39,7 @@ pub struct EmulatorConfig {
     /// command's documented limit (handy in tests). Default `None`.
     pub rate_limit_override: Option<u32>,
     /// Package member cap. Default [`DEFAULT_PACKAGE_MAX_MEMBERS`].
-    pub package_max_members: u64,
+    pub package_max_members: u32,
     /// Require Chat accounts to exist, as the real service does: room
     /// commands naming an account (`Owner_Account`, `Member_Account`,
     /// `MemberList_Account`, ... anywhere in the body) and the control API's

@@ -87,7 +87,7 @@ impl Room {
                 "user {account:?} is banned from the room"
             )));
         }
-        if self.members.len() as u64 >= self.max_member_count {
+        if super::room::count(self.members.len()) >= self.max_member_count {
             return Err(ApiError::bad_param(format!(
                 "room is full ({} members)",
                 self.max_member_count
@@ -108,7 +108,7 @@ impl Room {
         ctx.emit(
             CallbackAfterMemberEnter::new(&self.id)
                 .operator_account(account)
-                .member_count(self.members.len() as u64)
+                .member_count(super::room::count(self.members.len()))
                 .enter_type(EnterType::Enter)
                 .member_list_account([account]),
         );
@@ -134,7 +134,7 @@ impl Room {
         self.emit_seats(ctx, &freed);
         let mut callback = CallbackAfterMemberLeave::new(&self.id)
             .operator_account(&ctx.operator)
-            .member_count(self.members.len() as u64)
+            .member_count(super::room::count(self.members.len()))
             .leave_type(kind)
             .member_list_account(accounts);
         if !reason.is_empty() {

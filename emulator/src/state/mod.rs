@@ -81,7 +81,7 @@ pub struct State {
     /// The App administrator.
     pub admin: String,
     /// Highest `MaxMemberCount` accepted, and the default.
-    pub package_max_members: u64,
+    pub package_max_members: u32,
     /// Refuse room commands and room entry for accounts that were not
     /// imported (see [`crate::EmulatorConfig::require_imported_accounts`]).
     pub require_imported_accounts: bool,
@@ -93,7 +93,7 @@ pub struct State {
 
 impl State {
     /// Empty state.
-    pub fn new(admin: impl Into<String>, package_max_members: u64) -> Self {
+    pub fn new(admin: impl Into<String>, package_max_members: u32) -> Self {
         Self {
             admin: admin.into(),
             package_max_members,

@@ -54,7 +54,7 @@ pub struct Room {
     pub name: String,
     pub room_type: RoomType,
     pub owner: String,
-    pub max_member_count: u64,
+    pub max_member_count: u32,
     pub schedule_start: u64,
     pub schedule_end: u64,
     pub video_disabled: bool,
@@ -130,7 +130,12 @@ pub(crate) fn wire_time(secs: u64) -> i64 {
     i64::try_from(secs).unwrap_or(i64::MAX)
 }
 
-fn check_member_cap(value: u64, package: u64) -> Result<(), ApiError> {
+/// A collection's size as a wire count (sizes never reach `u32::MAX` here).
+pub(crate) fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn check_member_cap(value: u32, package: u32) -> Result<(), ApiError> {
     if value == 0 || value > package {
         return Err(ApiError::bad_param(format!(
             "MaxMemberCount {value} is outside 1..={package} (package limit)"
@@ -146,7 +151,7 @@ impl Room {
         info: RoomInfo,
         invitees: Vec<String>,
         admin: &str,
-        package_max_members: u64,
+        package_max_members: u32,
     ) -> Result<Self, ApiError> {
         if info.room_id.is_empty() {
             return Err(ApiError::bad_param("RoomInfo.RoomId is empty"));
@@ -228,11 +233,11 @@ impl Room {
         &mut self,
         ctx: &mut Ctx,
         update: RoomInfoUpdate,
-        package_max_members: u64,
+        package_max_members: u32,
     ) -> Result<(), ApiError> {
         if let Some(cap) = update.max_member_count {
             check_member_cap(cap, package_max_members)?;
-            let present = self.members.len() as u64;
+            let present = count(self.members.len());
             if cap < present {
                 return Err(ApiError::bad_param(format!(
                     "MaxMemberCount {cap} is below the {present} members in the room"
@@ -292,7 +297,7 @@ impl Room {
             .room_type(self.room_type.clone())
             .owner_account(&self.owner)
             .max_member_count(self.max_member_count)
-            .max_seat_count(self.seats.len() as u64)
+            .max_seat_count(count(self.seats.len()))
             .is_video_disabled(self.video_disabled)
             .is_audio_disabled(self.audio_disabled)
             .is_message_disabled(self.message_disabled)
@@ -309,7 +314,7 @@ impl Room {
             return details;
         }
         let details = details
-            .member_count(self.members.len() as u64)
+            .member_count(count(self.members.len()))
             .is_password_enabled(self.password_enabled);
         if self.password_enabled {
             details.password(&self.password)

@@ -36,7 +36,7 @@ impl Setup {
     }
 
     /// Creates a conference room (seats on when `seats > 0`); asserts success.
-    pub async fn room(&self, room_id: &str, seats: u64) {
+    pub async fn room(&self, room_id: &str, seats: u32) {
         let mut info = RoomInfo::new(room_id, RoomType::Conference);
         if seats > 0 {
             info = info.is_seat_enabled(true).max_seat_count(seats);
@@ -48,7 +48,7 @@ impl Setup {
     }
 
     /// Creates a room and lets `users` enter it.
-    pub async fn room_with(&self, room_id: &str, seats: u64, users: &[&str]) {
+    pub async fn room_with(&self, room_id: &str, seats: u32, users: &[&str]) {
         self.room(room_id, seats).await;
         for user in users {
             self.emu

@@ -1701,7 +1701,7 @@ pub struct RoomInfo {
     ///
     /// Wire name `MaxMemberCount`; server default `"the limit of the purchased plan (20 on the trial edition)"`.
     #[serde(rename = "MaxMemberCount", default, skip_serializing_if = "Option::is_none")]
-    pub max_member_count: Option<u64>,
+    pub max_member_count: Option<u32>,
     /// Scheduled start of the meeting, Unix time in seconds.
     ///
     /// Wire name `ScheduleStartTime`; server default `"the current time"`.
@@ -1779,7 +1779,7 @@ pub struct RoomInfo {
     ///
     /// Wire name `MaxSeatCount`.
     #[serde(rename = "MaxSeatCount", default, skip_serializing_if = "Option::is_none")]
-    pub max_seat_count: Option<u64>,
+    pub max_seat_count: Option<u32>,
     /// How members get onto a seat (`FreeToTake` or `ApplyToTake`).
     ///
     /// Wire name `TakeSeatMode`.
@@ -1839,7 +1839,7 @@ impl RoomInfo {
     }
     /// Sets `MaxMemberCount`: Largest number of members the room admits. After upgrading the plan, raise it with update_room_info.
     #[must_use]
-    pub fn max_member_count(mut self, value: u64) -> Self {
+    pub fn max_member_count(mut self, value: u32) -> Self {
         self.max_member_count = Some(value);
         self
     }
@@ -1899,7 +1899,7 @@ impl RoomInfo {
     }
     /// Sets `MaxSeatCount`: Number of seats in the room.
     #[must_use]
-    pub fn max_seat_count(mut self, value: u64) -> Self {
+    pub fn max_seat_count(mut self, value: u32) -> Self {
         self.max_seat_count = Some(value);
         self
     }
@@ -1994,7 +1994,7 @@ pub struct RoomInfoUpdate {
     ///
     /// Wire name `MaxMemberCount`.
     #[serde(rename = "MaxMemberCount", default, skip_serializing_if = "Option::is_none")]
-    pub max_member_count: Option<u64>,
+    pub max_member_count: Option<u32>,
     /// Disable (true) or allow (false) video for every member.
     ///
     /// Wire name `IsVideoDisabled`.
@@ -2092,7 +2092,7 @@ impl RoomInfoUpdate {
     }
     /// Sets `MaxMemberCount`: New largest number of members the room admits.
     #[must_use]
-    pub fn max_member_count(mut self, value: u64) -> Self {
+    pub fn max_member_count(mut self, value: u32) -> Self {
         self.max_member_count = Some(value);
         self
     }

@@ -136,12 +136,12 @@ pub struct RoomDetails {
     ///
     /// Wire name `MaxMemberCount`.
     #[serde(rename = "MaxMemberCount", default, skip_serializing_if = "Option::is_none")]
-    pub max_member_count: Option<u64>,
+    pub max_member_count: Option<u32>,
     /// Number of seats in the room.
     ///
     /// Wire name `MaxSeatCount`.
     #[serde(rename = "MaxSeatCount", default, skip_serializing_if = "Option::is_none")]
-    pub max_seat_count: Option<u64>,
+    pub max_seat_count: Option<u32>,
     /// Whether video is disabled for every member.
     ///
     /// Wire name `IsVideoDisabled`; also accepted as the string "true"/"false" on input.
@@ -244,7 +244,7 @@ pub struct RoomDetails {
     ///
     /// Wire name `MemberCount`.
     #[serde(rename = "MemberCount", default, skip_serializing_if = "Option::is_none")]
-    pub member_count: Option<u64>,
+    pub member_count: Option<u32>,
     /// Whether entering the room requires a password.
     ///
     /// Wire name `IsPasswordEnabled`; also accepted as the string "true"/"false" on input.
@@ -314,13 +314,13 @@ impl RoomDetails {
     }
     /// Sets `MaxMemberCount`: Largest number of members the room admits.
     #[must_use]
-    pub fn max_member_count(mut self, value: u64) -> Self {
+    pub fn max_member_count(mut self, value: u32) -> Self {
         self.max_member_count = Some(value);
         self
     }
     /// Sets `MaxSeatCount`: Number of seats in the room.
     #[must_use]
-    pub fn max_seat_count(mut self, value: u64) -> Self {
+    pub fn max_seat_count(mut self, value: u32) -> Self {
         self.max_seat_count = Some(value);
         self
     }
@@ -398,7 +398,7 @@ impl RoomDetails {
     }
     /// Sets `MemberCount`: Number of members currently in the room (get_room_info only).
     #[must_use]
-    pub fn member_count(mut self, value: u64) -> Self {
+    pub fn member_count(mut self, value: u32) -> Self {
         self.member_count = Some(value);
         self
     }

@@ -311,7 +311,7 @@ pub struct CallbackAfterMemberEnter {
     ///
     /// Wire name `MemberCount`.
     #[serde(rename = "MemberCount", default, skip_serializing_if = "Option::is_none")]
-    pub member_count: Option<u64>,
+    pub member_count: Option<u32>,
     /// How the users entered.
     ///
     /// Wire name `Type`.
@@ -366,7 +366,7 @@ impl CallbackAfterMemberEnter {
     }
     /// Sets `MemberCount`: Number of people in the room.
     #[must_use]
-    pub fn member_count(mut self, value: u64) -> Self {
+    pub fn member_count(mut self, value: u32) -> Self {
         self.member_count = Some(value);
         self
     }
@@ -435,7 +435,7 @@ pub struct CallbackAfterMemberLeave {
     ///
     /// Wire name `MemberCount`.
     #[serde(rename = "MemberCount", default, skip_serializing_if = "Option::is_none")]
-    pub member_count: Option<u64>,
+    pub member_count: Option<u32>,
     /// How the users left.
     ///
     /// Wire name `Type`.
@@ -496,7 +496,7 @@ impl CallbackAfterMemberLeave {
     }
     /// Sets `MemberCount`: Number of people in the room.
     #[must_use]
-    pub fn member_count(mut self, value: u64) -> Self {
+    pub fn member_count(mut self, value: u32) -> Self {
         self.member_count = Some(value);
         self
     }

@@ -521,7 +521,7 @@ fn request_room_engine_http_srv_create_room_request() {
                 )
                 .room_name(String::from("room-name-test"))
                 .owner_account(String::from("user2"))
-                .max_member_count(300u64)
+                .max_member_count(300u32)
                 .schedule_start_time(1693271355i64)
                 .schedule_end_time(1693272355i64)
                 .is_video_disabled(true)
@@ -531,7 +531,7 @@ fn request_room_engine_http_srv_create_room_request() {
                 .is_cloud_recording_disabled(true)
                 .custom_info(String::from("custom123"))
                 .is_seat_enabled(true)
-                .max_seat_count(16u64)
+                .max_seat_count(16u32)
                 .take_seat_mode(super::types::TakeSeatMode::ApplyToTake),
         )
         .schedule_invitee_list_account(
@@ -554,7 +554,7 @@ fn request_room_engine_http_srv_create_room_request_zh() {
                 )
                 .room_name(String::from("room-name-test"))
                 .owner_account(String::from("user2"))
-                .max_member_count(300u64)
+                .max_member_count(300u32)
                 .schedule_start_time(1693271355i64)
                 .schedule_end_time(1693272355i64)
                 .is_video_disabled(true)
@@ -564,7 +564,7 @@ fn request_room_engine_http_srv_create_room_request_zh() {
                 .is_cloud_recording_disabled(true)
                 .custom_info(String::from("custom123"))
                 .is_seat_enabled(true)
-                .max_seat_count(16u64)
+                .max_seat_count(16u32)
                 .take_seat_mode(super::types::TakeSeatMode::ApplyToTake)
                 .is_password_enabled(true)
                 .password(String::from("1234")),
@@ -605,7 +605,7 @@ fn request_room_engine_http_srv_update_room_info_request() {
     let built = super::room_engine_http_srv::UpdateRoomInfo::new(
         super::room_engine_http_srv::RoomInfoUpdate::new(String::from("room-test"))
             .room_name(String::from("room-name-test"))
-            .max_member_count(300u64)
+            .max_member_count(300u32)
             .is_video_disabled(true)
             .is_audio_disabled(true)
             .is_message_disabled(true)
@@ -638,7 +638,7 @@ fn request_room_engine_http_srv_update_room_info_request_zh() {
     let built = super::room_engine_http_srv::UpdateRoomInfo::new(
         super::room_engine_http_srv::RoomInfoUpdate::new(String::from("room-test"))
             .room_name(String::from("room-name-test"))
-            .max_member_count(300u64)
+            .max_member_count(300u32)
             .is_video_disabled(true)
             .is_audio_disabled(true)
             .is_message_disabled(true)
