@@ -86,6 +86,14 @@ async fn room_call(client: &Client, kind: usize, i: usize) -> Result<(), Error> 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = args().map_err(|e| format!("bulk_job: {e}"))?;
+    // RUST_LOG sets what the SDK logs on stderr (errors only by default).
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let emu = Emulator::start(EmulatorConfig {
         rate_limit: true,
         ..EmulatorConfig::default()

@@ -17,7 +17,8 @@
 //! Progress goes to stderr; the last stdout line is JSON:
 //! `raw_calls_per_s`, `sdk_calls_per_s`, `sdk_vs_raw`, `p50_us`, `p99_us`
 //! (SDK latency), `errors`, `usersig_per_s`, and, for the in-process
-//! emulator, `emulator_cpu_us_per_call` (raw and SDK runs together). A
+//! emulator or `--server-pid`, `emulator_cpu_us_per_call` (raw and SDK runs
+//! together). A
 //! benchmark, not a test: compare figures from one run.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -276,8 +277,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     drive(warm, a.concurrency, "warm-up raw", raw_one.clone()).await;
     drive(warm, a.concurrency, "warm-up sdk", sdk_one.clone()).await;
 
-    let cpu =
-        |t: &Option<Arc<Mutex<Vec<u32>>>>| t.as_ref().and_then(|t| cpu_of(&t.lock().unwrap()));
+    // The in-process emulator's threads, or the whole `--server-pid` process.
+    let cpu = |t: &Option<Arc<Mutex<Vec<u32>>>>| match (t, a.server_pid) {
+        (Some(t), _) => cpu_of(&t.lock().unwrap()),
+        (None, Some(pid)) => cpu_from(&[format!("/proc/{pid}/stat")]),
+        (None, None) => None,
+    };
     let cpu0 = cpu(&emu_threads);
     let (raw_t, _, raw_err) = drive(a.calls, a.concurrency, "raw", raw_one).await;
     let (sdk_t, lat, sdk_err) = drive(a.calls, a.concurrency, "sdk", sdk_one).await;

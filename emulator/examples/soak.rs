@@ -34,6 +34,14 @@ const CYCLE: usize = 18;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // RUST_LOG sets what the SDK logs on stderr (errors only by default).
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     if std::env::args().nth(1).as_deref() == Some("--emulator") {
         return serve_emulator().await;
     }

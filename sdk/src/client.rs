@@ -121,35 +121,8 @@ impl Client {
         let done = self
             .send(info.service, info.command, body, kind, Some(info))
             .await?;
-        let secrets_key = self.inner.secret_key.as_deref().unwrap_or("");
-        let value = match done.payload {
-            Payload::Typed(typed) => match typed.downcast::<C::Response>() {
-                Ok(typed) => {
-                    return Ok(Reply::new(*typed, done.request_id)
-                        .by_earlier_attempt(done.by_earlier_attempt))
-                }
-                Err(_) => {
-                    return Err(decode_error(
-                        &done.call,
-                        "internal: the decoded payload has another type".into(),
-                        &done.raw,
-                        &[secrets_key, done.sig.sig()],
-                    ))
-                }
-            },
-            Payload::Value(v) => v,
-        };
-        match serde_json::from_value::<C::Response>(value) {
-            Ok(typed) => {
-                Ok(Reply::new(typed, done.request_id).by_earlier_attempt(done.by_earlier_attempt))
-            }
-            Err(e) => Err(decode_error(
-                &done.call,
-                format!("the payload does not match the expected shape: {e}"),
-                &done.raw,
-                &[secrets_key, done.sig.sig()],
-            )),
-        }
+        let key = self.inner.secret_key.as_deref().unwrap_or("");
+        typed_reply::<C>(done, key)
     }
 
     /// The escape hatch: any `service`/`command` with a raw JSON body, on the
@@ -307,6 +280,68 @@ struct Success {
 enum Payload {
     Typed(Box<dyn std::any::Any + Send>),
     Value(serde_json::Value),
+}
+
+/// Turns a successful call into the typed reply of `C`; `key` is the secret
+/// key to redact from error excerpts (empty when signing elsewhere).
+fn typed_reply<C: Command>(done: Success, key: &str) -> Result<Reply<C::Response>, Error> {
+    let value = match done.payload {
+        Payload::Typed(typed) => match typed.downcast::<C::Response>() {
+            Ok(typed) => {
+                return Ok(
+                    Reply::new(*typed, done.request_id).by_earlier_attempt(done.by_earlier_attempt)
+                )
+            }
+            Err(_) => {
+                return Err(decode_error(
+                    &done.call,
+                    "internal: the decoded payload has another type".into(),
+                    &done.raw,
+                    &[key, done.sig.sig()],
+                ))
+            }
+        },
+        Payload::Value(v) => v,
+    };
+    match serde_json::from_value::<C::Response>(value) {
+        Ok(typed) => {
+            Ok(Reply::new(typed, done.request_id).by_earlier_attempt(done.by_earlier_attempt))
+        }
+        Err(e) => Err(decode_error(
+            &done.call,
+            format!("the payload does not match the expected shape: {e}"),
+            &done.raw,
+            &[key, done.sig.sig()],
+        )),
+    }
+}
+
+/// Decodes an answer body of command `C` the way [`Client::call`] does:
+/// the envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`) and
+/// the typed payload, with the same leniency and the same errors. A failed
+/// answer gives [`Error::Service`]. Useful to replay captured answers, and
+/// what the decoding benchmark measures.
+///
+/// ```
+/// use trtc_room::{client::decode_answer, GetRoomInfo};
+///
+/// let body = br#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","RequestId":"Id-1",
+///     "Response":{"RoomInfo":{"RoomId":"r1","RoomType":"Conference"}}}"#;
+/// let reply = decode_answer::<GetRoomInfo>(body).unwrap();
+/// assert_eq!(reply.request_id(), Some("Id-1"));
+/// assert_eq!(reply.room_info.room_id, "r1");
+/// ```
+pub fn decode_answer<C: Command>(body: &[u8]) -> Result<Reply<C::Response>, Error> {
+    let info = C::INFO;
+    let kind = CallKind {
+        idempotent: info.idempotent,
+        payload: Some(info.payload),
+        fast: Some(decode::fast_decode::<C::Response>),
+    };
+    let call = CallInfo::new(info.service, info.command, 0, 1);
+    let sig = Arc::new(auth::IssuedUserSig::new(String::new(), 0));
+    let done = transport::decode_answer(&call, body.to_vec(), kind, Some(info), &sig)?;
+    typed_reply::<C>(done, "")
 }
 
 fn decode_error(call: &CallInfo, what: String, body: &[u8], secrets: &[&str]) -> Error {

@@ -390,6 +390,20 @@ fn canceled_before_sending(e: &reqwest::Error) -> bool {
     false
 }
 
+/// [`decode_body`] for a body that did not come over the network.
+pub(super) fn decode_answer(
+    call: &CallInfo,
+    raw: Vec<u8>,
+    kind: CallKind,
+    info: Option<&'static CommandInfo>,
+    sig: &Arc<IssuedUserSig>,
+) -> Result<Success, Error> {
+    match decode_body(call, raw, kind, info, sig, &[]) {
+        Outcome::Done(done) => Ok(done),
+        Outcome::Failed { error, .. } => Err(error),
+    }
+}
+
 fn decode_body(
     call: &CallInfo,
     raw: Vec<u8>,
