@@ -174,7 +174,7 @@ mod tests {
 
     #[test]
     fn every_spec_command_has_exactly_one_subcommand() {
-        let catalog = trtc_room::generated::catalog::COMMANDS;
+        let catalog = trtc_room::command::COMMANDS;
         assert_eq!(COMMANDS.len(), catalog.len());
         let app = build();
         for info in catalog {

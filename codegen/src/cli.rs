@@ -111,7 +111,7 @@ fn commands_rs(spec: &Spec) -> Result<TokenStream, SpecError> {
                     "`trtc-room {group} {name}` is taken by another command"
                 )));
             }
-            entries.push(entry(spec, svc.module.as_str(), cmd, &group, &name, &ctx)?);
+            entries.push(entry(spec, cmd.module.as_str(), cmd, &group, &name, &ctx)?);
         }
     }
     let webhooks: Vec<&str> = spec.webhooks.iter().map(|w| w.command.as_str()).collect();
@@ -146,7 +146,7 @@ fn entry(
     let urls = &cmd.doc_urls;
     let m = ident(module);
     let ty = ident(&cmd.type_name);
-    let path = quote! { trtc_room::generated::#m::#ty };
+    let path = quote! { trtc_room::#m::#ty };
     let table = table_field(spec, cmd);
     let table = match table {
         Some(t) => quote! { Some(#t) },

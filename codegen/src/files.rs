@@ -81,20 +81,149 @@ fn types_in(spec: &Spec, module: &str) -> Vec<TokenStream> {
 pub fn types_rs(spec: &Spec) -> TokenStream {
     let items = types_in(spec, "types");
     quote! {
-        //! Shared types declared in `common.yaml`.
+        //! Types that no module of commands or webhooks uses.
         #(#items)*
     }
 }
 
-pub fn service_rs(spec: &Spec, svc: &crate::ir::Service) -> TokenStream {
-    let mdoc = inner_doc(&format!("Service `{}`: {}", svc.name, svc.doc));
+/// The `# Example` section of a request type: Tencent's first documented
+/// sample request of the command, built with `new` and the setters and sent
+/// with the client method. `None` when the command has no request sample.
+pub fn request_example(spec: &Spec, c: &Command) -> Result<Option<String>, SpecError> {
+    let Some(name) = c.samples.iter().find_map(|s| s.request.as_ref()) else {
+        return Ok(None);
+    };
+    let ctx = Ctx::file(&spec.types[&c.type_name].file)
+        .at(format!("command {}", c.command))
+        .at(format!("sample {name}"));
+    let TypeKind::Object(fields) = &spec.types[&c.type_name].kind else {
+        return Ok(None);
+    };
+    let sample = read_sample(spec, &ctx, name)?;
+    let normal = samples::normalize_object(spec, &sample, fields, false, &c.type_name, &ctx, "")?;
+    let mut uses = std::collections::BTreeSet::new();
+    let build = samples::user_object(spec, &normal, &c.type_name, fields, &mut uses);
+    let method = ident(&c.command);
+    let show = match spec.types.get(&c.response_name).map(|t| &t.kind) {
+        Some(TypeKind::Object(f)) if !f.is_empty() => {
+            let first = ident(&f[0].name);
+            quote! { println!("{:?}", reply.#first); }
+        }
+        _ => quote! { println!("done, request id {:?}", reply.request_id()); },
+    };
+    // the request as a tail expression, so continuation lines indent by one
+    // level once `let request = ` is put in front
+    let body = quote! {
+        fn request() { #build }
+        fn example() {
+            let reply = client.#method(request).await?;
+            #show
+        }
+    };
+    let file: syn::File = syn::parse2(body).map_err(|e| {
+        ctx.err(format!(
+            "generator produced an invalid example (a generator bug): {e}"
+        ))
+    })?;
+    let text = prettyplease::unparse(&file);
+    // two functions: the body lines of each, one level out
+    let mut code: Vec<String> = Vec::new();
+    for (i, f) in text
+        .split("\n}\n")
+        .filter(|f| !f.trim().is_empty())
+        .enumerate()
+    {
+        let lines: Vec<String> = f
+            .lines()
+            .skip(1)
+            .map(|l| l.strip_prefix("    ").unwrap_or(l).to_owned())
+            .collect();
+        if i == 0 {
+            let n = lines.len();
+            for (j, l) in lines.into_iter().enumerate() {
+                let l = if j == 0 {
+                    format!("let request = {l}")
+                } else {
+                    l
+                };
+                code.push(if j + 1 == n { format!("{l};") } else { l });
+            }
+        } else {
+            code.extend(lines);
+        }
+    }
+    let names: Vec<&str> = uses.iter().map(String::as_str).collect();
+    let import = if names.len() == 1 {
+        format!("use trtc_room::{};", names[0])
+    } else {
+        format!("use trtc_room::{{{}}};", names.join(", "))
+    };
+    Ok(Some(format!(
+        "# Example\n\n\
+         The request of Tencent's documented example, sent with \
+         [`Client::{cmd}`](crate::Client::{cmd}):\n\n\
+         ```no_run\n\
+         # async fn example(client: trtc_room::Client) -> Result<(), trtc_room::Error> {{\n\
+         {import}\n\n\
+         {code}\n\
+         # Ok(())\n\
+         # }}\n\
+         ```\n",
+        cmd = c.command,
+        code = code.join("\n"),
+    )))
+}
+
+/// A public module of commands: its doc (the group's, with the Tencent
+/// services and a table of its commands), each command's request and answer
+/// types, and the named types first used here.
+pub fn module_rs(spec: &Spec, module: &crate::ir::Module) -> Result<TokenStream, SpecError> {
+    let commands: Vec<(&crate::ir::Service, &Command)> = spec
+        .services
+        .iter()
+        .flat_map(|s| s.commands.iter().map(move |c| (s, c)))
+        .filter(|(_, c)| c.module == module.name)
+        .collect();
+    let mut mdoc = format!("{}\n\n", module.doc);
+    let mut services: Vec<&crate::ir::Service> = Vec::new();
+    for (s, _) in &commands {
+        if !services.iter().any(|x| x.name == s.name) {
+            services.push(s);
+        }
+    }
+    for s in &services {
+        mdoc.push_str(&format!(
+            "Tencent service `{name}` (endpoints `v4/{name}/<command>`): {doc}\n\n",
+            name = s.name,
+            doc = s.doc.trim().replace('\n', " ")
+        ));
+    }
+    mdoc.push_str("| client method | request | Tencent command |\n| --- | --- | --- |\n");
+    for (s, c) in &commands {
+        mdoc.push_str(&format!(
+            "| [`{m}`](crate::Client::{m}) | [`{t}`] | `{svc}/{m}` |\n",
+            m = c.command,
+            t = c.type_name,
+            svc = s.name
+        ));
+    }
+    mdoc.push_str(
+        "\nEach request type takes its required fields in `new` and the optional ones as \
+         chained setters; the answer type is the request's name with `Response`. Every type \
+         here is also available at the crate root (`trtc_room::TypeName`).",
+    );
+    let mdoc = inner_doc(&mdoc);
     let mut items = Vec::new();
-    for c in &svc.commands {
+    for (svc, c) in &commands {
         let req = &spec.types[&c.type_name];
         let resp = &spec.types[&c.response_name];
         let name = ident(&c.type_name);
         let resp_name = ident(&c.response_name);
-        items.push(named(spec, req, Some(doc(&command_doc(c)))));
+        let mut text = command_doc(c);
+        if let Some(example) = request_example(spec, c)? {
+            text.push_str(&format!("\n{example}"));
+        }
+        items.push(named(spec, req, Some(doc(&text))));
         items.push(named(spec, resp, None));
         let service = &svc.name;
         let command = &c.command;
@@ -128,11 +257,11 @@ pub fn service_rs(spec: &Spec, svc: &crate::ir::Service) -> TokenStream {
             }
         });
         if let Some(p) = &c.paging {
-            items.push(paged_impl(spec, c, p, &svc.module));
+            items.push(paged_impl(spec, c, p, &module.name));
         }
     }
-    items.extend(types_in(spec, &svc.module));
-    quote! { #mdoc #(#items)* }
+    items.extend(types_in(spec, &module.name));
+    Ok(quote! { #mdoc #(#items)* })
 }
 
 /// `impl Paged` for a command with `paging:`: which fields carry the cursor and items.
@@ -220,17 +349,17 @@ pub fn errors_rs(spec: &Spec) -> TokenStream {
 
         /// A value of the `ErrorCode` field of a response.
         ///
-        /// Codes the spec does not list are kept in `Other`.
+        /// Codes this SDK version does not know are kept in `Other`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorCode {
             #(#docs #names,)*
-            /// A code the spec does not list.
+            /// A code this SDK version does not know.
             Other(i64),
         }
 
         impl ErrorCode {
-            /// Every code the spec lists.
+            /// Every code this SDK version knows.
             pub const ALL: &'static [ErrorCode] = &[#(Self::#names),*];
 
             /// The variant for a numeric code.
@@ -249,7 +378,7 @@ pub fn errors_rs(spec: &Spec) -> TokenStream {
                 }
             }
 
-            /// The documented meaning, if the spec lists this code.
+            /// Tencent's documented meaning, if this SDK version knows the code.
             pub fn meaning(&self) -> Option<&'static str> {
                 match self {
                     #(Self::#names => Some(#meanings),)*
@@ -483,7 +612,7 @@ pub fn client_rs(spec: &Spec) -> TokenStream {
                 "{}\n\nSends [`{}`]({}); see it for the fields.",
                 command_doc(c),
                 c.type_name,
-                format_args!("super::{}::{}", svc.module, c.type_name)
+                format_args!("super::{}::{}", c.module, c.type_name)
             ));
             methods.push(quote! {
                 #d
@@ -511,7 +640,7 @@ pub fn client_rs(spec: &Spec) -> TokenStream {
                      forever or return a partial list.",
                     cmd = c.command,
                     t = c.type_name,
-                    m = format_args!("super::{}::{}", svc.module, c.type_name),
+                    m = format_args!("super::{}::{}", c.module, c.type_name),
                     rc = p.request_cursor.wire,
                     pc = p.response_cursor.wire,
                     it = p.items.wire,
@@ -531,7 +660,7 @@ pub fn client_rs(spec: &Spec) -> TokenStream {
                      See [`paging`](crate::paging).",
                     cmd = c.command,
                     t = c.type_name,
-                    m = format_args!("super::{}::{}", svc.module, c.type_name),
+                    m = format_args!("super::{}::{}", c.module, c.type_name),
                     rc = p.request_cursor.wire,
                     pc = p.response_cursor.wire,
                 ));
@@ -563,12 +692,12 @@ pub fn catalog_rs(spec: &Spec) -> TokenStream {
         })
         .collect();
     quote! {
-        //! Every command of the spec, for routing by service and command name.
+        //! Every command this SDK version knows, for routing by service and command name.
 
-        /// Every command of the spec, in spec order.
+        /// The facts of every command this SDK version knows, service by service.
         pub static COMMANDS: &[&crate::command::CommandInfo] = &[#(#infos),*];
 
-        /// The command with this `servicename` and `command`, if the spec has it.
+        /// The command with this `servicename` and `command`, if this SDK version knows it.
         pub fn find(service: &str, command: &str) -> Option<&'static crate::command::CommandInfo> {
             COMMANDS.iter().copied().find(|c| c.service == service && c.command == command)
         }
@@ -1040,20 +1169,25 @@ fn normalize_body(spec: &Spec, c: &Command, sample: &Value, ctx: &Ctx) -> Result
     Ok(Value::Object(out))
 }
 
-pub fn mod_rs(spec: &Spec) -> TokenStream {
-    let svc_mods: Vec<_> = spec.services.iter().map(|s| ident(&s.module)).collect();
-    let svc_docs: Vec<String> = spec
-        .services
-        .iter()
-        .map(|s| format!("Service `{}`.", s.name))
-        .collect();
-    let _ = svc_docs;
-    quote! {
-        //! Code generated from `api-spec/` by `cargo xtask codegen`. Do not edit: change
-        //! the spec and regenerate.
+/// Whether some named type belongs to no module of commands or webhooks
+/// (then `types.rs` holds it).
+pub fn has_loose_types(spec: &Spec) -> bool {
+    spec.types.values().any(|t| t.module == "types")
+}
 
-        pub mod types;
-        #(pub mod #svc_mods;)*
+pub fn mod_rs(spec: &Spec) -> TokenStream {
+    let mods: Vec<_> = spec.modules.iter().map(|m| ident(&m.name)).collect();
+    let (types_mod, types_use) = if has_loose_types(spec) {
+        (
+            quote! { pub mod types; },
+            quote! { pub use super::types::*; },
+        )
+    } else {
+        (quote! {}, quote! {})
+    };
+    quote! {
+        #(pub mod #mods;)*
+        #types_mod
         pub mod errors;
         pub mod regions;
         pub mod webhooks;
@@ -1066,12 +1200,17 @@ pub fn mod_rs(spec: &Spec) -> TokenStream {
         #[cfg(test)]
         mod prop_tests;
 
-        /// Every generated type, for a flat re-export at the crate root.
+        /// The modules of commands, one per area users manage, for the crate root.
+        pub mod groups {
+            #(pub use super::#mods;)*
+        }
+
+        /// The generated types of the modules of commands and webhooks, for a
+        /// flat re-export at the crate root (`ErrorCode` and `Region` are
+        /// re-exported with the `error` and `client` modules).
         pub mod prelude {
-            pub use super::types::*;
-            #(pub use super::#svc_mods::*;)*
-            pub use super::errors::*;
-            pub use super::regions::*;
+            #(pub use super::#mods::*;)*
+            #types_use
             pub use super::webhooks::*;
         }
     }

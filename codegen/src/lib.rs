@@ -49,12 +49,12 @@ pub fn generate(spec_dir: &Path) -> Result<Vec<GeneratedFile>, SpecError> {
 
 /// The Rust files of `sdk/src/generated/` and `cli/src/generated/`.
 fn generate_rust(spec: &ir::Spec) -> Result<Vec<GeneratedFile>, SpecError> {
-    let mut out: Vec<(String, TokenStream)> = vec![
-        ("mod.rs".into(), files::mod_rs(spec)),
-        ("types.rs".into(), files::types_rs(spec)),
-    ];
-    for svc in &spec.services {
-        out.push((format!("{}.rs", svc.module), files::service_rs(spec, svc)));
+    let mut out: Vec<(String, TokenStream)> = vec![("mod.rs".into(), files::mod_rs(spec))];
+    if files::has_loose_types(spec) {
+        out.push(("types.rs".into(), files::types_rs(spec)));
+    }
+    for m in &spec.modules {
+        out.push((format!("{}.rs", m.name), files::module_rs(spec, m)?));
     }
     out.push(("errors.rs".into(), files::errors_rs(spec)));
     out.push(("regions.rs".into(), files::regions_rs(spec)));

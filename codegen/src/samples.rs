@@ -364,3 +364,142 @@ pub fn object_with_alias(spec: &Spec, v: &Value, fields: &[Field], n: usize) -> 
     }
     changed.then_some(Value::Object(out))
 }
+
+/// Rust expression building `v` (already normalized) of type `ty` the way an
+/// application writes it: types by their crate-root names (collected in
+/// `uses`), string literals where the parameter takes `impl Into<String>`,
+/// arrays where it takes `impl IntoIterator`. `param` says whether the value
+/// is passed straight to `new` or a setter.
+pub fn user_build(
+    spec: &Spec,
+    v: &Value,
+    ty: &Ty,
+    param: bool,
+    uses: &mut std::collections::BTreeSet<String>,
+) -> TokenStream {
+    match ty {
+        Ty::String | Ty::Account => {
+            let s = str_of(v);
+            if param {
+                quote! { #s }
+            } else {
+                quote! { String::from(#s) }
+            }
+        }
+        Ty::Bool | Ty::FlexBool => {
+            let b = v.as_bool().unwrap_or(false);
+            quote! { #b }
+        }
+        Ty::I32 | Ty::U32 | Ty::I64 | Ty::U64 => {
+            let n = int_of(v).unwrap_or(0);
+            let lit = Literal::u128_unsuffixed(n.unsigned_abs());
+            if n < 0 {
+                quote! { -#lit }
+            } else {
+                quote! { #lit }
+            }
+        }
+        Ty::Json => {
+            let tokens: TokenStream = v.to_string().parse().unwrap_or_default();
+            quote! { serde_json::json!(#tokens) }
+        }
+        Ty::List(inner) => {
+            let items = v.as_array().cloned().unwrap_or_default();
+            if items.is_empty() {
+                let t = user_ty(spec, inner, uses);
+                return quote! { Vec::<#t>::new() };
+            }
+            // an `impl IntoIterator<Item = impl Into<String>>` parameter takes
+            // string literals; a nested list is a `Vec` field
+            let elems: Vec<TokenStream> = items
+                .iter()
+                .map(|item| user_build(spec, item, inner, param && inner.is_stringy(), uses))
+                .collect();
+            if param {
+                quote! { [#(#elems),*] }
+            } else {
+                quote! { vec![#(#elems),*] }
+            }
+        }
+        Ty::Named(n) => {
+            let Some(t) = spec.types.get(n) else {
+                return quote! {};
+            };
+            let p = ident(n);
+            match &t.kind {
+                TypeKind::Enum(EnumKind::String, values) => {
+                    uses.insert(n.clone());
+                    let s = str_of(v);
+                    match values
+                        .iter()
+                        .find(|val| matches!(&val.wire, crate::spec::WireValue::Str(w) if *w == s))
+                    {
+                        Some(val) => {
+                            let vn = ident(&val.variant);
+                            quote! { #p::#vn }
+                        }
+                        None => quote! { #p::from_wire(#s) },
+                    }
+                }
+                TypeKind::Enum(EnumKind::Integer, values) => {
+                    uses.insert(n.clone());
+                    let i = v.as_i64().unwrap_or(0);
+                    match values
+                        .iter()
+                        .find(|val| matches!(&val.wire, crate::spec::WireValue::Int(w) if *w == i))
+                    {
+                        Some(val) => {
+                            let vn = ident(&val.variant);
+                            quote! { #p::#vn }
+                        }
+                        None => quote! { #p::from_value(#i) },
+                    }
+                }
+                TypeKind::Object(fields) => user_object(spec, v, n, fields, uses),
+            }
+        }
+    }
+}
+
+/// `Name::new(required..)` with a setter per optional field present in `v`.
+pub fn user_object(
+    spec: &Spec,
+    v: &Value,
+    name: &str,
+    fields: &[Field],
+    uses: &mut std::collections::BTreeSet<String>,
+) -> TokenStream {
+    uses.insert(name.to_owned());
+    let p = ident(name);
+    let empty = serde_json::Map::new();
+    let map = v.as_object().unwrap_or(&empty);
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    for f in fields {
+        let Some(fv) = map.get(&f.wire) else { continue };
+        let e = user_build(spec, fv, &f.ty, true, uses);
+        if f.required {
+            args.push(e);
+        } else {
+            let s = ident(&f.name);
+            setters.push(quote! { .#s(#e) });
+        }
+    }
+    quote! { #p::new(#(#args),*) #(#setters)* }
+}
+
+/// The Rust type of `ty` as an application names it.
+fn user_ty(spec: &Spec, ty: &Ty, uses: &mut std::collections::BTreeSet<String>) -> TokenStream {
+    match ty {
+        Ty::Named(n) => {
+            uses.insert(n.clone());
+            let p = ident(n);
+            quote! { #p }
+        }
+        Ty::List(inner) => {
+            let i = user_ty(spec, inner, uses);
+            quote! { Vec<#i> }
+        }
+        other => crate::emit::rust_ty(spec, other, FROM),
+    }
+}

@@ -21,6 +21,21 @@ pub struct CommonFile {
     /// Query parameters of every command's URL.
     #[serde(default)]
     pub query: Vec<QueryParamDef>,
+    /// The areas users manage (`cli.group` of the commands): one SDK module each.
+    #[serde(default)]
+    pub groups: Vec<GroupDef>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One entry of `groups`: an area users manage, such as `rooms`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupDef {
+    /// The `cli.group` of its commands (kebab-case); the SDK module is its snake_case.
+    pub name: String,
+    /// Module documentation (Markdown); the generator adds the Tencent services and commands.
+    pub doc: String,
     #[serde(default)]
     pub note: Option<String>,
 }

@@ -235,3 +235,12 @@ fn two_commands_on_one_command_line_name() {
         "api-spec/services/room_svc.yaml: command kick_user_out: cli: `trtc-room rooms make` is taken by another command"
     );
 }
+
+#[test]
+fn command_line_group_without_a_module_doc() {
+    let e = error_of("broken_undeclared_group");
+    assert_eq!(
+        e,
+        "api-spec/services/room_svc.yaml: command create_room: cli: group \"halls\" is not declared under `groups:` in common.yaml"
+    );
+}

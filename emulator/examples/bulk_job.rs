@@ -203,8 +203,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (key, s) in emu.rate_stats() {
         let before = baseline.get(&key).map_or(0, |b| b.accepted);
         let (service, command) = key.split_once('/').unwrap_or(("", ""));
-        let documented = trtc_room::generated::catalog::find(service, command)
-            .map_or(0, |i| i.rate_limit_per_second);
+        let documented =
+            trtc_room::command::find(service, command).map_or(0, |i| i.rate_limit_per_second);
         let rate = s.accepted_per_second().unwrap_or(0.0);
         if s.accepted - before < 10 {
             continue;

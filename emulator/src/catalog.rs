@@ -6,5 +6,5 @@ use trtc_room::CommandInfo;
 
 /// The catalog entry of `service/command`.
 pub fn lookup(service: &str, command: &str) -> Option<&'static CommandInfo> {
-    trtc_room::generated::catalog::find(service, command)
+    trtc_room::command::find(service, command)
 }

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 pub use auth::{IssuedUserSig, ProviderError, ProviderFuture, UserSigProvider};
 pub use builder::{ClientBuilder, DEFAULT_POOL_IDLE_TIMEOUT};
-pub use endpoint::{Endpoint, Region};
+pub use endpoint::{Endpoint, Region, UnknownRegion};
 pub use reply::Reply;
 pub use retry::RetryPolicy;
 
@@ -28,7 +28,27 @@ use crate::error::{CallInfo, ConfigError, Error};
 
 /// A configured Room API client. Cheap to clone; share it across tasks.
 ///
-/// Build one with [`Client::builder`] or [`Client::from_env`].
+/// Build one with [`Client::builder`] or [`Client::from_env`]. Every command
+/// has a method named after it (`create_room`, `get_room_member_list`, ...;
+/// the modules [`rooms`](crate::rooms), [`members`](crate::members),
+/// [`seats`](crate::seats), [`callbacks`](crate::callbacks) and
+/// [`accounts`](crate::accounts) list them), taking the typed request and
+/// returning a [`Reply`] with the typed answer; [`Client::call`] sends any
+/// request type.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), trtc_room::Error> {
+/// use trtc_room::{Client, CreateRoom, GetRoomInfo, RoomInfo, RoomType};
+///
+/// let client = Client::from_env()?;
+/// let room = RoomInfo::new("room-1", RoomType::Conference).room_name("Weekly sync");
+/// client.create_room(CreateRoom::new(room)).await?;
+///
+/// let reply = client.get_room_info(GetRoomInfo::new("room-1")).await?;
+/// println!("{:?} (request id {:?})", reply.room_info, reply.request_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,

@@ -1,11 +1,27 @@
-//! The trait that ties a typed request to its endpoint.
+//! Advanced: the trait that ties a typed request to its endpoint, and the
+//! table of every command.
 //!
-//! Every command of the spec gets a request type that implements [`Command`]
-//! (generated in `crate::generated`). The client's generic
-//! [`call`](crate::Client::call) and the generated per-command methods all go
-//! through it, so auth, retries and error handling are one code path.
+//! Applications rarely need this module: the typed client methods
+//! ([`Client::create_room`](crate::Client::create_room), ...) and
+//! [`Client::call`](crate::Client::call) cover ordinary use. It is for tools
+//! that route by service and command name (the `trtc-room` command line and
+//! the emulator use it) and for code generic over every request type.
+//!
+//! Every request type implements [`Command`]; [`COMMANDS`] lists the
+//! [`CommandInfo`] of each, and [`find`] looks one up by its URL segments.
+//!
+//! ```
+//! use trtc_room::command::{find, Command};
+//! use trtc_room::GetRoomInfo;
+//!
+//! let info = find("room_engine_http_srv", "get_room_info").expect("known command");
+//! assert_eq!(info, GetRoomInfo::INFO);
+//! assert!(info.idempotent);
+//! ```
 
 use crate::validate::Validate;
+
+pub use crate::generated::catalog::{find, COMMANDS};
 
 /// Where a command's payload sits in the HTTP response body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

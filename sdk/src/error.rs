@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::generated::errors::ErrorCode;
+pub use crate::generated::errors::ErrorCode;
 
 /// How many leading bytes of a body [`Error::HttpStatus`] and [`Error::Decode`]
 /// keep (as lossy UTF-8, so invalid bytes become U+FFFD, plus `…` when cut).
@@ -127,6 +127,27 @@ impl From<ConfigError> for Error {
 }
 
 /// Everything that can go wrong in a call.
+///
+/// Match the variants you handle and let the rest bubble up; the helpers
+/// [`is_rate_limited`](Error::is_rate_limited),
+/// [`is_retryable`](Error::is_retryable) and
+/// [`request_id`](Error::request_id) cover the common questions.
+///
+/// ```no_run
+/// # async fn demo(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
+/// use trtc_room::{CreateRoom, Error, ErrorCode, RoomInfo, RoomType};
+///
+/// let request = CreateRoom::new(RoomInfo::new("room-1", RoomType::Conference));
+/// match client.create_room(request).await {
+///     Ok(_) => println!("created"),
+///     Err(e) if e.is_room_id_in_use() => println!("room-1 exists already"),
+///     Err(Error::Service { code: ErrorCode::RateLimited, .. }) => println!("slow down"),
+///     Err(Error::InvalidRequest(bad)) => println!("not sent: {bad}"),
+///     Err(e) => return Err(e),
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

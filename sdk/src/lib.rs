@@ -1,5 +1,29 @@
 //! Typed client for the Tencent RTC Room server REST API (TUIRoomKit / Room Engine).
 //!
+//! # What is where
+//!
+//! The commands are grouped by what an application manages; each module
+//! lists its Tencent service, its commands and their request and answer
+//! types, and every request type's page shows a compiled example built from
+//! Tencent's documented sample:
+//!
+//! | module | manages | Tencent service |
+//! | --- | --- | --- |
+//! | [`rooms`] | create, read, change, hand over and dismiss rooms | `room_engine_http_srv` |
+//! | [`members`] | list, change, mark, ban and remove room members | `room_engine_http_srv` |
+//! | [`seats`] | seats (microphone positions) of a room | `room_engine_http_mic` |
+//! | [`callbacks`] | where and which room events Tencent sends | `room_config` |
+//! | [`accounts`] | the app's user accounts and who is online | `im_open_login_svc`, `openim` |
+//! | [`webhook`] | receiving those events: verify, parse, answer | (callbacks Tencent POSTs) |
+//!
+//! Every type of these modules is also available at the crate root
+//! (`trtc_room::CreateRoom`). The rest of the crate: [`Client`] and
+//! [`ClientBuilder`] (in [`client`]), [`Error`] (in [`error`]), [`paging`],
+//! [`bulk`] (many calls within the rate limits), [`limit`] (rate-limit
+//! schedules), [`usersig`] (UserSigs for end-user devices) and, with the
+//! `test-util` feature, `mock`. The [`command`] module is for advanced
+//! uses (routing by service and command name).
+//!
 //! # Configure a client
 //!
 //! Build one [`Client`] per application and share it (it is `Clone + Send +
@@ -88,6 +112,51 @@
 //! not sent on a connection the server is closing; a request that hyper
 //! hands back unsent from such a connection counts as not sent.
 //!
+//! # Page through a listing
+//!
+//! Listing commands (`get_room_member_list`, `get_banned_member_list`) answer
+//! one page per call. Besides the one-page method, the client has
+//! `<command>_all`, which follows the cursor and returns every item (or the
+//! first error), and `<command>_pages`, a stream of typed pages that stops
+//! fetching when dropped. See [`paging`].
+//!
+//! ```no_run
+//! # async fn demo(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
+//! use trtc_room::GetRoomMemberList;
+//!
+//! let members = client
+//!     .get_room_member_list_all(GetRoomMemberList::new("room-1").count(100))
+//!     .await?;
+//! println!("{} members", members.len());
+//!
+//! let mut pages = client.get_room_member_list_pages(GetRoomMemberList::new("room-1"));
+//! while let Some(page) = pages.next().await {
+//!     println!("next cursor {:?}", page?.next);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Receive webhooks
+//!
+//! Tell Tencent where to send room events with the [`callbacks`] commands,
+//! then hand each delivery (query string and body bytes) to a
+//! [`webhook::WebhookVerifier`]: it checks the app ID, the signature and the
+//! time when a token is set, and returns a typed [`WebhookEvent`]. Answer
+//! with [`webhook::ack`]. The [`webhook`] module shows a whole receiver;
+//! `examples/webhook_receiver.rs` runs one on axum.
+//!
+//! # Errors
+//!
+//! Every call returns [`Error`], one matchable enum: [`Error::InvalidRequest`]
+//! (a documented limit broken, nothing sent), [`Error::Service`] (the
+//! service's [`ErrorCode`], with the command's own meaning in its docs),
+//! [`Error::HttpStatus`], [`Error::Timeout`], [`Error::Transport`],
+//! [`Error::Decode`], [`Error::Config`] and a few more. Errors about a call
+//! carry a [`CallInfo`] with the call's `random`, which appears in Tencent's
+//! logs; [`Error::request_id`] gives the server's `RequestId` when there was
+//! an answer.
+//!
 //! # Match an error
 //!
 //! ```no_run
@@ -102,6 +171,39 @@
 //!     Err(e) => println!("failed: {e} (request id {:?})", e.request_id()),
 //! }
 //! # }
+//! ```
+//!
+//! # Retries
+//!
+//! The client retries by itself, as described above and in the table of
+//! faults: [`RetryPolicy`] sets the number of attempts, the backoff and an
+//! overall deadline ([`ClientBuilder::retry_policy`]), and
+//! [`ClientBuilder::attempt_timeout`] the time allowed for each attempt. Each
+//! request type's docs say whether the command is idempotent (re-sent after
+//! a failure that may have reached the server) and its rate limit. To stay
+//! under the rate limits across many calls, use [`bulk`] or a shared
+//! [`RateLimits`] schedule.
+//!
+//! # Testing an application
+//!
+//! - With the `test-util` feature, `trtc_room::mock::MockRoom` hands out a
+//!   real [`Client`] whose calls are answered by rules the test sets per
+//!   command (a typed answer or an [`ErrorCode`]) and recorded, without any
+//!   network.
+//! - The `trtc-room-emulator` crate runs an in-memory Room service on a
+//!   loopback port, with real state, UserSig checks, webhooks and fault
+//!   injection; point the client at it with [`ClientBuilder::base_url`]:
+//!
+//! ```ignore
+//! use trtc_room_emulator::{Emulator, EmulatorConfig};
+//!
+//! let emu = Emulator::start(EmulatorConfig::default()).await?;
+//! let client = trtc_room::Client::builder()
+//!     .sdk_app_id(emu.sdk_app_id())
+//!     .secret_key(emu.secret_key())
+//!     .admin(emu.admin())
+//!     .base_url(emu.base_url())
+//!     .build()?;
 //! ```
 //!
 //! # Pick a region
@@ -120,7 +222,7 @@ pub mod client;
 pub mod command;
 pub mod error;
 #[rustfmt::skip] // generated by `cargo xtask codegen` (prettyplease), not rustfmt
-pub mod generated;
+mod generated;
 pub mod limit;
 #[cfg(feature = "test-util")]
 pub mod mock;
@@ -129,18 +231,28 @@ pub mod paging;
 mod prop_support;
 mod redact;
 pub mod usersig;
+// Helpers the generated checks call; the public part is re-exported below.
+#[doc(hidden)]
 pub mod validate;
 pub mod webhook;
+// Serde adapters and enum macros of the generated code.
+#[doc(hidden)]
 pub mod wire;
 
 pub use bulk::{Bulk, BulkReport, ItemError, ItemOutcome, Progress};
 pub use client::{
-    Client, ClientBuilder, Endpoint, IssuedUserSig, Reply, RetryPolicy, UserSigProvider,
-    DEFAULT_POOL_IDLE_TIMEOUT,
+    Client, ClientBuilder, Endpoint, IssuedUserSig, Region, Reply, RetryPolicy, UnknownRegion,
+    UserSigProvider, DEFAULT_POOL_IDLE_TIMEOUT,
 };
 pub use command::{Command, CommandInfo, PayloadLocation};
-pub use error::{CallInfo, ConfigError, Error};
+pub use error::{CallInfo, ConfigError, Error, ErrorCode};
+// The modules of commands: rooms, members, seats, callbacks, accounts.
+pub use generated::groups::*;
+// Every generated type also at the root (`trtc_room::CreateRoom`); documented
+// in its module.
+#[doc(no_inline, hidden)]
 pub use generated::prelude::*;
 pub use limit::{LimiterBackend, LocalBackend, RateLimits};
 pub use paging::Paged;
-pub use validate::{InvalidRequest, Validate};
+pub use validate::{InvalidRequest, Problem, Validate};
+pub use webhook::WebhookEvent;

@@ -7,6 +7,23 @@
 //! and PrivateMapKeys to end-user devices, and checking sigs in test servers
 //! (the crate's emulator uses [`SigningKey::verify`]).
 //!
+//! ```
+//! use trtc_room::usersig::SigningKey;
+//!
+//! let key = SigningKey::new(1400000000, "secret key from the console");
+//! // A UserSig for an end user's device, valid for one day.
+//! let sig = key.generate("alice", 86_400).expect("a valid identifier");
+//!
+//! // What a server holding the same key sees in it.
+//! let now = std::time::SystemTime::now()
+//!     .duration_since(std::time::UNIX_EPOCH)
+//!     .unwrap()
+//!     .as_secs();
+//! let checked = key.verify("alice", &sig, now).expect("signed with this key");
+//! assert_eq!(checked.sdk_app_id, 1400000000);
+//! assert_eq!(checked.expire, 86_400);
+//! ```
+//!
 //! # Format
 //!
 //! 1. `TLS.sig` = standard base64 of HMAC-SHA256, keyed with the secret key's

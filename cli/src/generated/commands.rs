@@ -16,7 +16,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://www.tencentcloud.com/zh/document/product/1047/34953",
             "https://cloud.tencent.com/document/product/269/1608",
         ],
-        info: <trtc_room::generated::im_open_login_svc::AccountImport as trtc_room::Command>::INFO,
+        info: <trtc_room::accounts::AccountImport as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "user-id",
@@ -47,9 +47,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::im_open_login_svc::AccountImport,
-        >,
+        send: crate::exec::send::<trtc_room::accounts::AccountImport>,
         send_all: None,
     },
     Entry {
@@ -64,7 +62,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://cloud.tencent.com/document/product/269/117668",
             "https://www.tencentcloud.com/document/product/1071/76898",
         ],
-        info: <trtc_room::generated::im_open_login_svc::MultiaccountImport as trtc_room::Command>::INFO,
+        info: <trtc_room::accounts::MultiaccountImport as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "account-list",
@@ -86,9 +84,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::im_open_login_svc::MultiaccountImport,
-        >,
+        send: crate::exec::send::<trtc_room::accounts::MultiaccountImport>,
         send_all: None,
     },
     Entry {
@@ -101,7 +97,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://www.tencentcloud.com/document/product/1047/34955",
             "https://cloud.tencent.com/document/product/269/36443",
         ],
-        info: <trtc_room::generated::im_open_login_svc::AccountDelete as trtc_room::Command>::INFO,
+        info: <trtc_room::accounts::AccountDelete as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "user-id",
@@ -114,9 +110,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: Some("ResultItem"),
-        send: crate::exec::send::<
-            trtc_room::generated::im_open_login_svc::AccountDelete,
-        >,
+        send: crate::exec::send::<trtc_room::accounts::AccountDelete>,
         send_all: None,
     },
     Entry {
@@ -130,7 +124,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://www.tencentcloud.com/zh/document/product/1047/34956",
             "https://cloud.tencent.com/document/product/269/38417",
         ],
-        info: <trtc_room::generated::im_open_login_svc::AccountCheck as trtc_room::Command>::INFO,
+        info: <trtc_room::accounts::AccountCheck as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "user-id",
@@ -143,7 +137,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: Some("ResultItem"),
-        send: crate::exec::send::<trtc_room::generated::im_open_login_svc::AccountCheck>,
+        send: crate::exec::send::<trtc_room::accounts::AccountCheck>,
         send_all: None,
     },
     Entry {
@@ -156,7 +150,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://www.tencentcloud.com/document/product/1047/34957",
             "https://cloud.tencent.com/document/product/269/3853",
         ],
-        info: <trtc_room::generated::im_open_login_svc::Kick as trtc_room::Command>::INFO,
+        info: <trtc_room::accounts::Kick as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "user-id",
@@ -169,7 +163,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<trtc_room::generated::im_open_login_svc::Kick>,
+        send: crate::exec::send::<trtc_room::accounts::Kick>,
         send_all: None,
     },
     Entry {
@@ -182,7 +176,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://www.tencentcloud.com/document/product/1047/35477",
             "https://cloud.tencent.com/document/product/269/2566",
         ],
-        info: <trtc_room::generated::openim::QueryOnlineStatus as trtc_room::Command>::INFO,
+        info: <trtc_room::accounts::QueryOnlineStatus as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "to-account",
@@ -218,7 +212,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: Some("QueryResult"),
-        send: crate::exec::send::<trtc_room::generated::openim::QueryOnlineStatus>,
+        send: crate::exec::send::<trtc_room::accounts::QueryOnlineStatus>,
         send_all: None,
     },
     Entry {
@@ -230,7 +224,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://trtc.io/document/60729",
             "https://cloud.tencent.com/document/product/647/104469",
         ],
-        info: <trtc_room::generated::room_config::SetCallback as trtc_room::Command>::INFO,
+        info: <trtc_room::callbacks::SetCallback as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "url",
@@ -291,7 +285,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<trtc_room::generated::room_config::SetCallback>,
+        send: crate::exec::send::<trtc_room::callbacks::SetCallback>,
         send_all: None,
     },
     Entry {
@@ -303,7 +297,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://trtc.io/document/60728",
             "https://www.tencentcloud.com/document/product/647/60728",
         ],
-        info: <trtc_room::generated::room_config::UpdateCallback as trtc_room::Command>::INFO,
+        info: <trtc_room::callbacks::UpdateCallback as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "url",
@@ -364,7 +358,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<trtc_room::generated::room_config::UpdateCallback>,
+        send: crate::exec::send::<trtc_room::callbacks::UpdateCallback>,
         send_all: None,
     },
     Entry {
@@ -373,10 +367,10 @@ pub static COMMANDS: &[Entry] = &[
         summary: "Read the callback configuration.",
         doc: "",
         doc_urls: &["https://trtc.io/document/60730"],
-        info: <trtc_room::generated::room_config::GetCallback as trtc_room::Command>::INFO,
+        info: <trtc_room::callbacks::GetCallback as trtc_room::Command>::INFO,
         flags: &[],
         table: None,
-        send: crate::exec::send::<trtc_room::generated::room_config::GetCallback>,
+        send: crate::exec::send::<trtc_room::callbacks::GetCallback>,
         send_all: None,
     },
     Entry {
@@ -388,10 +382,10 @@ pub static COMMANDS: &[Entry] = &[
             "https://trtc.io/document/60727",
             "https://www.tencentcloud.com/zh/document/product/647/60727",
         ],
-        info: <trtc_room::generated::room_config::DeleteCallback as trtc_room::Command>::INFO,
+        info: <trtc_room::callbacks::DeleteCallback as trtc_room::Command>::INFO,
         flags: &[],
         table: None,
-        send: crate::exec::send::<trtc_room::generated::room_config::DeleteCallback>,
+        send: crate::exec::send::<trtc_room::callbacks::DeleteCallback>,
         send_all: None,
     },
     Entry {
@@ -405,7 +399,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://tencentcloud.com/zh/document/product/647/60719",
             "https://cloud.tencent.com/document/product/269/117692",
         ],
-        info: <trtc_room::generated::room_engine_http_mic::GetSeatList as trtc_room::Command>::INFO,
+        info: <trtc_room::seats::GetSeatList as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -418,9 +412,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: Some("SeatList"),
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_mic::GetSeatList,
-        >,
+        send: crate::exec::send::<trtc_room::seats::GetSeatList>,
         send_all: None,
     },
     Entry {
@@ -433,7 +425,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://trtc.io/zh/document/60718",
             "https://trtc.io/document/64428",
         ],
-        info: <trtc_room::generated::room_engine_http_mic::PickUserOnSeat as trtc_room::Command>::INFO,
+        info: <trtc_room::seats::PickUserOnSeat as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -464,9 +456,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_mic::PickUserOnSeat,
-        >,
+        send: crate::exec::send::<trtc_room::seats::PickUserOnSeat>,
         send_all: None,
     },
     Entry {
@@ -479,7 +469,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://www.tencentcloud.com/document/product/647/60717",
             "https://trtc.io/document/64429",
         ],
-        info: <trtc_room::generated::room_engine_http_mic::KickUserOffSeat as trtc_room::Command>::INFO,
+        info: <trtc_room::seats::KickUserOffSeat as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -510,9 +500,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_mic::KickUserOffSeat,
-        >,
+        send: crate::exec::send::<trtc_room::seats::KickUserOffSeat>,
         send_all: None,
     },
     Entry {
@@ -525,7 +513,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://www.tencentcloud.com/document/product/647/60716",
             "https://trtc.io/document/64430",
         ],
-        info: <trtc_room::generated::room_engine_http_mic::LockSeat as trtc_room::Command>::INFO,
+        info: <trtc_room::seats::LockSeat as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -574,7 +562,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<trtc_room::generated::room_engine_http_mic::LockSeat>,
+        send: crate::exec::send::<trtc_room::seats::LockSeat>,
         send_all: None,
     },
     Entry {
@@ -586,7 +574,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://trtc.io/document/72552",
             "https://www.tencentcloud.com/document/product/647/72552",
         ],
-        info: <trtc_room::generated::room_engine_http_mic::SwitchSeat as trtc_room::Command>::INFO,
+        info: <trtc_room::seats::SwitchSeat as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -617,9 +605,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_mic::SwitchSeat,
-        >,
+        send: crate::exec::send::<trtc_room::seats::SwitchSeat>,
         send_all: None,
     },
     Entry {
@@ -633,7 +619,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://cloud.tencent.com/document/product/269/125739",
             "https://www.tencentcloud.com/document/product/1071/76875",
         ],
-        info: <trtc_room::generated::room_engine_http_mic::MoveUserToSeat as trtc_room::Command>::INFO,
+        info: <trtc_room::seats::MoveUserToSeat as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -692,9 +678,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_mic::MoveUserToSeat,
-        >,
+        send: crate::exec::send::<trtc_room::seats::MoveUserToSeat>,
         send_all: None,
     },
     Entry {
@@ -707,7 +691,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://www.tencentcloud.com/document/product/647/60707",
             "https://cloud.tencent.com/document/product/1690/102878",
         ],
-        info: <trtc_room::generated::room_engine_http_srv::CreateRoom as trtc_room::Command>::INFO,
+        info: <trtc_room::rooms::CreateRoom as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -915,9 +899,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_srv::CreateRoom,
-        >,
+        send: crate::exec::send::<trtc_room::rooms::CreateRoom>,
         send_all: None,
     },
     Entry {
@@ -929,7 +911,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://trtc.io/document/60706",
             "https://cloud.tencent.com/document/product/647/104447",
         ],
-        info: <trtc_room::generated::room_engine_http_srv::DestroyRoom as trtc_room::Command>::INFO,
+        info: <trtc_room::rooms::DestroyRoom as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -942,9 +924,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_srv::DestroyRoom,
-        >,
+        send: crate::exec::send::<trtc_room::rooms::DestroyRoom>,
         send_all: None,
     },
     Entry {
@@ -957,7 +937,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://www.tencentcloud.com/document/product/647/60705",
             "https://cloud.tencent.com/document/product/1690/102880",
         ],
-        info: <trtc_room::generated::room_engine_http_srv::UpdateRoomInfo as trtc_room::Command>::INFO,
+        info: <trtc_room::rooms::UpdateRoomInfo as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -1088,9 +1068,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_srv::UpdateRoomInfo,
-        >,
+        send: crate::exec::send::<trtc_room::rooms::UpdateRoomInfo>,
         send_all: None,
     },
     Entry {
@@ -1102,7 +1080,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://trtc.io/document/60704",
             "https://cloud.tencent.com/document/product/1690/102881",
         ],
-        info: <trtc_room::generated::room_engine_http_srv::GetRoomInfo as trtc_room::Command>::INFO,
+        info: <trtc_room::rooms::GetRoomInfo as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -1115,9 +1093,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_srv::GetRoomInfo,
-        >,
+        send: crate::exec::send::<trtc_room::rooms::GetRoomInfo>,
         send_all: None,
     },
     Entry {
@@ -1130,7 +1106,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://www.tencentcloud.com/document/product/647/60715",
             "https://cloud.tencent.com/document/product/647/104451",
         ],
-        info: <trtc_room::generated::room_engine_http_srv::GetRoomMemberList as trtc_room::Command>::INFO,
+        info: <trtc_room::members::GetRoomMemberList as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -1161,14 +1137,8 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: Some("MemberList"),
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_srv::GetRoomMemberList,
-        >,
-        send_all: Some(
-            crate::exec::send_all::<
-                trtc_room::generated::room_engine_http_srv::GetRoomMemberList,
-            >,
-        ),
+        send: crate::exec::send::<trtc_room::members::GetRoomMemberList>,
+        send_all: Some(crate::exec::send_all::<trtc_room::members::GetRoomMemberList>),
     },
     Entry {
         group: "members",
@@ -1180,7 +1150,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://www.tencentcloud.com/document/product/647/60714",
             "https://tencentcloud.com/zh/document/product/647/60714",
         ],
-        info: <trtc_room::generated::room_engine_http_srv::UpdateRoomMemberInfo as trtc_room::Command>::INFO,
+        info: <trtc_room::members::UpdateRoomMemberInfo as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -1253,9 +1223,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_srv::UpdateRoomMemberInfo,
-        >,
+        send: crate::exec::send::<trtc_room::members::UpdateRoomMemberInfo>,
         send_all: None,
     },
     Entry {
@@ -1268,7 +1236,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://cloud.tencent.com/document/product/1690/103749",
             "https://tencentcloud.com/zh/document/product/647/60713",
         ],
-        info: <trtc_room::generated::room_engine_http_srv::ChangeRoomOwner as trtc_room::Command>::INFO,
+        info: <trtc_room::rooms::ChangeRoomOwner as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -1299,9 +1267,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_srv::ChangeRoomOwner,
-        >,
+        send: crate::exec::send::<trtc_room::rooms::ChangeRoomOwner>,
         send_all: None,
     },
     Entry {
@@ -1314,7 +1280,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://cloud.tencent.com/document/product/1690/102884",
             "https://www.tencentcloud.com/document/product/647/60712",
         ],
-        info: <trtc_room::generated::room_engine_http_srv::MarkRoomMember as trtc_room::Command>::INFO,
+        info: <trtc_room::members::MarkRoomMember as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -1359,9 +1325,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_srv::MarkRoomMember,
-        >,
+        send: crate::exec::send::<trtc_room::members::MarkRoomMember>,
         send_all: None,
     },
     Entry {
@@ -1373,7 +1337,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://trtc.io/document/60711",
             "https://cloud.tencent.com/document/product/269/105390",
         ],
-        info: <trtc_room::generated::room_engine_http_srv::BanRoomMember as trtc_room::Command>::INFO,
+        info: <trtc_room::members::BanRoomMember as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -1413,9 +1377,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_srv::BanRoomMember,
-        >,
+        send: crate::exec::send::<trtc_room::members::BanRoomMember>,
         send_all: None,
     },
     Entry {
@@ -1427,7 +1389,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://trtc.io/document/60710",
             "https://www.tencentcloud.com/document/product/647/60710",
         ],
-        info: <trtc_room::generated::room_engine_http_srv::UnbanRoomMember as trtc_room::Command>::INFO,
+        info: <trtc_room::members::UnbanRoomMember as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -1449,9 +1411,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_srv::UnbanRoomMember,
-        >,
+        send: crate::exec::send::<trtc_room::members::UnbanRoomMember>,
         send_all: None,
     },
     Entry {
@@ -1464,7 +1424,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://www.tencentcloud.com/document/product/647/60709",
             "https://cloud.tencent.com/document/product/269/105392",
         ],
-        info: <trtc_room::generated::room_engine_http_srv::GetBannedMemberList as trtc_room::Command>::INFO,
+        info: <trtc_room::members::GetBannedMemberList as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -1495,14 +1455,8 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: Some("BannedAccountList"),
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_srv::GetBannedMemberList,
-        >,
-        send_all: Some(
-            crate::exec::send_all::<
-                trtc_room::generated::room_engine_http_srv::GetBannedMemberList,
-            >,
-        ),
+        send: crate::exec::send::<trtc_room::members::GetBannedMemberList>,
+        send_all: Some(crate::exec::send_all::<trtc_room::members::GetBannedMemberList>),
     },
     Entry {
         group: "members",
@@ -1513,7 +1467,7 @@ pub static COMMANDS: &[Entry] = &[
             "https://trtc.io/document/60708",
             "https://tencentcloud.com/zh/document/product/647/60708",
         ],
-        info: <trtc_room::generated::room_engine_http_srv::KickUserOut as trtc_room::Command>::INFO,
+        info: <trtc_room::members::KickUserOut as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -1544,9 +1498,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<
-            trtc_room::generated::room_engine_http_srv::KickUserOut,
-        >,
+        send: crate::exec::send::<trtc_room::members::KickUserOut>,
         send_all: None,
     },
 ];

@@ -29,6 +29,27 @@ enum Auth {
 /// [`UserSigProvider`]), the admin identifier, and a region or base URL.
 ///
 /// `Debug` never shows the secret key.
+///
+/// ```
+/// use std::time::Duration;
+/// use trtc_room::{Client, RetryPolicy};
+///
+/// // A client of a local emulator (plain http is accepted for loopback hosts).
+/// let client = Client::builder()
+///     .sdk_app_id(1400000000)
+///     .secret_key("emulator-secret")
+///     .admin("administrator")
+///     .base_url("http://127.0.0.1:8080")
+///     .attempt_timeout(Duration::from_secs(2))
+///     .retry_policy(RetryPolicy::default().max_attempts(2))
+///     .build()?;
+/// # let _ = client;
+///
+/// // A missing setting is named in the error.
+/// let err = Client::builder().sdk_app_id(1400000000).build().unwrap_err();
+/// assert!(err.to_string().contains("admin"));
+/// # Ok::<(), trtc_room::Error>(())
+/// ```
 pub struct ClientBuilder {
     sdk_app_id: Option<u64>,
     secret_key: Option<String>,

@@ -6,7 +6,7 @@ use url::Url;
 
 use crate::error::ConfigError;
 
-pub use crate::generated::regions::Region;
+pub use crate::generated::regions::{Region, UnknownRegion};
 
 /// The API endpoint: a documented Tencent region, or any base URL (the
 /// emulator, a proxy, a test server).

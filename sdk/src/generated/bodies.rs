@@ -20,7 +20,7 @@ pub struct MultiaccountImportBody {
     pub envelope: crate::wire::Envelope,
     /// The payload fields, next to the envelope.
     #[serde(flatten)]
-    pub payload: super::im_open_login_svc::MultiaccountImportResponse,
+    pub payload: super::accounts::MultiaccountImportResponse,
 }
 /// The whole HTTP body answering `im_open_login_svc/account_delete`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -30,7 +30,7 @@ pub struct AccountDeleteBody {
     pub envelope: crate::wire::Envelope,
     /// The payload fields, next to the envelope.
     #[serde(flatten)]
-    pub payload: super::im_open_login_svc::AccountDeleteResponse,
+    pub payload: super::accounts::AccountDeleteResponse,
 }
 /// The whole HTTP body answering `im_open_login_svc/account_check`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -40,7 +40,7 @@ pub struct AccountCheckBody {
     pub envelope: crate::wire::Envelope,
     /// The payload fields, next to the envelope.
     #[serde(flatten)]
-    pub payload: super::im_open_login_svc::AccountCheckResponse,
+    pub payload: super::accounts::AccountCheckResponse,
 }
 /// The whole HTTP body answering `im_open_login_svc/kick`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -60,7 +60,7 @@ pub struct QueryOnlineStatusBody {
     pub envelope: crate::wire::Envelope,
     /// The payload fields, next to the envelope.
     #[serde(flatten)]
-    pub payload: super::openim::QueryOnlineStatusResponse,
+    pub payload: super::accounts::QueryOnlineStatusResponse,
 }
 /// The whole HTTP body answering `room_config/set_callback`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -90,7 +90,7 @@ pub struct GetCallbackBody {
     pub envelope: crate::wire::Envelope,
     /// The payload (absent in error answers).
     #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<super::room_config::GetCallbackResponse>,
+    pub payload: Option<super::callbacks::GetCallbackResponse>,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -113,7 +113,7 @@ pub struct GetSeatListBody {
     pub envelope: crate::wire::Envelope,
     /// The payload (absent in error answers).
     #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<super::room_engine_http_mic::GetSeatListResponse>,
+    pub payload: Option<super::seats::GetSeatListResponse>,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -206,7 +206,7 @@ pub struct GetRoomInfoBody {
     pub envelope: crate::wire::Envelope,
     /// The payload (absent in error answers).
     #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<super::room_engine_http_srv::GetRoomInfoResponse>,
+    pub payload: Option<super::rooms::GetRoomInfoResponse>,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -219,7 +219,7 @@ pub struct GetRoomMemberListBody {
     pub envelope: crate::wire::Envelope,
     /// The payload (absent in error answers).
     #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<super::room_engine_http_srv::GetRoomMemberListResponse>,
+    pub payload: Option<super::members::GetRoomMemberListResponse>,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -282,7 +282,7 @@ pub struct GetBannedMemberListBody {
     pub envelope: crate::wire::Envelope,
     /// The payload (absent in error answers).
     #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<super::room_engine_http_srv::GetBannedMemberListResponse>,
+    pub payload: Option<super::members::GetBannedMemberListResponse>,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

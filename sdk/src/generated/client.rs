@@ -33,14 +33,11 @@ impl crate::Client {
     /// - `70500`: Internal error of the account service; try again later.
     ///
     ///
-    /// Sends [`AccountImport`](super::im_open_login_svc::AccountImport); see it for the fields.
+    /// Sends [`AccountImport`](super::accounts::AccountImport); see it for the fields.
     pub async fn account_import(
         &self,
-        request: super::im_open_login_svc::AccountImport,
-    ) -> Result<
-        crate::Reply<super::im_open_login_svc::AccountImportResponse>,
-        crate::Error,
-    > {
+        request: super::accounts::AccountImport,
+    ) -> Result<crate::Reply<super::accounts::AccountImportResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Import up to 100 user IDs in one call, optionally with nicknames and photos.
@@ -76,12 +73,12 @@ impl crate::Client {
     /// - `70500`: Internal error of the account service; try again later.
     ///
     ///
-    /// Sends [`MultiaccountImport`](super::im_open_login_svc::MultiaccountImport); see it for the fields.
+    /// Sends [`MultiaccountImport`](super::accounts::MultiaccountImport); see it for the fields.
     pub async fn multiaccount_import(
         &self,
-        request: super::im_open_login_svc::MultiaccountImport,
+        request: super::accounts::MultiaccountImport,
     ) -> Result<
-        crate::Reply<super::im_open_login_svc::MultiaccountImportResponse>,
+        crate::Reply<super::accounts::MultiaccountImportResponse>,
         crate::Error,
     > {
         self.call(&request).await
@@ -122,14 +119,11 @@ impl crate::Client {
     /// - `71000`: This app may not delete accounts; enable account deletion in the console (only trial editions may delete by default).
     ///
     ///
-    /// Sends [`AccountDelete`](super::im_open_login_svc::AccountDelete); see it for the fields.
+    /// Sends [`AccountDelete`](super::accounts::AccountDelete); see it for the fields.
     pub async fn account_delete(
         &self,
-        request: super::im_open_login_svc::AccountDelete,
-    ) -> Result<
-        crate::Reply<super::im_open_login_svc::AccountDeleteResponse>,
-        crate::Error,
-    > {
+        request: super::accounts::AccountDelete,
+    ) -> Result<crate::Reply<super::accounts::AccountDeleteResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Check whether up to 100 user IDs have been imported.
@@ -160,14 +154,11 @@ impl crate::Client {
     /// - `70500`: Internal error of the account service; try again later.
     ///
     ///
-    /// Sends [`AccountCheck`](super::im_open_login_svc::AccountCheck); see it for the fields.
+    /// Sends [`AccountCheck`](super::accounts::AccountCheck); see it for the fields.
     pub async fn account_check(
         &self,
-        request: super::im_open_login_svc::AccountCheck,
-    ) -> Result<
-        crate::Reply<super::im_open_login_svc::AccountCheckResponse>,
-        crate::Error,
-    > {
+        request: super::accounts::AccountCheck,
+    ) -> Result<crate::Reply<super::accounts::AccountCheckResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Invalidate a user's login state and every UserSig issued to it so far.
@@ -198,11 +189,11 @@ impl crate::Client {
     /// - `70500`: Internal error of the account service; try again later.
     ///
     ///
-    /// Sends [`Kick`](super::im_open_login_svc::Kick); see it for the fields.
+    /// Sends [`Kick`](super::accounts::Kick); see it for the fields.
     pub async fn kick(
         &self,
-        request: super::im_open_login_svc::Kick,
-    ) -> Result<crate::Reply<super::im_open_login_svc::KickResponse>, crate::Error> {
+        request: super::accounts::Kick,
+    ) -> Result<crate::Reply<super::accounts::KickResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Query the login state of up to 500 accounts, optionally per device.
@@ -237,11 +228,11 @@ impl crate::Client {
     /// - `91000`: Internal error of the messaging service; try again.
     ///
     ///
-    /// Sends [`QueryOnlineStatus`](super::openim::QueryOnlineStatus); see it for the fields.
+    /// Sends [`QueryOnlineStatus`](super::accounts::QueryOnlineStatus); see it for the fields.
     pub async fn query_online_status(
         &self,
-        request: super::openim::QueryOnlineStatus,
-    ) -> Result<crate::Reply<super::openim::QueryOnlineStatusResponse>, crate::Error> {
+        request: super::accounts::QueryOnlineStatus,
+    ) -> Result<crate::Reply<super::accounts::QueryOnlineStatusResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Create the callback configuration (URL and events).
@@ -267,11 +258,11 @@ impl crate::Client {
     /// When a retry, after an attempt that may have reached the server, is answered `100300`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
     ///
     ///
-    /// Sends [`SetCallback`](super::room_config::SetCallback); see it for the fields.
+    /// Sends [`SetCallback`](super::callbacks::SetCallback); see it for the fields.
     pub async fn set_callback(
         &self,
-        request: super::room_config::SetCallback,
-    ) -> Result<crate::Reply<super::room_config::SetCallbackResponse>, crate::Error> {
+        request: super::callbacks::SetCallback,
+    ) -> Result<crate::Reply<super::callbacks::SetCallbackResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Replace the URL and events of the callback configuration.
@@ -294,11 +285,11 @@ impl crate::Client {
     /// - `100301`: No callback configuration exists; create one with set_callback first.
     ///
     ///
-    /// Sends [`UpdateCallback`](super::room_config::UpdateCallback); see it for the fields.
+    /// Sends [`UpdateCallback`](super::callbacks::UpdateCallback); see it for the fields.
     pub async fn update_callback(
         &self,
-        request: super::room_config::UpdateCallback,
-    ) -> Result<crate::Reply<super::room_config::UpdateCallbackResponse>, crate::Error> {
+        request: super::callbacks::UpdateCallback,
+    ) -> Result<crate::Reply<super::callbacks::UpdateCallbackResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Read the callback configuration.
@@ -318,11 +309,11 @@ impl crate::Client {
     /// - `100301`: No callback configuration exists.
     ///
     ///
-    /// Sends [`GetCallback`](super::room_config::GetCallback); see it for the fields.
+    /// Sends [`GetCallback`](super::callbacks::GetCallback); see it for the fields.
     pub async fn get_callback(
         &self,
-        request: super::room_config::GetCallback,
-    ) -> Result<crate::Reply<super::room_config::GetCallbackResponse>, crate::Error> {
+        request: super::callbacks::GetCallback,
+    ) -> Result<crate::Reply<super::callbacks::GetCallbackResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Delete the callback configuration; no more callbacks are sent.
@@ -345,11 +336,11 @@ impl crate::Client {
     /// When a retry, after an attempt that may have reached the server, is answered `100301`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
     ///
     ///
-    /// Sends [`DeleteCallback`](super::room_config::DeleteCallback); see it for the fields.
+    /// Sends [`DeleteCallback`](super::callbacks::DeleteCallback); see it for the fields.
     pub async fn delete_callback(
         &self,
-        request: super::room_config::DeleteCallback,
-    ) -> Result<crate::Reply<super::room_config::DeleteCallbackResponse>, crate::Error> {
+        request: super::callbacks::DeleteCallback,
+    ) -> Result<crate::Reply<super::callbacks::DeleteCallbackResponse>, crate::Error> {
         self.call(&request).await
     }
     /// List the seats of a room and who occupies them.
@@ -372,14 +363,11 @@ impl crate::Client {
     /// - `100004`: The room does not exist (it was never created or has been dismissed).
     ///
     ///
-    /// Sends [`GetSeatList`](super::room_engine_http_mic::GetSeatList); see it for the fields.
+    /// Sends [`GetSeatList`](super::seats::GetSeatList); see it for the fields.
     pub async fn get_seat_list(
         &self,
-        request: super::room_engine_http_mic::GetSeatList,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_mic::GetSeatListResponse>,
-        crate::Error,
-    > {
+        request: super::seats::GetSeatList,
+    ) -> Result<crate::Reply<super::seats::GetSeatListResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Put a member onto a given seat.
@@ -410,14 +398,11 @@ impl crate::Client {
     /// - `100211`: The room has no seat feature (seat control is off).
     ///
     ///
-    /// Sends [`PickUserOnSeat`](super::room_engine_http_mic::PickUserOnSeat); see it for the fields.
+    /// Sends [`PickUserOnSeat`](super::seats::PickUserOnSeat); see it for the fields.
     pub async fn pick_user_on_seat(
         &self,
-        request: super::room_engine_http_mic::PickUserOnSeat,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_mic::PickUserOnSeatResponse>,
-        crate::Error,
-    > {
+        request: super::seats::PickUserOnSeat,
+    ) -> Result<crate::Reply<super::seats::PickUserOnSeatResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Take a user off their seat.
@@ -442,14 +427,11 @@ impl crate::Client {
     /// - `100004`: The room does not exist (it was never created or has been dismissed).
     ///
     ///
-    /// Sends [`KickUserOffSeat`](super::room_engine_http_mic::KickUserOffSeat); see it for the fields.
+    /// Sends [`KickUserOffSeat`](super::seats::KickUserOffSeat); see it for the fields.
     pub async fn kick_user_off_seat(
         &self,
-        request: super::room_engine_http_mic::KickUserOffSeat,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_mic::KickUserOffSeatResponse>,
-        crate::Error,
-    > {
+        request: super::seats::KickUserOffSeat,
+    ) -> Result<crate::Reply<super::seats::KickUserOffSeatResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Lock a seat, or forbid audio or video on it.
@@ -475,14 +457,11 @@ impl crate::Client {
     /// - `100211`: The room has no seat feature (seat control is off).
     ///
     ///
-    /// Sends [`LockSeat`](super::room_engine_http_mic::LockSeat); see it for the fields.
+    /// Sends [`LockSeat`](super::seats::LockSeat); see it for the fields.
     pub async fn lock_seat(
         &self,
-        request: super::room_engine_http_mic::LockSeat,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_mic::LockSeatResponse>,
-        crate::Error,
-    > {
+        request: super::seats::LockSeat,
+    ) -> Result<crate::Reply<super::seats::LockSeatResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Move a seated user to an empty seat (older command; prefer move_user_to_seat).
@@ -505,14 +484,11 @@ impl crate::Client {
     /// - `100004`: The room does not exist (it was never created or has been dismissed).
     ///
     ///
-    /// Sends [`SwitchSeat`](super::room_engine_http_mic::SwitchSeat); see it for the fields.
+    /// Sends [`SwitchSeat`](super::seats::SwitchSeat); see it for the fields.
     pub async fn switch_seat(
         &self,
-        request: super::room_engine_http_mic::SwitchSeat,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_mic::SwitchSeatResponse>,
-        crate::Error,
-    > {
+        request: super::seats::SwitchSeat,
+    ) -> Result<crate::Reply<super::seats::SwitchSeatResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Move a seated user to another seat, choosing what happens if it is occupied.
@@ -539,14 +515,11 @@ impl crate::Client {
     /// - `100005`: The user to move is not a member of the room.
     ///
     ///
-    /// Sends [`MoveUserToSeat`](super::room_engine_http_mic::MoveUserToSeat); see it for the fields.
+    /// Sends [`MoveUserToSeat`](super::seats::MoveUserToSeat); see it for the fields.
     pub async fn move_user_to_seat(
         &self,
-        request: super::room_engine_http_mic::MoveUserToSeat,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_mic::MoveUserToSeatResponse>,
-        crate::Error,
-    > {
+        request: super::seats::MoveUserToSeat,
+    ) -> Result<crate::Reply<super::seats::MoveUserToSeatResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Create a room, optionally as a scheduled meeting with invitees.
@@ -572,14 +545,11 @@ impl crate::Client {
     /// - `84005`: A room with this ID already exists (for a create_room re-sent after a timeout, possibly the one the first attempt created).
     ///
     ///
-    /// Sends [`CreateRoom`](super::room_engine_http_srv::CreateRoom); see it for the fields.
+    /// Sends [`CreateRoom`](super::rooms::CreateRoom); see it for the fields.
     pub async fn create_room(
         &self,
-        request: super::room_engine_http_srv::CreateRoom,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_srv::CreateRoomResponse>,
-        crate::Error,
-    > {
+        request: super::rooms::CreateRoom,
+    ) -> Result<crate::Reply<super::rooms::CreateRoomResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Dismiss a room.
@@ -606,14 +576,11 @@ impl crate::Client {
     /// When a retry, after an attempt that may have reached the server, is answered `100004`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
     ///
     ///
-    /// Sends [`DestroyRoom`](super::room_engine_http_srv::DestroyRoom); see it for the fields.
+    /// Sends [`DestroyRoom`](super::rooms::DestroyRoom); see it for the fields.
     pub async fn destroy_room(
         &self,
-        request: super::room_engine_http_srv::DestroyRoom,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_srv::DestroyRoomResponse>,
-        crate::Error,
-    > {
+        request: super::rooms::DestroyRoom,
+    ) -> Result<crate::Reply<super::rooms::DestroyRoomResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Change the attributes of a room.
@@ -638,14 +605,11 @@ impl crate::Client {
     /// - `100004`: The room does not exist (it was never created or has been dismissed).
     ///
     ///
-    /// Sends [`UpdateRoomInfo`](super::room_engine_http_srv::UpdateRoomInfo); see it for the fields.
+    /// Sends [`UpdateRoomInfo`](super::rooms::UpdateRoomInfo); see it for the fields.
     pub async fn update_room_info(
         &self,
-        request: super::room_engine_http_srv::UpdateRoomInfo,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_srv::UpdateRoomInfoResponse>,
-        crate::Error,
-    > {
+        request: super::rooms::UpdateRoomInfo,
+    ) -> Result<crate::Reply<super::rooms::UpdateRoomInfoResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Read the attributes of a room.
@@ -668,14 +632,11 @@ impl crate::Client {
     /// - `100006`: The operator may not read this room.
     ///
     ///
-    /// Sends [`GetRoomInfo`](super::room_engine_http_srv::GetRoomInfo); see it for the fields.
+    /// Sends [`GetRoomInfo`](super::rooms::GetRoomInfo); see it for the fields.
     pub async fn get_room_info(
         &self,
-        request: super::room_engine_http_srv::GetRoomInfo,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_srv::GetRoomInfoResponse>,
-        crate::Error,
-    > {
+        request: super::rooms::GetRoomInfo,
+    ) -> Result<crate::Reply<super::rooms::GetRoomInfoResponse>, crate::Error> {
         self.call(&request).await
     }
     /// List the members of a room, one page at a time.
@@ -700,32 +661,29 @@ impl crate::Client {
     /// - `100004`: The room does not exist (it was never created or has been dismissed).
     ///
     ///
-    /// Sends [`GetRoomMemberList`](super::room_engine_http_srv::GetRoomMemberList); see it for the fields.
+    /// Sends [`GetRoomMemberList`](super::members::GetRoomMemberList); see it for the fields.
     pub async fn get_room_member_list(
         &self,
-        request: super::room_engine_http_srv::GetRoomMemberList,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_srv::GetRoomMemberListResponse>,
-        crate::Error,
-    > {
+        request: super::members::GetRoomMemberList,
+    ) -> Result<crate::Reply<super::members::GetRoomMemberListResponse>, crate::Error> {
         self.call(&request).await
     }
-    /// Every item of `get_room_member_list`: sends [`GetRoomMemberList`](super::room_engine_http_srv::GetRoomMemberList) for the first page, then again with `Next` set to the `Next` of each answer until it comes back empty or absent, and returns the `MemberList` entries of all pages in order.
+    /// Every item of `get_room_member_list`: sends [`GetRoomMemberList`](super::members::GetRoomMemberList) for the first page, then again with `Next` set to the `Next` of each answer until it comes back empty or absent, and returns the `MemberList` entries of all pages in order.
     ///
     /// The page size is the one set on `request`; a cursor set on `request` is the starting point. Each page is a separate call through [`call`](crate::Client::call) (same validation, signing, retries and errors); the first failing page fails the whole listing. If the server returns a cursor already sent in this listing, it stops with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) rather than loop forever or return a partial list.
     pub async fn get_room_member_list_all(
         &self,
-        request: super::room_engine_http_srv::GetRoomMemberList,
-    ) -> Result<Vec<super::room_engine_http_srv::RoomMember>, crate::Error> {
+        request: super::members::GetRoomMemberList,
+    ) -> Result<Vec<super::members::RoomMember>, crate::Error> {
         self.call_all(request).await
     }
-    /// The pages of `get_room_member_list` as a stream: each page is the typed answer with its `RequestId`. Sends [`GetRoomMemberList`](super::room_engine_http_srv::GetRoomMemberList) when the first page is polled, then again with `Next` set to the `Next` of each answer until it comes back empty or absent.
+    /// The pages of `get_room_member_list` as a stream: each page is the typed answer with its `RequestId`. Sends [`GetRoomMemberList`](super::members::GetRoomMemberList) when the first page is polled, then again with `Next` set to the `Next` of each answer until it comes back empty or absent.
     ///
     /// Stop early by dropping the stream; a failing page ends it with the error. See [`paging`](crate::paging).
     pub fn get_room_member_list_pages(
         &self,
-        request: super::room_engine_http_srv::GetRoomMemberList,
-    ) -> crate::paging::Pages<super::room_engine_http_srv::GetRoomMemberList> {
+        request: super::members::GetRoomMemberList,
+    ) -> crate::paging::Pages<super::members::GetRoomMemberList> {
         self.pages(request)
     }
     /// Change a member's name card, role or custom data.
@@ -748,12 +706,12 @@ impl crate::Client {
     /// - `100005`: The user to change is not a member of the room.
     ///
     ///
-    /// Sends [`UpdateRoomMemberInfo`](super::room_engine_http_srv::UpdateRoomMemberInfo); see it for the fields.
+    /// Sends [`UpdateRoomMemberInfo`](super::members::UpdateRoomMemberInfo); see it for the fields.
     pub async fn update_room_member_info(
         &self,
-        request: super::room_engine_http_srv::UpdateRoomMemberInfo,
+        request: super::members::UpdateRoomMemberInfo,
     ) -> Result<
-        crate::Reply<super::room_engine_http_srv::UpdateRoomMemberInfoResponse>,
+        crate::Reply<super::members::UpdateRoomMemberInfoResponse>,
         crate::Error,
     > {
         self.call(&request).await
@@ -778,14 +736,11 @@ impl crate::Client {
     /// - `100005`: The new owner is not a member of the room.
     ///
     ///
-    /// Sends [`ChangeRoomOwner`](super::room_engine_http_srv::ChangeRoomOwner); see it for the fields.
+    /// Sends [`ChangeRoomOwner`](super::rooms::ChangeRoomOwner); see it for the fields.
     pub async fn change_room_owner(
         &self,
-        request: super::room_engine_http_srv::ChangeRoomOwner,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_srv::ChangeRoomOwnerResponse>,
-        crate::Error,
-    > {
+        request: super::rooms::ChangeRoomOwner,
+    ) -> Result<crate::Reply<super::rooms::ChangeRoomOwnerResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Set or remove integer marks on members.
@@ -811,14 +766,11 @@ impl crate::Client {
     /// - `100005`: A listed user is not a member of the room.
     ///
     ///
-    /// Sends [`MarkRoomMember`](super::room_engine_http_srv::MarkRoomMember); see it for the fields.
+    /// Sends [`MarkRoomMember`](super::members::MarkRoomMember); see it for the fields.
     pub async fn mark_room_member(
         &self,
-        request: super::room_engine_http_srv::MarkRoomMember,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_srv::MarkRoomMemberResponse>,
-        crate::Error,
-    > {
+        request: super::members::MarkRoomMember,
+    ) -> Result<crate::Reply<super::members::MarkRoomMemberResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Ban users from a room for a while.
@@ -844,14 +796,11 @@ impl crate::Client {
     /// - `100006`: The operator may not ban members of this room.
     ///
     ///
-    /// Sends [`BanRoomMember`](super::room_engine_http_srv::BanRoomMember); see it for the fields.
+    /// Sends [`BanRoomMember`](super::members::BanRoomMember); see it for the fields.
     pub async fn ban_room_member(
         &self,
-        request: super::room_engine_http_srv::BanRoomMember,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_srv::BanRoomMemberResponse>,
-        crate::Error,
-    > {
+        request: super::members::BanRoomMember,
+    ) -> Result<crate::Reply<super::members::BanRoomMemberResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Lift the ban on users of a room.
@@ -876,14 +825,11 @@ impl crate::Client {
     /// When a retry, after an attempt that may have reached the server, is answered `100005`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
     ///
     ///
-    /// Sends [`UnbanRoomMember`](super::room_engine_http_srv::UnbanRoomMember); see it for the fields.
+    /// Sends [`UnbanRoomMember`](super::members::UnbanRoomMember); see it for the fields.
     pub async fn unban_room_member(
         &self,
-        request: super::room_engine_http_srv::UnbanRoomMember,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_srv::UnbanRoomMemberResponse>,
-        crate::Error,
-    > {
+        request: super::members::UnbanRoomMember,
+    ) -> Result<crate::Reply<super::members::UnbanRoomMemberResponse>, crate::Error> {
         self.call(&request).await
     }
     /// List the users banned from a room, one page at a time.
@@ -908,32 +854,32 @@ impl crate::Client {
     /// - `100004`: The room does not exist (it was never created or has been dismissed).
     ///
     ///
-    /// Sends [`GetBannedMemberList`](super::room_engine_http_srv::GetBannedMemberList); see it for the fields.
+    /// Sends [`GetBannedMemberList`](super::members::GetBannedMemberList); see it for the fields.
     pub async fn get_banned_member_list(
         &self,
-        request: super::room_engine_http_srv::GetBannedMemberList,
+        request: super::members::GetBannedMemberList,
     ) -> Result<
-        crate::Reply<super::room_engine_http_srv::GetBannedMemberListResponse>,
+        crate::Reply<super::members::GetBannedMemberListResponse>,
         crate::Error,
     > {
         self.call(&request).await
     }
-    /// Every item of `get_banned_member_list`: sends [`GetBannedMemberList`](super::room_engine_http_srv::GetBannedMemberList) for the first page, then again with `Offset` set to the `NextOffset` of each answer until it comes back as 0 or absent, and returns the `BannedAccountList` entries of all pages in order.
+    /// Every item of `get_banned_member_list`: sends [`GetBannedMemberList`](super::members::GetBannedMemberList) for the first page, then again with `Offset` set to the `NextOffset` of each answer until it comes back as 0 or absent, and returns the `BannedAccountList` entries of all pages in order.
     ///
     /// The page size is the one set on `request`; a cursor set on `request` is the starting point. Each page is a separate call through [`call`](crate::Client::call) (same validation, signing, retries and errors); the first failing page fails the whole listing. If the server returns a cursor already sent in this listing, it stops with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) rather than loop forever or return a partial list.
     pub async fn get_banned_member_list_all(
         &self,
-        request: super::room_engine_http_srv::GetBannedMemberList,
-    ) -> Result<Vec<super::room_engine_http_srv::BannedMember>, crate::Error> {
+        request: super::members::GetBannedMemberList,
+    ) -> Result<Vec<super::members::BannedMember>, crate::Error> {
         self.call_all(request).await
     }
-    /// The pages of `get_banned_member_list` as a stream: each page is the typed answer with its `RequestId`. Sends [`GetBannedMemberList`](super::room_engine_http_srv::GetBannedMemberList) when the first page is polled, then again with `Offset` set to the `NextOffset` of each answer until it comes back as 0 or absent.
+    /// The pages of `get_banned_member_list` as a stream: each page is the typed answer with its `RequestId`. Sends [`GetBannedMemberList`](super::members::GetBannedMemberList) when the first page is polled, then again with `Offset` set to the `NextOffset` of each answer until it comes back as 0 or absent.
     ///
     /// Stop early by dropping the stream; a failing page ends it with the error. See [`paging`](crate::paging).
     pub fn get_banned_member_list_pages(
         &self,
-        request: super::room_engine_http_srv::GetBannedMemberList,
-    ) -> crate::paging::Pages<super::room_engine_http_srv::GetBannedMemberList> {
+        request: super::members::GetBannedMemberList,
+    ) -> crate::paging::Pages<super::members::GetBannedMemberList> {
         self.pages(request)
     }
     /// Remove users from a room.
@@ -959,14 +905,11 @@ impl crate::Client {
     /// - `100006`: The operator may not remove members of this room.
     ///
     ///
-    /// Sends [`KickUserOut`](super::room_engine_http_srv::KickUserOut); see it for the fields.
+    /// Sends [`KickUserOut`](super::members::KickUserOut); see it for the fields.
     pub async fn kick_user_out(
         &self,
-        request: super::room_engine_http_srv::KickUserOut,
-    ) -> Result<
-        crate::Reply<super::room_engine_http_srv::KickUserOutResponse>,
-        crate::Error,
-    > {
+        request: super::members::KickUserOut,
+    ) -> Result<crate::Reply<super::members::KickUserOutResponse>, crate::Error> {
         self.call(&request).await
     }
 }

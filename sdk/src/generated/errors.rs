@@ -3,7 +3,7 @@
 //! The service's documented error codes (`common.yaml`).
 /// A value of the `ErrorCode` field of a response.
 ///
-/// Codes the spec does not list are kept in `Other`.
+/// Codes this SDK version does not know are kept in `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -149,11 +149,11 @@ pub enum ErrorCode {
     CallbackConfigExists,
     /// `100301`: No callback configuration exists; create one with set_callback first.
     CallbackConfigNotFound,
-    /// A code the spec does not list.
+    /// A code this SDK version does not know.
     Other(i64),
 }
 impl ErrorCode {
-    /// Every code the spec lists.
+    /// Every code this SDK version knows.
     pub const ALL: &'static [ErrorCode] = &[
         Self::HttpParseError,
         Self::RequestJsonInvalid,
@@ -381,7 +381,7 @@ impl ErrorCode {
             Self::Other(code) => *code,
         }
     }
-    /// The documented meaning, if the spec lists this code.
+    /// Tencent's documented meaning, if this SDK version knows the code.
     pub fn meaning(&self) -> Option<&'static str> {
         match self {
             Self::HttpParseError => {

@@ -6,53 +6,47 @@ use proptest::prelude::*;
 use crate::prop_support::{
     arbitrary_json, decode_any, parse_webhook_any, round_trip, Gen,
 };
-fn gen_account_check(g: &mut Gen) -> super::im_open_login_svc::AccountCheck {
-    super::im_open_login_svc::AccountCheck {
+fn gen_account_check(g: &mut Gen) -> super::accounts::AccountCheck {
+    super::accounts::AccountCheck {
         check_item: g.list(|g| gen_account_ref(g)),
     }
 }
-fn gen_account_check_response(
-    g: &mut Gen,
-) -> super::im_open_login_svc::AccountCheckResponse {
-    super::im_open_login_svc::AccountCheckResponse {
+fn gen_account_check_response(g: &mut Gen) -> super::accounts::AccountCheckResponse {
+    super::accounts::AccountCheckResponse {
         result_item: g.opt(|g| g.list(|g| gen_account_result(g))),
         extra: g.extra(),
     }
 }
-fn gen_account_delete(g: &mut Gen) -> super::im_open_login_svc::AccountDelete {
-    super::im_open_login_svc::AccountDelete {
+fn gen_account_delete(g: &mut Gen) -> super::accounts::AccountDelete {
+    super::accounts::AccountDelete {
         delete_item: g.list(|g| gen_account_ref(g)),
     }
 }
-fn gen_account_delete_response(
-    g: &mut Gen,
-) -> super::im_open_login_svc::AccountDeleteResponse {
-    super::im_open_login_svc::AccountDeleteResponse {
+fn gen_account_delete_response(g: &mut Gen) -> super::accounts::AccountDeleteResponse {
+    super::accounts::AccountDeleteResponse {
         result_item: g.opt(|g| g.list(|g| gen_account_result(g))),
         extra: g.extra(),
     }
 }
-fn gen_account_import(g: &mut Gen) -> super::im_open_login_svc::AccountImport {
-    super::im_open_login_svc::AccountImport {
+fn gen_account_import(g: &mut Gen) -> super::accounts::AccountImport {
+    super::accounts::AccountImport {
         user_id: g.string(),
         nick: g.opt(|g| g.string()),
         face_url: g.opt(|g| g.string()),
     }
 }
-fn gen_account_import_response(
-    g: &mut Gen,
-) -> super::im_open_login_svc::AccountImportResponse {
-    super::im_open_login_svc::AccountImportResponse {
+fn gen_account_import_response(g: &mut Gen) -> super::accounts::AccountImportResponse {
+    super::accounts::AccountImportResponse {
         extra: g.extra(),
     }
 }
-fn gen_account_ref(g: &mut Gen) -> super::im_open_login_svc::AccountRef {
-    super::im_open_login_svc::AccountRef {
+fn gen_account_ref(g: &mut Gen) -> super::accounts::AccountRef {
+    super::accounts::AccountRef {
         user_id: g.string(),
     }
 }
-fn gen_account_result(g: &mut Gen) -> super::im_open_login_svc::AccountResult {
-    super::im_open_login_svc::AccountResult {
+fn gen_account_result(g: &mut Gen) -> super::accounts::AccountResult {
+    super::accounts::AccountResult {
         user_id: g.string(),
         result_code: g.int::<i64>(),
         result_info: g.opt(|g| g.string()),
@@ -60,41 +54,39 @@ fn gen_account_result(g: &mut Gen) -> super::im_open_login_svc::AccountResult {
         extra: g.extra(),
     }
 }
-fn gen_account_status(g: &mut Gen) -> super::im_open_login_svc::AccountStatus {
+fn gen_account_status(g: &mut Gen) -> super::accounts::AccountStatus {
     match g.below(2usize + 1) {
-        0usize => super::im_open_login_svc::AccountStatus::Imported,
-        1usize => super::im_open_login_svc::AccountStatus::NotImported,
+        0usize => super::accounts::AccountStatus::Imported,
+        1usize => super::accounts::AccountStatus::NotImported,
         _ => {
-            super::im_open_login_svc::AccountStatus::Unknown(
+            super::accounts::AccountStatus::Unknown(
                 g.unknown_string(&["Imported", "NotImported"]),
             )
         }
     }
 }
-fn gen_account_to_import(g: &mut Gen) -> super::im_open_login_svc::AccountToImport {
-    super::im_open_login_svc::AccountToImport {
+fn gen_account_to_import(g: &mut Gen) -> super::accounts::AccountToImport {
+    super::accounts::AccountToImport {
         user_id: g.string(),
         nick: g.opt(|g| g.string()),
         face_url: g.opt(|g| g.string()),
     }
 }
-fn gen_ban_room_member(g: &mut Gen) -> super::room_engine_http_srv::BanRoomMember {
-    super::room_engine_http_srv::BanRoomMember {
+fn gen_ban_room_member(g: &mut Gen) -> super::members::BanRoomMember {
+    super::members::BanRoomMember {
         room_id: g.string(),
         member_list_account: g.list(|g| g.string()),
         reason: g.string(),
         duration: g.int::<u64>(),
     }
 }
-fn gen_ban_room_member_response(
-    g: &mut Gen,
-) -> super::room_engine_http_srv::BanRoomMemberResponse {
-    super::room_engine_http_srv::BanRoomMemberResponse {
+fn gen_ban_room_member_response(g: &mut Gen) -> super::members::BanRoomMemberResponse {
+    super::members::BanRoomMemberResponse {
         extra: g.extra(),
     }
 }
-fn gen_banned_member(g: &mut Gen) -> super::room_engine_http_srv::BannedMember {
-    super::room_engine_http_srv::BannedMember {
+fn gen_banned_member(g: &mut Gen) -> super::members::BannedMember {
+    super::members::BannedMember {
         member_account: g.string(),
         banned_until: g.opt(|g| g.int::<i64>()),
         extra: g.extra(),
@@ -175,17 +167,17 @@ fn gen_callback_after_update_room_info(
         extra: g.extra(),
     }
 }
-fn gen_callback_command(g: &mut Gen) -> super::types::CallbackCommand {
+fn gen_callback_command(g: &mut Gen) -> super::callbacks::CallbackCommand {
     match g.below(7usize + 1) {
-        0usize => super::types::CallbackCommand::AfterCreateRoom,
-        1usize => super::types::CallbackCommand::AfterDestroyRoom,
-        2usize => super::types::CallbackCommand::AfterUpdateRoomInfo,
-        3usize => super::types::CallbackCommand::UpdateRoomInfo,
-        4usize => super::types::CallbackCommand::AfterMemberEnter,
-        5usize => super::types::CallbackCommand::AfterMemberLeave,
-        6usize => super::types::CallbackCommand::AfterSeatInfoChanged,
+        0usize => super::callbacks::CallbackCommand::AfterCreateRoom,
+        1usize => super::callbacks::CallbackCommand::AfterDestroyRoom,
+        2usize => super::callbacks::CallbackCommand::AfterUpdateRoomInfo,
+        3usize => super::callbacks::CallbackCommand::UpdateRoomInfo,
+        4usize => super::callbacks::CallbackCommand::AfterMemberEnter,
+        5usize => super::callbacks::CallbackCommand::AfterMemberLeave,
+        6usize => super::callbacks::CallbackCommand::AfterSeatInfoChanged,
         _ => {
-            super::types::CallbackCommand::Unknown(
+            super::callbacks::CallbackCommand::Unknown(
                 g
                     .unknown_string(
                         &[
@@ -202,53 +194,47 @@ fn gen_callback_command(g: &mut Gen) -> super::types::CallbackCommand {
         }
     }
 }
-fn gen_change_room_owner(g: &mut Gen) -> super::room_engine_http_srv::ChangeRoomOwner {
-    super::room_engine_http_srv::ChangeRoomOwner {
+fn gen_change_room_owner(g: &mut Gen) -> super::rooms::ChangeRoomOwner {
+    super::rooms::ChangeRoomOwner {
         room_id: g.string(),
         from_account: g.string(),
         new_owner_account: g.string(),
     }
 }
-fn gen_change_room_owner_response(
-    g: &mut Gen,
-) -> super::room_engine_http_srv::ChangeRoomOwnerResponse {
-    super::room_engine_http_srv::ChangeRoomOwnerResponse {
+fn gen_change_room_owner_response(g: &mut Gen) -> super::rooms::ChangeRoomOwnerResponse {
+    super::rooms::ChangeRoomOwnerResponse {
         extra: g.extra(),
     }
 }
-fn gen_create_room(g: &mut Gen) -> super::room_engine_http_srv::CreateRoom {
-    super::room_engine_http_srv::CreateRoom {
+fn gen_create_room(g: &mut Gen) -> super::rooms::CreateRoom {
+    super::rooms::CreateRoom {
         room_info: gen_room_info(g),
         schedule_invitee_list_account: g.opt(|g| g.list(|g| g.string())),
     }
 }
-fn gen_create_room_response(
-    g: &mut Gen,
-) -> super::room_engine_http_srv::CreateRoomResponse {
-    super::room_engine_http_srv::CreateRoomResponse {
+fn gen_create_room_response(g: &mut Gen) -> super::rooms::CreateRoomResponse {
+    super::rooms::CreateRoomResponse {
         extra: g.extra(),
     }
 }
-fn gen_delete_callback(_g: &mut Gen) -> super::room_config::DeleteCallback {
-    super::room_config::DeleteCallback {
+fn gen_delete_callback(_g: &mut Gen) -> super::callbacks::DeleteCallback {
+    super::callbacks::DeleteCallback {
     }
 }
 fn gen_delete_callback_response(
     g: &mut Gen,
-) -> super::room_config::DeleteCallbackResponse {
-    super::room_config::DeleteCallbackResponse {
+) -> super::callbacks::DeleteCallbackResponse {
+    super::callbacks::DeleteCallbackResponse {
         extra: g.extra(),
     }
 }
-fn gen_destroy_room(g: &mut Gen) -> super::room_engine_http_srv::DestroyRoom {
-    super::room_engine_http_srv::DestroyRoom {
+fn gen_destroy_room(g: &mut Gen) -> super::rooms::DestroyRoom {
+    super::rooms::DestroyRoom {
         room_id: g.string(),
     }
 }
-fn gen_destroy_room_response(
-    g: &mut Gen,
-) -> super::room_engine_http_srv::DestroyRoomResponse {
-    super::room_engine_http_srv::DestroyRoomResponse {
+fn gen_destroy_room_response(g: &mut Gen) -> super::rooms::DestroyRoomResponse {
+    super::rooms::DestroyRoomResponse {
         extra: g.extra(),
     }
 }
@@ -258,10 +244,8 @@ fn gen_enter_type(g: &mut Gen) -> super::webhooks::EnterType {
         _ => super::webhooks::EnterType::Unknown(g.unknown_string(&["Enter"])),
     }
 }
-fn gen_get_banned_member_list(
-    g: &mut Gen,
-) -> super::room_engine_http_srv::GetBannedMemberList {
-    super::room_engine_http_srv::GetBannedMemberList {
+fn gen_get_banned_member_list(g: &mut Gen) -> super::members::GetBannedMemberList {
+    super::members::GetBannedMemberList {
         room_id: g.string(),
         limit: g.opt(|g| g.int::<u32>()),
         offset: g.opt(|g| g.int::<u64>()),
@@ -269,40 +253,36 @@ fn gen_get_banned_member_list(
 }
 fn gen_get_banned_member_list_response(
     g: &mut Gen,
-) -> super::room_engine_http_srv::GetBannedMemberListResponse {
-    super::room_engine_http_srv::GetBannedMemberListResponse {
+) -> super::members::GetBannedMemberListResponse {
+    super::members::GetBannedMemberListResponse {
         banned_account_list: g.opt(|g| g.list(|g| gen_banned_member(g))),
         next_offset: g.opt(|g| g.int::<u64>()),
         extra: g.extra(),
     }
 }
-fn gen_get_callback(_g: &mut Gen) -> super::room_config::GetCallback {
-    super::room_config::GetCallback {}
+fn gen_get_callback(_g: &mut Gen) -> super::callbacks::GetCallback {
+    super::callbacks::GetCallback {}
 }
-fn gen_get_callback_response(g: &mut Gen) -> super::room_config::GetCallbackResponse {
-    super::room_config::GetCallbackResponse {
+fn gen_get_callback_response(g: &mut Gen) -> super::callbacks::GetCallbackResponse {
+    super::callbacks::GetCallbackResponse {
         url: g.opt(|g| g.string()),
         callback_command_list: g.opt(|g| g.list(|g| gen_callback_command(g))),
         extra: g.extra(),
     }
 }
-fn gen_get_room_info(g: &mut Gen) -> super::room_engine_http_srv::GetRoomInfo {
-    super::room_engine_http_srv::GetRoomInfo {
+fn gen_get_room_info(g: &mut Gen) -> super::rooms::GetRoomInfo {
+    super::rooms::GetRoomInfo {
         room_id: g.string(),
     }
 }
-fn gen_get_room_info_response(
-    g: &mut Gen,
-) -> super::room_engine_http_srv::GetRoomInfoResponse {
-    super::room_engine_http_srv::GetRoomInfoResponse {
+fn gen_get_room_info_response(g: &mut Gen) -> super::rooms::GetRoomInfoResponse {
+    super::rooms::GetRoomInfoResponse {
         room_info: gen_room_details(g),
         extra: g.extra(),
     }
 }
-fn gen_get_room_member_list(
-    g: &mut Gen,
-) -> super::room_engine_http_srv::GetRoomMemberList {
-    super::room_engine_http_srv::GetRoomMemberList {
+fn gen_get_room_member_list(g: &mut Gen) -> super::members::GetRoomMemberList {
+    super::members::GetRoomMemberList {
         room_id: g.string(),
         count: g.opt(|g| g.int::<u32>()),
         next: g.opt(|g| g.string()),
@@ -310,38 +290,36 @@ fn gen_get_room_member_list(
 }
 fn gen_get_room_member_list_response(
     g: &mut Gen,
-) -> super::room_engine_http_srv::GetRoomMemberListResponse {
-    super::room_engine_http_srv::GetRoomMemberListResponse {
+) -> super::members::GetRoomMemberListResponse {
+    super::members::GetRoomMemberListResponse {
         next: g.opt(|g| g.string()),
         member_list: g.opt(|g| g.list(|g| gen_room_member(g))),
         extra: g.extra(),
     }
 }
-fn gen_get_seat_list(g: &mut Gen) -> super::room_engine_http_mic::GetSeatList {
-    super::room_engine_http_mic::GetSeatList {
+fn gen_get_seat_list(g: &mut Gen) -> super::seats::GetSeatList {
+    super::seats::GetSeatList {
         room_id: g.string(),
     }
 }
-fn gen_get_seat_list_response(
-    g: &mut Gen,
-) -> super::room_engine_http_mic::GetSeatListResponse {
-    super::room_engine_http_mic::GetSeatListResponse {
+fn gen_get_seat_list_response(g: &mut Gen) -> super::seats::GetSeatListResponse {
+    super::seats::GetSeatListResponse {
         seat_list: g.opt(|g| g.list(|g| gen_seat_info(g))),
         extra: g.extra(),
     }
 }
-fn gen_kick(g: &mut Gen) -> super::im_open_login_svc::Kick {
-    super::im_open_login_svc::Kick {
+fn gen_kick(g: &mut Gen) -> super::accounts::Kick {
+    super::accounts::Kick {
         user_id: g.string(),
     }
 }
-fn gen_kick_response(g: &mut Gen) -> super::im_open_login_svc::KickResponse {
-    super::im_open_login_svc::KickResponse {
+fn gen_kick_response(g: &mut Gen) -> super::accounts::KickResponse {
+    super::accounts::KickResponse {
         extra: g.extra(),
     }
 }
-fn gen_kick_user_off_seat(g: &mut Gen) -> super::room_engine_http_mic::KickUserOffSeat {
-    super::room_engine_http_mic::KickUserOffSeat {
+fn gen_kick_user_off_seat(g: &mut Gen) -> super::seats::KickUserOffSeat {
+    super::seats::KickUserOffSeat {
         room_id: g.string(),
         member_account: g.string(),
         data: g.string(),
@@ -349,22 +327,20 @@ fn gen_kick_user_off_seat(g: &mut Gen) -> super::room_engine_http_mic::KickUserO
 }
 fn gen_kick_user_off_seat_response(
     g: &mut Gen,
-) -> super::room_engine_http_mic::KickUserOffSeatResponse {
-    super::room_engine_http_mic::KickUserOffSeatResponse {
+) -> super::seats::KickUserOffSeatResponse {
+    super::seats::KickUserOffSeatResponse {
         extra: g.extra(),
     }
 }
-fn gen_kick_user_out(g: &mut Gen) -> super::room_engine_http_srv::KickUserOut {
-    super::room_engine_http_srv::KickUserOut {
+fn gen_kick_user_out(g: &mut Gen) -> super::members::KickUserOut {
+    super::members::KickUserOut {
         room_id: g.string(),
         member_list_account: g.list(|g| g.string()),
         reason: g.string(),
     }
 }
-fn gen_kick_user_out_response(
-    g: &mut Gen,
-) -> super::room_engine_http_srv::KickUserOutResponse {
-    super::room_engine_http_srv::KickUserOutResponse {
+fn gen_kick_user_out_response(g: &mut Gen) -> super::members::KickUserOutResponse {
+    super::members::KickUserOutResponse {
         extra: g.extra(),
     }
 }
@@ -380,8 +356,8 @@ fn gen_leave_type(g: &mut Gen) -> super::webhooks::LeaveType {
         }
     }
 }
-fn gen_lock_seat(g: &mut Gen) -> super::room_engine_http_mic::LockSeat {
-    super::room_engine_http_mic::LockSeat {
+fn gen_lock_seat(g: &mut Gen) -> super::seats::LockSeat {
+    super::seats::LockSeat {
         room_id: g.string(),
         index: g.int::<u32>(),
         forbid_taken: g.opt(|g| g.bool()),
@@ -389,176 +365,162 @@ fn gen_lock_seat(g: &mut Gen) -> super::room_engine_http_mic::LockSeat {
         forbid_audio: g.opt(|g| g.bool()),
     }
 }
-fn gen_lock_seat_response(g: &mut Gen) -> super::room_engine_http_mic::LockSeatResponse {
-    super::room_engine_http_mic::LockSeatResponse {
+fn gen_lock_seat_response(g: &mut Gen) -> super::seats::LockSeatResponse {
+    super::seats::LockSeatResponse {
         extra: g.extra(),
     }
 }
-fn gen_mark_command_type(g: &mut Gen) -> super::room_engine_http_srv::MarkCommandType {
+fn gen_mark_command_type(g: &mut Gen) -> super::members::MarkCommandType {
     match g.below(2usize + 1) {
-        0usize => super::room_engine_http_srv::MarkCommandType::Set,
-        1usize => super::room_engine_http_srv::MarkCommandType::Delete,
-        _ => {
-            super::room_engine_http_srv::MarkCommandType::Unknown(
-                g.unknown_int(&[1i64, 2i64]),
-            )
-        }
+        0usize => super::members::MarkCommandType::Set,
+        1usize => super::members::MarkCommandType::Delete,
+        _ => super::members::MarkCommandType::Unknown(g.unknown_int(&[1i64, 2i64])),
     }
 }
-fn gen_mark_room_member(g: &mut Gen) -> super::room_engine_http_srv::MarkRoomMember {
-    super::room_engine_http_srv::MarkRoomMember {
+fn gen_mark_room_member(g: &mut Gen) -> super::members::MarkRoomMember {
+    super::members::MarkRoomMember {
         room_id: g.string(),
         command_type: gen_mark_command_type(g),
         member_list: g.list(|g| gen_member_marks(g)),
     }
 }
-fn gen_mark_room_member_response(
-    g: &mut Gen,
-) -> super::room_engine_http_srv::MarkRoomMemberResponse {
-    super::room_engine_http_srv::MarkRoomMemberResponse {
+fn gen_mark_room_member_response(g: &mut Gen) -> super::members::MarkRoomMemberResponse {
+    super::members::MarkRoomMemberResponse {
         extra: g.extra(),
     }
 }
-fn gen_member_info(g: &mut Gen) -> super::room_engine_http_srv::MemberInfo {
-    super::room_engine_http_srv::MemberInfo {
+fn gen_member_info(g: &mut Gen) -> super::members::MemberInfo {
+    super::members::MemberInfo {
         member_account: g.string(),
         name_card: g.opt(|g| g.string()),
         role: g.opt(|g| gen_member_role(g)),
         custom_info: g.opt(|g| g.string()),
     }
 }
-fn gen_member_marks(g: &mut Gen) -> super::room_engine_http_srv::MemberMarks {
-    super::room_engine_http_srv::MemberMarks {
+fn gen_member_marks(g: &mut Gen) -> super::members::MemberMarks {
+    super::members::MemberMarks {
         member_account: g.string(),
         marks: g.list(|g| g.int::<i64>()),
     }
 }
-fn gen_member_role(g: &mut Gen) -> super::types::MemberRole {
+fn gen_member_role(g: &mut Gen) -> super::members::MemberRole {
     match g.below(4usize + 1) {
-        0usize => super::types::MemberRole::Owner,
-        1usize => super::types::MemberRole::RoomOwner,
-        2usize => super::types::MemberRole::Admin,
-        3usize => super::types::MemberRole::Member,
+        0usize => super::members::MemberRole::Owner,
+        1usize => super::members::MemberRole::RoomOwner,
+        2usize => super::members::MemberRole::Admin,
+        3usize => super::members::MemberRole::Member,
         _ => {
-            super::types::MemberRole::Unknown(
+            super::members::MemberRole::Unknown(
                 g.unknown_string(&["Owner", "RoomOwner", "Admin", "Member"]),
             )
         }
     }
 }
-fn gen_move_seat_policy(g: &mut Gen) -> super::room_engine_http_mic::MoveSeatPolicy {
+fn gen_move_seat_policy(g: &mut Gen) -> super::seats::MoveSeatPolicy {
     match g.below(3usize + 1) {
-        0usize => super::room_engine_http_mic::MoveSeatPolicy::Cancel,
-        1usize => super::room_engine_http_mic::MoveSeatPolicy::ReplaceOccupant,
-        2usize => super::room_engine_http_mic::MoveSeatPolicy::Swap,
-        _ => {
-            super::room_engine_http_mic::MoveSeatPolicy::Unknown(
-                g.unknown_int(&[0i64, 1i64, 2i64]),
-            )
-        }
+        0usize => super::seats::MoveSeatPolicy::Cancel,
+        1usize => super::seats::MoveSeatPolicy::ReplaceOccupant,
+        2usize => super::seats::MoveSeatPolicy::Swap,
+        _ => super::seats::MoveSeatPolicy::Unknown(g.unknown_int(&[0i64, 1i64, 2i64])),
     }
 }
-fn gen_move_user_to_seat(g: &mut Gen) -> super::room_engine_http_mic::MoveUserToSeat {
-    super::room_engine_http_mic::MoveUserToSeat {
+fn gen_move_user_to_seat(g: &mut Gen) -> super::seats::MoveUserToSeat {
+    super::seats::MoveUserToSeat {
         room_id: g.string(),
         seat_index: g.int::<u32>(),
         member_account: g.string(),
         policy: gen_move_seat_policy(g),
     }
 }
-fn gen_move_user_to_seat_response(
-    g: &mut Gen,
-) -> super::room_engine_http_mic::MoveUserToSeatResponse {
-    super::room_engine_http_mic::MoveUserToSeatResponse {
+fn gen_move_user_to_seat_response(g: &mut Gen) -> super::seats::MoveUserToSeatResponse {
+    super::seats::MoveUserToSeatResponse {
         extra: g.extra(),
     }
 }
-fn gen_multiaccount_import(g: &mut Gen) -> super::im_open_login_svc::MultiaccountImport {
-    super::im_open_login_svc::MultiaccountImport {
+fn gen_multiaccount_import(g: &mut Gen) -> super::accounts::MultiaccountImport {
+    super::accounts::MultiaccountImport {
         account_list: g.opt(|g| g.list(|g| gen_account_to_import(g))),
         accounts: g.opt(|g| g.list(|g| g.string())),
     }
 }
 fn gen_multiaccount_import_response(
     g: &mut Gen,
-) -> super::im_open_login_svc::MultiaccountImportResponse {
-    super::im_open_login_svc::MultiaccountImportResponse {
+) -> super::accounts::MultiaccountImportResponse {
+    super::accounts::MultiaccountImportResponse {
         fail_accounts: g.opt(|g| g.list(|g| g.string())),
         extra: g.extra(),
     }
 }
-fn gen_online_detail(g: &mut Gen) -> super::openim::OnlineDetail {
+fn gen_online_detail(g: &mut Gen) -> super::accounts::OnlineDetail {
     match g.below(2usize + 1) {
-        0usize => super::openim::OnlineDetail::Omit,
-        1usize => super::openim::OnlineDetail::Include,
-        _ => super::openim::OnlineDetail::Unknown(g.unknown_int(&[0i64, 1i64])),
+        0usize => super::accounts::OnlineDetail::Omit,
+        1usize => super::accounts::OnlineDetail::Include,
+        _ => super::accounts::OnlineDetail::Unknown(g.unknown_int(&[0i64, 1i64])),
     }
 }
-fn gen_online_state(g: &mut Gen) -> super::openim::OnlineState {
+fn gen_online_state(g: &mut Gen) -> super::accounts::OnlineState {
     match g.below(3usize + 1) {
-        0usize => super::openim::OnlineState::Online,
-        1usize => super::openim::OnlineState::PushOnline,
-        2usize => super::openim::OnlineState::Offline,
+        0usize => super::accounts::OnlineState::Online,
+        1usize => super::accounts::OnlineState::PushOnline,
+        2usize => super::accounts::OnlineState::Offline,
         _ => {
-            super::openim::OnlineState::Unknown(
+            super::accounts::OnlineState::Unknown(
                 g.unknown_string(&["Online", "PushOnline", "Offline"]),
             )
         }
     }
 }
-fn gen_online_status_error(g: &mut Gen) -> super::openim::OnlineStatusError {
-    super::openim::OnlineStatusError {
+fn gen_online_status_error(g: &mut Gen) -> super::accounts::OnlineStatusError {
+    super::accounts::OnlineStatusError {
         to_account: g.string(),
         error_code: g.int::<i64>(),
         extra: g.extra(),
     }
 }
-fn gen_online_status_result(g: &mut Gen) -> super::openim::OnlineStatusResult {
-    super::openim::OnlineStatusResult {
+fn gen_online_status_result(g: &mut Gen) -> super::accounts::OnlineStatusResult {
+    super::accounts::OnlineStatusResult {
         to_account: g.string(),
         state: gen_online_state(g),
         detail: g.opt(|g| g.list(|g| gen_platform_state(g))),
         extra: g.extra(),
     }
 }
-fn gen_pick_user_on_seat(g: &mut Gen) -> super::room_engine_http_mic::PickUserOnSeat {
-    super::room_engine_http_mic::PickUserOnSeat {
+fn gen_pick_user_on_seat(g: &mut Gen) -> super::seats::PickUserOnSeat {
+    super::seats::PickUserOnSeat {
         room_id: g.string(),
         index: g.int::<u32>(),
         member_account: g.string(),
     }
 }
-fn gen_pick_user_on_seat_response(
-    g: &mut Gen,
-) -> super::room_engine_http_mic::PickUserOnSeatResponse {
-    super::room_engine_http_mic::PickUserOnSeatResponse {
+fn gen_pick_user_on_seat_response(g: &mut Gen) -> super::seats::PickUserOnSeatResponse {
+    super::seats::PickUserOnSeatResponse {
         extra: g.extra(),
     }
 }
-fn gen_platform_state(g: &mut Gen) -> super::openim::PlatformState {
-    super::openim::PlatformState {
+fn gen_platform_state(g: &mut Gen) -> super::accounts::PlatformState {
+    super::accounts::PlatformState {
         platform: g.opt(|g| g.string()),
         status: g.opt(|g| gen_online_state(g)),
         extra: g.extra(),
     }
 }
-fn gen_query_online_status(g: &mut Gen) -> super::openim::QueryOnlineStatus {
-    super::openim::QueryOnlineStatus {
+fn gen_query_online_status(g: &mut Gen) -> super::accounts::QueryOnlineStatus {
+    super::accounts::QueryOnlineStatus {
         to_account: g.list(|g| g.string()),
         is_need_detail: g.opt(|g| gen_online_detail(g)),
     }
 }
 fn gen_query_online_status_response(
     g: &mut Gen,
-) -> super::openim::QueryOnlineStatusResponse {
-    super::openim::QueryOnlineStatusResponse {
+) -> super::accounts::QueryOnlineStatusResponse {
+    super::accounts::QueryOnlineStatusResponse {
         query_result: g.opt(|g| g.list(|g| gen_online_status_result(g))),
         error_list: g.opt(|g| g.list(|g| gen_online_status_error(g))),
         extra: g.extra(),
     }
 }
-fn gen_room_details(g: &mut Gen) -> super::types::RoomDetails {
-    super::types::RoomDetails {
+fn gen_room_details(g: &mut Gen) -> super::rooms::RoomDetails {
+    super::rooms::RoomDetails {
         room_id: g.string(),
         room_name: g.opt(|g| g.string()),
         room_type: g.opt(|g| gen_room_type(g)),
@@ -583,8 +545,8 @@ fn gen_room_details(g: &mut Gen) -> super::types::RoomDetails {
         extra: g.extra(),
     }
 }
-fn gen_room_info(g: &mut Gen) -> super::room_engine_http_srv::RoomInfo {
-    super::room_engine_http_srv::RoomInfo {
+fn gen_room_info(g: &mut Gen) -> super::rooms::RoomInfo {
+    super::rooms::RoomInfo {
         room_id: g.string(),
         room_name: g.opt(|g| g.string()),
         room_type: gen_room_type(g),
@@ -605,8 +567,8 @@ fn gen_room_info(g: &mut Gen) -> super::room_engine_http_srv::RoomInfo {
         password: g.opt(|g| g.string()),
     }
 }
-fn gen_room_info_update(g: &mut Gen) -> super::room_engine_http_srv::RoomInfoUpdate {
-    super::room_engine_http_srv::RoomInfoUpdate {
+fn gen_room_info_update(g: &mut Gen) -> super::rooms::RoomInfoUpdate {
+    super::rooms::RoomInfoUpdate {
         room_id: g.string(),
         room_name: g.opt(|g| g.string()),
         max_member_count: g.opt(|g| g.int::<u32>()),
@@ -621,8 +583,8 @@ fn gen_room_info_update(g: &mut Gen) -> super::room_engine_http_srv::RoomInfoUpd
         password: g.opt(|g| g.string()),
     }
 }
-fn gen_room_member(g: &mut Gen) -> super::room_engine_http_srv::RoomMember {
-    super::room_engine_http_srv::RoomMember {
+fn gen_room_member(g: &mut Gen) -> super::members::RoomMember {
+    super::members::RoomMember {
         member_account: g.string(),
         name_card: g.opt(|g| g.string()),
         role: g.opt(|g| gen_member_role(g)),
@@ -631,29 +593,29 @@ fn gen_room_member(g: &mut Gen) -> super::room_engine_http_srv::RoomMember {
         extra: g.extra(),
     }
 }
-fn gen_room_status(g: &mut Gen) -> super::types::RoomStatus {
+fn gen_room_status(g: &mut Gen) -> super::rooms::RoomStatus {
     match g.below(3usize + 1) {
-        0usize => super::types::RoomStatus::NotSet,
-        1usize => super::types::RoomStatus::NotStarted,
-        2usize => super::types::RoomStatus::Running,
+        0usize => super::rooms::RoomStatus::NotSet,
+        1usize => super::rooms::RoomStatus::NotStarted,
+        2usize => super::rooms::RoomStatus::Running,
         _ => {
-            super::types::RoomStatus::Unknown(
+            super::rooms::RoomStatus::Unknown(
                 g.unknown_string(&["None", "NotStarted", "Running"]),
             )
         }
     }
 }
-fn gen_room_type(g: &mut Gen) -> super::types::RoomType {
+fn gen_room_type(g: &mut Gen) -> super::rooms::RoomType {
     match g.below(2usize + 1) {
-        0usize => super::types::RoomType::Conference,
-        1usize => super::types::RoomType::Meeting,
+        0usize => super::rooms::RoomType::Conference,
+        1usize => super::rooms::RoomType::Meeting,
         _ => {
-            super::types::RoomType::Unknown(g.unknown_string(&["Conference", "Meeting"]))
+            super::rooms::RoomType::Unknown(g.unknown_string(&["Conference", "Meeting"]))
         }
     }
 }
-fn gen_seat_info(g: &mut Gen) -> super::types::SeatInfo {
-    super::types::SeatInfo {
+fn gen_seat_info(g: &mut Gen) -> super::seats::SeatInfo {
+    super::seats::SeatInfo {
         index: g.int::<u32>(),
         member_account: g.opt(|g| g.string()),
         is_taken_disabled: g.opt(|g| g.bool()),
@@ -662,93 +624,87 @@ fn gen_seat_info(g: &mut Gen) -> super::types::SeatInfo {
         extra: g.extra(),
     }
 }
-fn gen_set_callback(g: &mut Gen) -> super::room_config::SetCallback {
-    super::room_config::SetCallback {
+fn gen_set_callback(g: &mut Gen) -> super::callbacks::SetCallback {
+    super::callbacks::SetCallback {
         url: g.string(),
         callback_command_list: g.list(|g| gen_callback_command(g)),
     }
 }
-fn gen_set_callback_response(g: &mut Gen) -> super::room_config::SetCallbackResponse {
-    super::room_config::SetCallbackResponse {
+fn gen_set_callback_response(g: &mut Gen) -> super::callbacks::SetCallbackResponse {
+    super::callbacks::SetCallbackResponse {
         extra: g.extra(),
     }
 }
-fn gen_switch_seat(g: &mut Gen) -> super::room_engine_http_mic::SwitchSeat {
-    super::room_engine_http_mic::SwitchSeat {
+fn gen_switch_seat(g: &mut Gen) -> super::seats::SwitchSeat {
+    super::seats::SwitchSeat {
         room_id: g.string(),
         to_index: g.int::<u32>(),
         member_account: g.string(),
     }
 }
-fn gen_switch_seat_response(
-    g: &mut Gen,
-) -> super::room_engine_http_mic::SwitchSeatResponse {
-    super::room_engine_http_mic::SwitchSeatResponse {
+fn gen_switch_seat_response(g: &mut Gen) -> super::seats::SwitchSeatResponse {
+    super::seats::SwitchSeatResponse {
         extra: g.extra(),
     }
 }
-fn gen_take_seat_mode(g: &mut Gen) -> super::types::TakeSeatMode {
+fn gen_take_seat_mode(g: &mut Gen) -> super::rooms::TakeSeatMode {
     match g.below(3usize + 1) {
-        0usize => super::types::TakeSeatMode::NotSet,
-        1usize => super::types::TakeSeatMode::FreeToTake,
-        2usize => super::types::TakeSeatMode::ApplyToTake,
+        0usize => super::rooms::TakeSeatMode::NotSet,
+        1usize => super::rooms::TakeSeatMode::FreeToTake,
+        2usize => super::rooms::TakeSeatMode::ApplyToTake,
         _ => {
-            super::types::TakeSeatMode::Unknown(
+            super::rooms::TakeSeatMode::Unknown(
                 g.unknown_string(&["None", "FreeToTake", "ApplyToTake"]),
             )
         }
     }
 }
-fn gen_unban_room_member(g: &mut Gen) -> super::room_engine_http_srv::UnbanRoomMember {
-    super::room_engine_http_srv::UnbanRoomMember {
+fn gen_unban_room_member(g: &mut Gen) -> super::members::UnbanRoomMember {
+    super::members::UnbanRoomMember {
         room_id: g.string(),
         member_list_account: g.list(|g| g.string()),
     }
 }
 fn gen_unban_room_member_response(
     g: &mut Gen,
-) -> super::room_engine_http_srv::UnbanRoomMemberResponse {
-    super::room_engine_http_srv::UnbanRoomMemberResponse {
+) -> super::members::UnbanRoomMemberResponse {
+    super::members::UnbanRoomMemberResponse {
         extra: g.extra(),
     }
 }
-fn gen_update_callback(g: &mut Gen) -> super::room_config::UpdateCallback {
-    super::room_config::UpdateCallback {
+fn gen_update_callback(g: &mut Gen) -> super::callbacks::UpdateCallback {
+    super::callbacks::UpdateCallback {
         url: g.string(),
         callback_command_list: g.list(|g| gen_callback_command(g)),
     }
 }
 fn gen_update_callback_response(
     g: &mut Gen,
-) -> super::room_config::UpdateCallbackResponse {
-    super::room_config::UpdateCallbackResponse {
+) -> super::callbacks::UpdateCallbackResponse {
+    super::callbacks::UpdateCallbackResponse {
         extra: g.extra(),
     }
 }
-fn gen_update_room_info(g: &mut Gen) -> super::room_engine_http_srv::UpdateRoomInfo {
-    super::room_engine_http_srv::UpdateRoomInfo {
+fn gen_update_room_info(g: &mut Gen) -> super::rooms::UpdateRoomInfo {
+    super::rooms::UpdateRoomInfo {
         room_info: gen_room_info_update(g),
     }
 }
-fn gen_update_room_info_response(
-    g: &mut Gen,
-) -> super::room_engine_http_srv::UpdateRoomInfoResponse {
-    super::room_engine_http_srv::UpdateRoomInfoResponse {
+fn gen_update_room_info_response(g: &mut Gen) -> super::rooms::UpdateRoomInfoResponse {
+    super::rooms::UpdateRoomInfoResponse {
         extra: g.extra(),
     }
 }
-fn gen_update_room_member_info(
-    g: &mut Gen,
-) -> super::room_engine_http_srv::UpdateRoomMemberInfo {
-    super::room_engine_http_srv::UpdateRoomMemberInfo {
+fn gen_update_room_member_info(g: &mut Gen) -> super::members::UpdateRoomMemberInfo {
+    super::members::UpdateRoomMemberInfo {
         room_id: g.string(),
         member_info: gen_member_info(g),
     }
 }
 fn gen_update_room_member_info_response(
     g: &mut Gen,
-) -> super::room_engine_http_srv::UpdateRoomMemberInfoResponse {
-    super::room_engine_http_srv::UpdateRoomMemberInfoResponse {
+) -> super::members::UpdateRoomMemberInfoResponse {
+    super::members::UpdateRoomMemberInfoResponse {
         extra: g.extra(),
     }
 }

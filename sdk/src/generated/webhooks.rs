@@ -17,7 +17,7 @@ pub struct CallbackAfterCreateRoom {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub callback_command: Option<super::types::CallbackCommand>,
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
     /// User ID that created the room.
     ///
     /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
@@ -32,7 +32,7 @@ pub struct CallbackAfterCreateRoom {
     ///
     /// Wire name `RoomInfo`; required.
     #[serde(rename = "RoomInfo")]
-    pub room_info: super::types::RoomDetails,
+    pub room_info: super::rooms::RoomDetails,
     /// User IDs invited to the scheduled meeting.
     ///
     /// Wire name `ScheduleInviteeList_Account`.
@@ -56,7 +56,7 @@ pub struct CallbackAfterCreateRoom {
 impl CallbackAfterCreateRoom {
     /// Creates a value from its required fields (`RoomInfo`); optional fields start unset.
     #[must_use]
-    pub fn new(room_info: super::types::RoomDetails) -> Self {
+    pub fn new(room_info: super::rooms::RoomDetails) -> Self {
         Self {
             room_info,
             callback_command: None,
@@ -68,7 +68,7 @@ impl CallbackAfterCreateRoom {
     }
     /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
     #[must_use]
-    pub fn callback_command(mut self, value: super::types::CallbackCommand) -> Self {
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
         self.callback_command = Some(value);
         self
     }
@@ -126,7 +126,7 @@ pub struct CallbackAfterDestroyRoom {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub callback_command: Option<super::types::CallbackCommand>,
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
     /// User ID that dismissed the room.
     ///
     /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
@@ -166,7 +166,7 @@ impl CallbackAfterDestroyRoom {
     }
     /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
     #[must_use]
-    pub fn callback_command(mut self, value: super::types::CallbackCommand) -> Self {
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
         self.callback_command = Some(value);
         self
     }
@@ -204,7 +204,7 @@ pub struct CallbackAfterUpdateRoomInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub callback_command: Option<super::types::CallbackCommand>,
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
     /// User ID that changed the room.
     ///
     /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
@@ -219,7 +219,7 @@ pub struct CallbackAfterUpdateRoomInfo {
     ///
     /// Wire name `RoomInfo`; required.
     #[serde(rename = "RoomInfo")]
-    pub room_info: super::types::RoomDetails,
+    pub room_info: super::rooms::RoomDetails,
     /// When the event happened, Unix time in milliseconds.
     ///
     /// Wire name `EventTime`.
@@ -233,7 +233,7 @@ pub struct CallbackAfterUpdateRoomInfo {
 impl CallbackAfterUpdateRoomInfo {
     /// Creates a value from its required fields (`RoomInfo`); optional fields start unset.
     #[must_use]
-    pub fn new(room_info: super::types::RoomDetails) -> Self {
+    pub fn new(room_info: super::rooms::RoomDetails) -> Self {
         Self {
             room_info,
             callback_command: None,
@@ -244,7 +244,7 @@ impl CallbackAfterUpdateRoomInfo {
     }
     /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
     #[must_use]
-    pub fn callback_command(mut self, value: super::types::CallbackCommand) -> Self {
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
         self.callback_command = Some(value);
         self
     }
@@ -291,7 +291,7 @@ pub struct CallbackAfterMemberEnter {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub callback_command: Option<super::types::CallbackCommand>,
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
     /// User ID that made the request.
     ///
     /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
@@ -354,7 +354,7 @@ impl CallbackAfterMemberEnter {
     }
     /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
     #[must_use]
-    pub fn callback_command(mut self, value: super::types::CallbackCommand) -> Self {
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
         self.callback_command = Some(value);
         self
     }
@@ -415,7 +415,7 @@ pub struct CallbackAfterMemberLeave {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub callback_command: Option<super::types::CallbackCommand>,
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
     /// User ID that made the request.
     ///
     /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
@@ -484,7 +484,7 @@ impl CallbackAfterMemberLeave {
     }
     /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
     #[must_use]
-    pub fn callback_command(mut self, value: super::types::CallbackCommand) -> Self {
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
         self.callback_command = Some(value);
         self
     }
@@ -551,7 +551,7 @@ pub struct CallbackAfterSeatInfoChanged {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub callback_command: Option<super::types::CallbackCommand>,
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
     /// User ID that made the request.
     ///
     /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
@@ -571,7 +571,7 @@ pub struct CallbackAfterSeatInfoChanged {
     ///
     /// Wire name `SeatList`.
     #[serde(rename = "SeatList", default, skip_serializing_if = "Option::is_none")]
-    pub seat_list: Option<Vec<super::types::SeatInfo>>,
+    pub seat_list: Option<Vec<super::seats::SeatInfo>>,
     /// When the event happened, Unix time in milliseconds.
     ///
     /// Wire name `EventTime`.
@@ -597,7 +597,7 @@ impl CallbackAfterSeatInfoChanged {
     }
     /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
     #[must_use]
-    pub fn callback_command(mut self, value: super::types::CallbackCommand) -> Self {
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
         self.callback_command = Some(value);
         self
     }
@@ -611,7 +611,7 @@ impl CallbackAfterSeatInfoChanged {
     #[must_use]
     pub fn seat_list(
         mut self,
-        value: impl IntoIterator<Item = super::types::SeatInfo>,
+        value: impl IntoIterator<Item = super::seats::SeatInfo>,
     ) -> Self {
         self.seat_list = Some(value.into_iter().collect());
         self

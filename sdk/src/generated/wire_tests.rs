@@ -4,7 +4,7 @@
 /// Builds the documented sample `im_open_login_svc.account_import.request.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_account_import_request() {
-    let built = super::im_open_login_svc::AccountImport::new(String::from("test"))
+    let built = super::accounts::AccountImport::new(String::from("test"))
         .nick(String::from("test"))
         .face_url(String::from("http://www.qq.com"));
     crate::wire::check_request_sample(
@@ -28,16 +28,16 @@ fn response_im_open_login_svc_account_import_response() {
 /// Builds the documented sample `im_open_login_svc.multiaccount_import.request.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_multiaccount_import_request() {
-    let built = super::im_open_login_svc::MultiaccountImport::new()
+    let built = super::accounts::MultiaccountImport::new()
         .account_list(
             vec![
-                super::im_open_login_svc::AccountToImport::new(String::from("UserID_001"))
+                super::accounts::AccountToImport::new(String::from("UserID_001"))
                 .nick(String::from("Nick_001"))
                 .face_url(String::from("http://www.qq.com")),
-                super::im_open_login_svc::AccountToImport::new(String::from("UserID_002"))
+                super::accounts::AccountToImport::new(String::from("UserID_002"))
                 .nick(String::from("Nick_002"))
                 .face_url(String::from("http://www.qq.com")),
-                super::im_open_login_svc::AccountToImport::new(String::from("UserID_002"))
+                super::accounts::AccountToImport::new(String::from("UserID_002"))
                 .nick(String::from("Nick_001"))
                 .face_url(String::from("http://www.qq.com"))
             ],
@@ -63,7 +63,7 @@ fn response_im_open_login_svc_multiaccount_import_response() {
 /// Builds the documented sample `im_open_login_svc.multiaccount_import.request.accounts.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_multiaccount_import_request_accounts() {
-    let built = super::im_open_login_svc::MultiaccountImport::new()
+    let built = super::accounts::MultiaccountImport::new()
         .accounts(
             vec![
                 String::from("UserID_001"), String::from("UserID_002"),
@@ -80,7 +80,7 @@ fn request_im_open_login_svc_multiaccount_import_request_accounts() {
 /// Builds the documented sample `im_open_login_svc.multiaccount_import.request.zh.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_multiaccount_import_request_zh() {
-    let built = super::im_open_login_svc::MultiaccountImport::new()
+    let built = super::accounts::MultiaccountImport::new()
         .accounts(
             vec![
                 String::from("test1"), String::from("test2"), String::from("test3"),
@@ -108,10 +108,10 @@ fn response_im_open_login_svc_multiaccount_import_response_zh() {
 /// Builds the documented sample `im_open_login_svc.account_delete.request.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_account_delete_request() {
-    let built = super::im_open_login_svc::AccountDelete::new(
+    let built = super::accounts::AccountDelete::new(
         vec![
-            super::im_open_login_svc::AccountRef::new(String::from("UserID_1")),
-            super::im_open_login_svc::AccountRef::new(String::from("UserID_2"))
+            super::accounts::AccountRef::new(String::from("UserID_1")),
+            super::accounts::AccountRef::new(String::from("UserID_2"))
         ],
     );
     crate::wire::check_request_sample(
@@ -135,10 +135,10 @@ fn response_im_open_login_svc_account_delete_response() {
 /// Builds the documented sample `im_open_login_svc.account_check.request.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_account_check_request() {
-    let built = super::im_open_login_svc::AccountCheck::new(
+    let built = super::accounts::AccountCheck::new(
         vec![
-            super::im_open_login_svc::AccountRef::new(String::from("UserID_1")),
-            super::im_open_login_svc::AccountRef::new(String::from("UserID_2"))
+            super::accounts::AccountRef::new(String::from("UserID_1")),
+            super::accounts::AccountRef::new(String::from("UserID_2"))
         ],
     );
     crate::wire::check_request_sample(
@@ -162,7 +162,7 @@ fn response_im_open_login_svc_account_check_response() {
 /// Builds the documented sample `im_open_login_svc.kick.request.json` through the typed API.
 #[test]
 fn request_im_open_login_svc_kick_request() {
-    let built = super::im_open_login_svc::Kick::new(String::from("test"));
+    let built = super::accounts::Kick::new(String::from("test"));
     crate::wire::check_request_sample(
         crate::wire::sample_json("{\n  \"UserID\": \"test\"\n}\n"),
         &built,
@@ -182,7 +182,7 @@ fn response_im_open_login_svc_kick_response() {
 /// Builds the documented sample `openim.query_online_status.request.json` through the typed API.
 #[test]
 fn request_openim_query_online_status_request() {
-    let built = super::openim::QueryOnlineStatus::new(
+    let built = super::accounts::QueryOnlineStatus::new(
         vec![
             String::from("id1"), String::from("id2"), String::from("id3"),
             String::from("id4")
@@ -222,10 +222,10 @@ fn response_openim_query_online_status_response() {
 /// Builds the documented sample `openim.query_online_status.request.detail.json` through the typed API.
 #[test]
 fn request_openim_query_online_status_request_detail() {
-    let built = super::openim::QueryOnlineStatus::new(
+    let built = super::accounts::QueryOnlineStatus::new(
             vec![String::from("id1"), String::from("id2"), String::from("id4")],
         )
-        .is_need_detail(super::openim::OnlineDetail::Include);
+        .is_need_detail(super::accounts::OnlineDetail::Include);
     crate::wire::check_request_sample(
         crate::wire::sample_json(
             "{\n  \"IsNeedDetail\": 1,\n  \"To_Account\": [\n    \"id1\",\n    \"id2\",\n    \"id4\"\n  ]\n}\n",
@@ -271,11 +271,11 @@ fn response_openim_query_online_status_response_error() {
 /// Builds the documented sample `room_config.set_callback.request.json` through the typed API.
 #[test]
 fn request_room_config_set_callback_request() {
-    let built = super::room_config::SetCallback::new(
+    let built = super::callbacks::SetCallback::new(
         String::from("http://www.example.com/callback"),
         vec![
-            super::types::CallbackCommand::AfterMemberLeave,
-            super::types::CallbackCommand::AfterSeatInfoChanged
+            super::callbacks::CallbackCommand::AfterMemberLeave,
+            super::callbacks::CallbackCommand::AfterSeatInfoChanged
         ],
     );
     crate::wire::check_request_sample(
@@ -299,11 +299,11 @@ fn response_room_config_set_callback_response() {
 /// Builds the documented sample `room_config.update_callback.request.json` through the typed API.
 #[test]
 fn request_room_config_update_callback_request() {
-    let built = super::room_config::UpdateCallback::new(
+    let built = super::callbacks::UpdateCallback::new(
         String::from("http://www.example.com/callback"),
         vec![
-            super::types::CallbackCommand::AfterMemberLeave,
-            super::types::CallbackCommand::AfterSeatInfoChanged
+            super::callbacks::CallbackCommand::AfterMemberLeave,
+            super::callbacks::CallbackCommand::AfterSeatInfoChanged
         ],
     );
     crate::wire::check_request_sample(
@@ -327,7 +327,7 @@ fn response_room_config_update_callback_response() {
 /// Builds the documented sample `room_config.get_callback.request.json` through the typed API.
 #[test]
 fn request_room_config_get_callback_request() {
-    let built = super::room_config::GetCallback::new();
+    let built = super::callbacks::GetCallback::new();
     crate::wire::check_request_sample(crate::wire::sample_json("{}\n"), &built);
 }
 /// Parses the documented sample `room_config.get_callback.response.json` and writes it back without loss.
@@ -344,7 +344,7 @@ fn response_room_config_get_callback_response() {
 /// Builds the documented sample `room_config.delete_callback.request.json` through the typed API.
 #[test]
 fn request_room_config_delete_callback_request() {
-    let built = super::room_config::DeleteCallback::new();
+    let built = super::callbacks::DeleteCallback::new();
     crate::wire::check_request_sample(crate::wire::sample_json("{}\n"), &built);
 }
 /// Parses the documented sample `room_config.delete_callback.response.json` and writes it back without loss.
@@ -361,7 +361,7 @@ fn response_room_config_delete_callback_response() {
 /// Builds the documented sample `room_engine_http_mic.get_seat_list.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_mic_get_seat_list_request() {
-    let built = super::room_engine_http_mic::GetSeatList::new(String::from("room-test"));
+    let built = super::seats::GetSeatList::new(String::from("room-test"));
     crate::wire::check_request_sample(
         crate::wire::sample_json("{\n  \"RoomId\": \"room-test\"\n}\n"),
         &built,
@@ -381,7 +381,7 @@ fn response_room_engine_http_mic_get_seat_list_response() {
 /// Builds the documented sample `room_engine_http_mic.pick_user_on_seat.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_mic_pick_user_on_seat_request() {
-    let built = super::room_engine_http_mic::PickUserOnSeat::new(
+    let built = super::seats::PickUserOnSeat::new(
         String::from("room-test"),
         1u32,
         String::from("user2"),
@@ -407,7 +407,7 @@ fn response_room_engine_http_mic_pick_user_on_seat_response() {
 /// Builds the documented sample `room_engine_http_mic.kick_user_off_seat.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_mic_kick_user_off_seat_request() {
-    let built = super::room_engine_http_mic::KickUserOffSeat::new(
+    let built = super::seats::KickUserOffSeat::new(
         String::from("room-test"),
         String::from("user2"),
         String::from("time over"),
@@ -433,10 +433,7 @@ fn response_room_engine_http_mic_kick_user_off_seat_response() {
 /// Builds the documented sample `room_engine_http_mic.lock_seat.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_mic_lock_seat_request() {
-    let built = super::room_engine_http_mic::LockSeat::new(
-            String::from("room-test"),
-            2u32,
-        )
+    let built = super::seats::LockSeat::new(String::from("room-test"), 2u32)
         .forbid_taken(true)
         .forbid_video(true)
         .forbid_audio(true);
@@ -461,7 +458,7 @@ fn response_room_engine_http_mic_lock_seat_response() {
 /// Builds the documented sample `room_engine_http_mic.switch_seat.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_mic_switch_seat_request() {
-    let built = super::room_engine_http_mic::SwitchSeat::new(
+    let built = super::seats::SwitchSeat::new(
         String::from("room-test"),
         1u32,
         String::from("user"),
@@ -487,11 +484,11 @@ fn response_room_engine_http_mic_switch_seat_response() {
 /// Builds the documented sample `room_engine_http_mic.move_user_to_seat.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_mic_move_user_to_seat_request() {
-    let built = super::room_engine_http_mic::MoveUserToSeat::new(
+    let built = super::seats::MoveUserToSeat::new(
         String::from("room-test"),
         1u32,
         String::from("user"),
-        super::room_engine_http_mic::MoveSeatPolicy::Cancel,
+        super::seats::MoveSeatPolicy::Cancel,
     );
     crate::wire::check_request_sample(
         crate::wire::sample_json(
@@ -514,10 +511,10 @@ fn response_room_engine_http_mic_move_user_to_seat_response() {
 /// Builds the documented sample `room_engine_http_srv.create_room.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_create_room_request() {
-    let built = super::room_engine_http_srv::CreateRoom::new(
-            super::room_engine_http_srv::RoomInfo::new(
+    let built = super::rooms::CreateRoom::new(
+            super::rooms::RoomInfo::new(
                     String::from("room-test"),
-                    super::types::RoomType::Conference,
+                    super::rooms::RoomType::Conference,
                 )
                 .room_name(String::from("room-name-test"))
                 .owner_account(String::from("user2"))
@@ -532,7 +529,7 @@ fn request_room_engine_http_srv_create_room_request() {
                 .custom_info(String::from("custom123"))
                 .is_seat_enabled(true)
                 .max_seat_count(16u32)
-                .take_seat_mode(super::types::TakeSeatMode::ApplyToTake),
+                .take_seat_mode(super::rooms::TakeSeatMode::ApplyToTake),
         )
         .schedule_invitee_list_account(
             vec![String::from("user1"), String::from("user2"), String::from("user3")],
@@ -547,10 +544,10 @@ fn request_room_engine_http_srv_create_room_request() {
 /// Builds the documented sample `room_engine_http_srv.create_room.request.zh.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_create_room_request_zh() {
-    let built = super::room_engine_http_srv::CreateRoom::new(
-            super::room_engine_http_srv::RoomInfo::new(
+    let built = super::rooms::CreateRoom::new(
+            super::rooms::RoomInfo::new(
                     String::from("room-test"),
-                    super::types::RoomType::Conference,
+                    super::rooms::RoomType::Conference,
                 )
                 .room_name(String::from("room-name-test"))
                 .owner_account(String::from("user2"))
@@ -565,7 +562,7 @@ fn request_room_engine_http_srv_create_room_request_zh() {
                 .custom_info(String::from("custom123"))
                 .is_seat_enabled(true)
                 .max_seat_count(16u32)
-                .take_seat_mode(super::types::TakeSeatMode::ApplyToTake)
+                .take_seat_mode(super::rooms::TakeSeatMode::ApplyToTake)
                 .is_password_enabled(true)
                 .password(String::from("1234")),
         )
@@ -582,7 +579,7 @@ fn request_room_engine_http_srv_create_room_request_zh() {
 /// Builds the documented sample `room_engine_http_srv.destroy_room.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_destroy_room_request() {
-    let built = super::room_engine_http_srv::DestroyRoom::new(String::from("room-test"));
+    let built = super::rooms::DestroyRoom::new(String::from("room-test"));
     crate::wire::check_request_sample(
         crate::wire::sample_json("{\n  \"RoomId\": \"room-test\"\n}\n"),
         &built,
@@ -602,8 +599,8 @@ fn response_room_engine_http_srv_destroy_room_response() {
 /// Builds the documented sample `room_engine_http_srv.update_room_info.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_update_room_info_request() {
-    let built = super::room_engine_http_srv::UpdateRoomInfo::new(
-        super::room_engine_http_srv::RoomInfoUpdate::new(String::from("room-test"))
+    let built = super::rooms::UpdateRoomInfo::new(
+        super::rooms::RoomInfoUpdate::new(String::from("room-test"))
             .room_name(String::from("room-name-test"))
             .max_member_count(300u32)
             .is_video_disabled(true)
@@ -612,7 +609,7 @@ fn request_room_engine_http_srv_update_room_info_request() {
             .is_screen_sharing_disabled(true)
             .is_cloud_recording_disabled(true)
             .custom_info(String::from("custom123"))
-            .take_seat_mode(super::types::TakeSeatMode::ApplyToTake),
+            .take_seat_mode(super::rooms::TakeSeatMode::ApplyToTake),
     );
     crate::wire::check_request_sample(
         crate::wire::sample_json(
@@ -635,8 +632,8 @@ fn response_room_engine_http_srv_update_room_info_response() {
 /// Builds the documented sample `room_engine_http_srv.update_room_info.request.zh.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_update_room_info_request_zh() {
-    let built = super::room_engine_http_srv::UpdateRoomInfo::new(
-        super::room_engine_http_srv::RoomInfoUpdate::new(String::from("room-test"))
+    let built = super::rooms::UpdateRoomInfo::new(
+        super::rooms::RoomInfoUpdate::new(String::from("room-test"))
             .room_name(String::from("room-name-test"))
             .max_member_count(300u32)
             .is_video_disabled(true)
@@ -645,7 +642,7 @@ fn request_room_engine_http_srv_update_room_info_request_zh() {
             .is_screen_sharing_disabled(true)
             .is_cloud_recording_disabled(true)
             .custom_info(String::from("custom123"))
-            .take_seat_mode(super::types::TakeSeatMode::ApplyToTake)
+            .take_seat_mode(super::rooms::TakeSeatMode::ApplyToTake)
             .is_password_enabled(true)
             .password(String::from("123456")),
     );
@@ -659,7 +656,7 @@ fn request_room_engine_http_srv_update_room_info_request_zh() {
 /// Builds the documented sample `room_engine_http_srv.get_room_info.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_get_room_info_request() {
-    let built = super::room_engine_http_srv::GetRoomInfo::new(String::from("room-test"));
+    let built = super::rooms::GetRoomInfo::new(String::from("room-test"));
     crate::wire::check_request_sample(
         crate::wire::sample_json("{\n  \"RoomId\": \"room-test\"\n}\n"),
         &built,
@@ -690,9 +687,7 @@ fn response_room_engine_http_srv_get_room_info_response_zh() {
 /// Builds the documented sample `room_engine_http_srv.get_room_member_list.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_get_room_member_list_request() {
-    let built = super::room_engine_http_srv::GetRoomMemberList::new(
-            String::from("room-test"),
-        )
+    let built = super::members::GetRoomMemberList::new(String::from("room-test"))
         .count(10u32)
         .next(String::from(""));
     crate::wire::check_request_sample(
@@ -716,11 +711,11 @@ fn response_room_engine_http_srv_get_room_member_list_response() {
 /// Builds the documented sample `room_engine_http_srv.update_room_member_info.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_update_room_member_info_request() {
-    let built = super::room_engine_http_srv::UpdateRoomMemberInfo::new(
+    let built = super::members::UpdateRoomMemberInfo::new(
         String::from("room-test"),
-        super::room_engine_http_srv::MemberInfo::new(String::from("user4"))
+        super::members::MemberInfo::new(String::from("user4"))
             .name_card(String::from("jack"))
-            .role(super::types::MemberRole::Admin)
+            .role(super::members::MemberRole::Admin)
             .custom_info(String::from("custom info")),
     );
     crate::wire::check_request_sample(
@@ -744,7 +739,7 @@ fn response_room_engine_http_srv_update_room_member_info_response() {
 /// Builds the documented sample `room_engine_http_srv.change_room_owner.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_change_room_owner_request() {
-    let built = super::room_engine_http_srv::ChangeRoomOwner::new(
+    let built = super::rooms::ChangeRoomOwner::new(
         String::from("room-test"),
         String::from("user2"),
         String::from("user4"),
@@ -770,12 +765,12 @@ fn response_room_engine_http_srv_change_room_owner_response() {
 /// Builds the documented sample `room_engine_http_srv.mark_room_member.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_mark_room_member_request() {
-    let built = super::room_engine_http_srv::MarkRoomMember::new(
+    let built = super::members::MarkRoomMember::new(
         String::from("room-test"),
-        super::room_engine_http_srv::MarkCommandType::Set,
+        super::members::MarkCommandType::Set,
         vec![
-            super::room_engine_http_srv::MemberMarks::new(String::from("user2"),
-            vec![1000i64, 1002i64, 1003i64])
+            super::members::MemberMarks::new(String::from("user2"), vec![1000i64,
+            1002i64, 1003i64])
         ],
     );
     crate::wire::check_request_sample(
@@ -799,7 +794,7 @@ fn response_room_engine_http_srv_mark_room_member_response() {
 /// Builds the documented sample `room_engine_http_srv.ban_room_member.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_ban_room_member_request() {
-    let built = super::room_engine_http_srv::BanRoomMember::new(
+    let built = super::members::BanRoomMember::new(
         String::from("room-test"),
         vec![String::from("user1")],
         String::from("you are banned because of irregularities"),
@@ -826,7 +821,7 @@ fn response_room_engine_http_srv_ban_room_member_response() {
 /// Builds the documented sample `room_engine_http_srv.unban_room_member.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_unban_room_member_request() {
-    let built = super::room_engine_http_srv::UnbanRoomMember::new(
+    let built = super::members::UnbanRoomMember::new(
         String::from("room-test"),
         vec![String::from("user1")],
     );
@@ -851,9 +846,7 @@ fn response_room_engine_http_srv_unban_room_member_response() {
 /// Builds the documented sample `room_engine_http_srv.get_banned_member_list.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_get_banned_member_list_request() {
-    let built = super::room_engine_http_srv::GetBannedMemberList::new(
-            String::from("room-test"),
-        )
+    let built = super::members::GetBannedMemberList::new(String::from("room-test"))
         .limit(100u32)
         .offset(0u64);
     crate::wire::check_request_sample(
@@ -877,7 +870,7 @@ fn response_room_engine_http_srv_get_banned_member_list_response() {
 /// Builds the documented sample `room_engine_http_srv.kick_user_out.request.json` through the typed API.
 #[test]
 fn request_room_engine_http_srv_kick_user_out_request() {
-    let built = super::room_engine_http_srv::KickUserOut::new(
+    let built = super::members::KickUserOut::new(
         String::from("room-test"),
         vec![String::from("user1")],
         String::from("you are kicked because of irregularities"),
@@ -1017,10 +1010,10 @@ fn webhook_callback_mic_callbackafterseatinfochanged_zh() {
 fn open_enum_account_status() {
     crate::wire::check_open_str_enum(
         &[
-            (super::im_open_login_svc::AccountStatus::Imported, "Imported"),
-            (super::im_open_login_svc::AccountStatus::NotImported, "NotImported"),
+            (super::accounts::AccountStatus::Imported, "Imported"),
+            (super::accounts::AccountStatus::NotImported, "NotImported"),
         ],
-        super::im_open_login_svc::AccountStatus::Unknown(String::from("NotInTheSpec")),
+        super::accounts::AccountStatus::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `CallbackCommand` round-trips every known value and keeps unknown ones.
@@ -1029,35 +1022,35 @@ fn open_enum_callback_command() {
     crate::wire::check_open_str_enum(
         &[
             (
-                super::types::CallbackCommand::AfterCreateRoom,
+                super::callbacks::CallbackCommand::AfterCreateRoom,
                 "Room.CallbackAfterCreateRoom",
             ),
             (
-                super::types::CallbackCommand::AfterDestroyRoom,
+                super::callbacks::CallbackCommand::AfterDestroyRoom,
                 "Room.CallbackAfterDestroyRoom",
             ),
             (
-                super::types::CallbackCommand::AfterUpdateRoomInfo,
+                super::callbacks::CallbackCommand::AfterUpdateRoomInfo,
                 "Room.CallbackAfterUpdateRoomInfo",
             ),
             (
-                super::types::CallbackCommand::UpdateRoomInfo,
+                super::callbacks::CallbackCommand::UpdateRoomInfo,
                 "Room.CallbackUpdateRoomInfo",
             ),
             (
-                super::types::CallbackCommand::AfterMemberEnter,
+                super::callbacks::CallbackCommand::AfterMemberEnter,
                 "Room.CallbackAfterMemberEnter",
             ),
             (
-                super::types::CallbackCommand::AfterMemberLeave,
+                super::callbacks::CallbackCommand::AfterMemberLeave,
                 "Room.CallbackAfterMemberLeave",
             ),
             (
-                super::types::CallbackCommand::AfterSeatInfoChanged,
+                super::callbacks::CallbackCommand::AfterSeatInfoChanged,
                 "Mic.CallbackAfterSeatInfoChanged",
             ),
         ],
-        super::types::CallbackCommand::Unknown(String::from("NotInTheSpec")),
+        super::callbacks::CallbackCommand::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `EnterType` round-trips every known value and keeps unknown ones.
@@ -1085,10 +1078,10 @@ fn open_enum_leave_type() {
 fn open_enum_mark_command_type() {
     crate::wire::check_open_int_enum(
         &[
-            (super::room_engine_http_srv::MarkCommandType::Set, 1),
-            (super::room_engine_http_srv::MarkCommandType::Delete, 2),
+            (super::members::MarkCommandType::Set, 1),
+            (super::members::MarkCommandType::Delete, 2),
         ],
-        super::room_engine_http_srv::MarkCommandType::Unknown(987654),
+        super::members::MarkCommandType::Unknown(987654),
     );
 }
 /// `MemberRole` round-trips every known value and keeps unknown ones.
@@ -1096,12 +1089,12 @@ fn open_enum_mark_command_type() {
 fn open_enum_member_role() {
     crate::wire::check_open_str_enum(
         &[
-            (super::types::MemberRole::Owner, "Owner"),
-            (super::types::MemberRole::RoomOwner, "RoomOwner"),
-            (super::types::MemberRole::Admin, "Admin"),
-            (super::types::MemberRole::Member, "Member"),
+            (super::members::MemberRole::Owner, "Owner"),
+            (super::members::MemberRole::RoomOwner, "RoomOwner"),
+            (super::members::MemberRole::Admin, "Admin"),
+            (super::members::MemberRole::Member, "Member"),
         ],
-        super::types::MemberRole::Unknown(String::from("NotInTheSpec")),
+        super::members::MemberRole::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `MoveSeatPolicy` round-trips every known value and keeps unknown ones.
@@ -1109,11 +1102,11 @@ fn open_enum_member_role() {
 fn open_enum_move_seat_policy() {
     crate::wire::check_open_int_enum(
         &[
-            (super::room_engine_http_mic::MoveSeatPolicy::Cancel, 0),
-            (super::room_engine_http_mic::MoveSeatPolicy::ReplaceOccupant, 1),
-            (super::room_engine_http_mic::MoveSeatPolicy::Swap, 2),
+            (super::seats::MoveSeatPolicy::Cancel, 0),
+            (super::seats::MoveSeatPolicy::ReplaceOccupant, 1),
+            (super::seats::MoveSeatPolicy::Swap, 2),
         ],
-        super::room_engine_http_mic::MoveSeatPolicy::Unknown(987654),
+        super::seats::MoveSeatPolicy::Unknown(987654),
     );
 }
 /// `OnlineDetail` round-trips every known value and keeps unknown ones.
@@ -1121,10 +1114,10 @@ fn open_enum_move_seat_policy() {
 fn open_enum_online_detail() {
     crate::wire::check_open_int_enum(
         &[
-            (super::openim::OnlineDetail::Omit, 0),
-            (super::openim::OnlineDetail::Include, 1),
+            (super::accounts::OnlineDetail::Omit, 0),
+            (super::accounts::OnlineDetail::Include, 1),
         ],
-        super::openim::OnlineDetail::Unknown(987654),
+        super::accounts::OnlineDetail::Unknown(987654),
     );
 }
 /// `OnlineState` round-trips every known value and keeps unknown ones.
@@ -1132,11 +1125,11 @@ fn open_enum_online_detail() {
 fn open_enum_online_state() {
     crate::wire::check_open_str_enum(
         &[
-            (super::openim::OnlineState::Online, "Online"),
-            (super::openim::OnlineState::PushOnline, "PushOnline"),
-            (super::openim::OnlineState::Offline, "Offline"),
+            (super::accounts::OnlineState::Online, "Online"),
+            (super::accounts::OnlineState::PushOnline, "PushOnline"),
+            (super::accounts::OnlineState::Offline, "Offline"),
         ],
-        super::openim::OnlineState::Unknown(String::from("NotInTheSpec")),
+        super::accounts::OnlineState::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `RoomStatus` round-trips every known value and keeps unknown ones.
@@ -1144,11 +1137,11 @@ fn open_enum_online_state() {
 fn open_enum_room_status() {
     crate::wire::check_open_str_enum(
         &[
-            (super::types::RoomStatus::NotSet, "None"),
-            (super::types::RoomStatus::NotStarted, "NotStarted"),
-            (super::types::RoomStatus::Running, "Running"),
+            (super::rooms::RoomStatus::NotSet, "None"),
+            (super::rooms::RoomStatus::NotStarted, "NotStarted"),
+            (super::rooms::RoomStatus::Running, "Running"),
         ],
-        super::types::RoomStatus::Unknown(String::from("NotInTheSpec")),
+        super::rooms::RoomStatus::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `RoomType` round-trips every known value and keeps unknown ones.
@@ -1156,10 +1149,10 @@ fn open_enum_room_status() {
 fn open_enum_room_type() {
     crate::wire::check_open_str_enum(
         &[
-            (super::types::RoomType::Conference, "Conference"),
-            (super::types::RoomType::Meeting, "Meeting"),
+            (super::rooms::RoomType::Conference, "Conference"),
+            (super::rooms::RoomType::Meeting, "Meeting"),
         ],
-        super::types::RoomType::Unknown(String::from("NotInTheSpec")),
+        super::rooms::RoomType::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `TakeSeatMode` round-trips every known value and keeps unknown ones.
@@ -1167,10 +1160,10 @@ fn open_enum_room_type() {
 fn open_enum_take_seat_mode() {
     crate::wire::check_open_str_enum(
         &[
-            (super::types::TakeSeatMode::NotSet, "None"),
-            (super::types::TakeSeatMode::FreeToTake, "FreeToTake"),
-            (super::types::TakeSeatMode::ApplyToTake, "ApplyToTake"),
+            (super::rooms::TakeSeatMode::NotSet, "None"),
+            (super::rooms::TakeSeatMode::FreeToTake, "FreeToTake"),
+            (super::rooms::TakeSeatMode::ApplyToTake, "ApplyToTake"),
         ],
-        super::types::TakeSeatMode::Unknown(String::from("NotInTheSpec")),
+        super::rooms::TakeSeatMode::Unknown(String::from("NotInTheSpec")),
     );
 }

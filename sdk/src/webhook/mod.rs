@@ -51,3 +51,7 @@ pub use error::WebhookError;
 pub use query::{OptPlatform, WebhookQuery};
 pub use reply::{ack, ack_value, fail, fail_value, refusal, ACK, FAIL_ERROR_CODE};
 pub use verify::{compute_sign, WebhookVerifier, DEFAULT_MAX_BODY, DEFAULT_MAX_SKEW};
+
+// The typed events ([`WebhookEvent`] and one `Callback*` payload per
+// callback), generated from `api-spec/webhooks.yaml`.
+pub use crate::generated::webhooks::*;

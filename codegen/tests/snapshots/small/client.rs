@@ -17,11 +17,11 @@ impl crate::Client {
     /// - `100001`: Server internal error.
     ///
     ///
-    /// Sends [`CreateRoom`](super::room_svc::CreateRoom); see it for the fields.
+    /// Sends [`CreateRoom`](super::rooms::CreateRoom); see it for the fields.
     pub async fn create_room(
         &self,
-        request: super::room_svc::CreateRoom,
-    ) -> Result<crate::Reply<super::room_svc::CreateRoomResponse>, crate::Error> {
+        request: super::rooms::CreateRoom,
+    ) -> Result<crate::Reply<super::rooms::CreateRoomResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Remove members.

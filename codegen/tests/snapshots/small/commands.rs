@@ -6,12 +6,12 @@ use crate::table::{Choice, Entry, Flag, Kind};
 /// Every command of the spec, in spec order.
 pub static COMMANDS: &[Entry] = &[
     Entry {
-        group: "room-svc",
-        name: "create-room",
+        group: "rooms",
+        name: "create",
         summary: "Create a room.",
         doc: "",
         doc_urls: &["https://example.com/create"],
-        info: <trtc_room::generated::room_svc::CreateRoom as trtc_room::Command>::INFO,
+        info: <trtc_room::rooms::CreateRoom as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -97,7 +97,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<trtc_room::generated::room_svc::CreateRoom>,
+        send: crate::exec::send::<trtc_room::rooms::CreateRoom>,
         send_all: None,
     },
     Entry {
@@ -106,7 +106,7 @@ pub static COMMANDS: &[Entry] = &[
         summary: "Remove members.",
         doc: "",
         doc_urls: &["https://example.com/kick"],
-        info: <trtc_room::generated::room_svc::KickUserOut as trtc_room::Command>::INFO,
+        info: <trtc_room::room_svc::KickUserOut as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -128,7 +128,7 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: None,
-        send: crate::exec::send::<trtc_room::generated::room_svc::KickUserOut>,
+        send: crate::exec::send::<trtc_room::room_svc::KickUserOut>,
         send_all: None,
     },
     Entry {
@@ -137,7 +137,7 @@ pub static COMMANDS: &[Entry] = &[
         summary: "List members.",
         doc: "",
         doc_urls: &["https://example.com/members"],
-        info: <trtc_room::generated::room_svc::GetMembers as trtc_room::Command>::INFO,
+        info: <trtc_room::room_svc::GetMembers as trtc_room::Command>::INFO,
         flags: &[
             Flag {
                 long: "room-id",
@@ -159,10 +159,8 @@ pub static COMMANDS: &[Entry] = &[
             },
         ],
         table: Some("MemberList"),
-        send: crate::exec::send::<trtc_room::generated::room_svc::GetMembers>,
-        send_all: Some(
-            crate::exec::send_all::<trtc_room::generated::room_svc::GetMembers>,
-        ),
+        send: crate::exec::send::<trtc_room::room_svc::GetMembers>,
+        send_all: Some(crate::exec::send_all::<trtc_room::room_svc::GetMembers>),
     },
 ];
 /// The callback commands of the spec (for `webhook sign`).

@@ -3,7 +3,7 @@
 //! The service's documented error codes (`common.yaml`).
 /// A value of the `ErrorCode` field of a response.
 ///
-/// Codes the spec does not list are kept in `Other`.
+/// Codes this SDK version does not know are kept in `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -13,11 +13,11 @@ pub enum ErrorCode {
     InternalError,
     /// `100004`: The room does not exist.
     RoomNotFound,
-    /// A code the spec does not list.
+    /// A code this SDK version does not know.
     Other(i64),
 }
 impl ErrorCode {
-    /// Every code the spec lists.
+    /// Every code this SDK version knows.
     pub const ALL: &'static [ErrorCode] = &[
         Self::RateLimited,
         Self::InternalError,
@@ -41,7 +41,7 @@ impl ErrorCode {
             Self::Other(code) => *code,
         }
     }
-    /// The documented meaning, if the spec lists this code.
+    /// Tencent's documented meaning, if this SDK version knows the code.
     pub fn meaning(&self) -> Option<&'static str> {
         match self {
             Self::RateLimited => Some("Too many calls."),

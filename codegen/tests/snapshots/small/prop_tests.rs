@@ -16,13 +16,13 @@ fn gen_callback_after_create_room(
         extra: g.extra(),
     }
 }
-fn gen_create_room(g: &mut Gen) -> super::room_svc::CreateRoom {
-    super::room_svc::CreateRoom {
+fn gen_create_room(g: &mut Gen) -> super::rooms::CreateRoom {
+    super::rooms::CreateRoom {
         room_info: gen_room_info(g),
     }
 }
-fn gen_create_room_response(g: &mut Gen) -> super::room_svc::CreateRoomResponse {
-    super::room_svc::CreateRoomResponse {
+fn gen_create_room_response(g: &mut Gen) -> super::rooms::CreateRoomResponse {
+    super::rooms::CreateRoomResponse {
         extra: g.extra(),
     }
 }
@@ -57,8 +57,8 @@ fn gen_member(g: &mut Gen) -> super::room_svc::Member {
         extra: g.extra(),
     }
 }
-fn gen_room_info(g: &mut Gen) -> super::types::RoomInfo {
-    super::types::RoomInfo {
+fn gen_room_info(g: &mut Gen) -> super::rooms::RoomInfo {
+    super::rooms::RoomInfo {
         room_id: g.string(),
         room_type: gen_room_type(g),
         owner_account: g.opt(|g| g.string()),
@@ -68,18 +68,18 @@ fn gen_room_info(g: &mut Gen) -> super::types::RoomInfo {
         extra: g.extra(),
     }
 }
-fn gen_room_type(g: &mut Gen) -> super::types::RoomType {
+fn gen_room_type(g: &mut Gen) -> super::rooms::RoomType {
     match g.below(2usize + 1) {
-        0usize => super::types::RoomType::Conference,
-        1usize => super::types::RoomType::Live,
-        _ => super::types::RoomType::Unknown(g.unknown_string(&["Conference", "Live"])),
+        0usize => super::rooms::RoomType::Conference,
+        1usize => super::rooms::RoomType::Live,
+        _ => super::rooms::RoomType::Unknown(g.unknown_string(&["Conference", "Live"])),
     }
 }
-fn gen_seat_mode(g: &mut Gen) -> super::types::SeatMode {
+fn gen_seat_mode(g: &mut Gen) -> super::rooms::SeatMode {
     match g.below(2usize + 1) {
-        0usize => super::types::SeatMode::Free,
-        1usize => super::types::SeatMode::Apply,
-        _ => super::types::SeatMode::Unknown(g.unknown_int(&[1i64, 2i64])),
+        0usize => super::rooms::SeatMode::Free,
+        1usize => super::rooms::SeatMode::Apply,
+        _ => super::rooms::SeatMode::Unknown(g.unknown_int(&[1i64, 2i64])),
     }
 }
 proptest! {

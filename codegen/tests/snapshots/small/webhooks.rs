@@ -18,7 +18,7 @@ pub struct CallbackAfterCreateRoom {
     ///
     /// Wire name `RoomInfo`; required.
     #[serde(rename = "RoomInfo")]
-    pub room_info: super::types::RoomInfo,
+    pub room_info: super::rooms::RoomInfo,
     /// When.
     ///
     /// Wire name `EventTime`.
@@ -34,7 +34,7 @@ impl CallbackAfterCreateRoom {
     #[must_use]
     pub fn new(
         callback_command: impl Into<String>,
-        room_info: super::types::RoomInfo,
+        room_info: super::rooms::RoomInfo,
     ) -> Self {
         Self {
             callback_command: callback_command.into(),

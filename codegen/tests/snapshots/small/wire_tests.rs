@@ -4,14 +4,14 @@
 /// Builds the documented sample `room_svc.create_room.request.json` through the typed API.
 #[test]
 fn request_room_svc_create_room_request() {
-    let built = super::room_svc::CreateRoom::new(
-        super::types::RoomInfo::new(
+    let built = super::rooms::CreateRoom::new(
+        super::rooms::RoomInfo::new(
                 String::from("r1"),
-                super::types::RoomType::Conference,
+                super::rooms::RoomType::Conference,
             )
             .owner_account(String::from("u1"))
             .max_member_count(300u32)
-            .seat_mode(super::types::SeatMode::Apply)
+            .seat_mode(super::rooms::SeatMode::Apply)
             .is_message_disabled(false),
     );
     crate::wire::check_request_sample(
@@ -84,17 +84,17 @@ fn webhook_callback_room_callbackaftercreateroom() {
 fn open_enum_room_type() {
     crate::wire::check_open_str_enum(
         &[
-            (super::types::RoomType::Conference, "Conference"),
-            (super::types::RoomType::Live, "Live"),
+            (super::rooms::RoomType::Conference, "Conference"),
+            (super::rooms::RoomType::Live, "Live"),
         ],
-        super::types::RoomType::Unknown(String::from("NotInTheSpec")),
+        super::rooms::RoomType::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `SeatMode` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_seat_mode() {
     crate::wire::check_open_int_enum(
-        &[(super::types::SeatMode::Free, 1), (super::types::SeatMode::Apply, 2)],
-        super::types::SeatMode::Unknown(987654),
+        &[(super::rooms::SeatMode::Free, 1), (super::rooms::SeatMode::Apply, 2)],
+        super::rooms::SeatMode::Unknown(987654),
     );
 }
