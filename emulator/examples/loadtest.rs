@@ -30,7 +30,6 @@ use trtc_room::{Client, CreateRoom, GetRoomInfo, RateLimits, RoomInfo, RoomType}
 use trtc_room_emulator::config::{DEFAULT_ADMIN, DEFAULT_SDK_APP_ID, DEFAULT_SECRET_KEY};
 use trtc_room_emulator::{Emulator, EmulatorConfig};
 
-const ROOM: &str = "loadtest-room";
 
 struct Args {
     calls: usize,
@@ -222,15 +221,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .http_client(http())
         .rate_limits(limits)
         .build()?;
-    match client
-        .create_room(CreateRoom::new(RoomInfo::new(ROOM, RoomType::Conference)))
-        .await
-    {
-        Ok(_) => {}
-        // Created by an earlier run (emulators before 84005 answered 100003).
-        Err(e) if e.is_room_id_in_use() || e.service_code() == Some(100_003) => {}
-        Err(e) => return Err(e.into()),
-    }
+    // A room of this run's own, so runs against one emulator never collide.
+    let room: &'static str = format!("loadtest-{}", std::process::id()).leak();
+    client
+        .create_room(CreateRoom::new(RoomInfo::new(room, RoomType::Conference)))
+        .await?;
 
     // The bare loop: one signed URL, the same body, no envelope decoding.
     let key = SigningKey::new(DEFAULT_SDK_APP_ID, DEFAULT_SECRET_KEY);
@@ -246,7 +241,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ],
     )?;
     let raw_http = http();
-    let body = bytes::Bytes::from(format!("{{\"RoomId\":\"{ROOM}\"}}"));
+    let body = bytes::Bytes::from(format!("{{\"RoomId\":\"{room}\"}}"));
     let raw_one = {
         let (http, url, body) = (raw_http.clone(), url.clone(), body.clone());
         move || {
@@ -269,7 +264,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let client = client.clone();
         move || {
             let client = client.clone();
-            async move { client.get_room_info(GetRoomInfo::new(ROOM)).await.is_ok() }
+            async move { client.get_room_info(GetRoomInfo::new(room)).await.is_ok() }
         }
     };
 
