@@ -316,7 +316,12 @@ pub async fn sign(layer: &Layer, m: &ArgMatches) -> Result<String, CliError> {
     if !m.get_flag("send") {
         return Ok(output::json(&json!({ "url": url, "body": body })));
     }
-    let resp = reqwest::Client::new()
+    let http = trtc_room::http_client_builder()
+        .map_err(|e| CliError::Failed(e.to_string()))?
+        .redirect(trtc_room::reqwest::redirect::Policy::default())
+        .build()
+        .map_err(|e| CliError::Failed(format!("cannot make an HTTP client: {e}")))?;
+    let resp = http
         .post(&url)
         .header(header::CONTENT_TYPE.as_str(), "application/json")
         .body(bytes)

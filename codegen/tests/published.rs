@@ -46,23 +46,29 @@ impl Validators {
             .files
             .get(name)
             .unwrap_or_else(|| panic!("no schema file {name}"));
-        let mut opts = jsonschema::options().with_draft(jsonschema::Draft::Draft202012);
-        for schema in self.files.values() {
+        let resources = self.files.values().map(|schema| {
             let id = schema["$id"]
                 .as_str()
                 .expect("every file has an $id")
                 .to_owned();
-            let resource = jsonschema::Resource::from_contents(schema.clone()).expect("resource");
-            opts = opts.with_resource(id, resource);
-        }
-        opts.build(root)
+            (id, schema)
+        });
+        let registry = jsonschema::Registry::new()
+            .draft(jsonschema::Draft::Draft202012)
+            .extend(resources)
+            .and_then(|builder| builder.prepare())
+            .unwrap_or_else(|e| panic!("the schema files do not form a registry: {e}"));
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .with_registry(&registry)
+            .build(root)
             .unwrap_or_else(|e| panic!("{name} does not compile: {e}"))
     }
 
     fn errors(&self, name: &str, instance: &Value) -> Vec<String> {
         self.for_file(name)
             .iter_errors(instance)
-            .map(|e| format!("{} at {}", e, e.instance_path))
+            .map(|e| format!("{} at {}", e, e.instance_path()))
             .collect()
     }
 }

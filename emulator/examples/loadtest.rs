@@ -134,10 +134,10 @@ fn start_emulator() -> (String, Arc<Mutex<Vec<u32>>>) {
 }
 
 fn http() -> reqwest::Client {
-    reqwest::Client::builder()
+    trtc_room::http_client_builder()
+        .expect("TLS setup")
         .pool_idle_timeout(Duration::from_secs(90))
         .tcp_keepalive(Duration::from_secs(60))
-        .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("http client")
 }

@@ -73,7 +73,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .admin(DEFAULT_ADMIN)
         .base_url(&base_url)
         .build()?;
-    let control = reqwest::Client::new();
+    let control = trtc_room::http_client_builder().unwrap().build().unwrap();
 
     // Warm up (pool, cached sig), then measure.
     run(

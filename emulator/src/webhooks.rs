@@ -100,13 +100,20 @@ impl WebhookDispatcher {
     /// emulator, not something data from outside can cause).
     pub fn start(settings: DeliverySettings) -> Self {
         let (queue, jobs) = mpsc::channel(QUEUE_CAPACITY);
-        let http = reqwest::Client::builder()
-            .timeout(settings.timeout)
-            .build()
-            .unwrap_or_else(|error| {
-                tracing::warn!(%error, "webhook HTTP client with timeout unavailable; using defaults");
-                reqwest::Client::new()
+        // The SDK's TLS setup (a plain reqwest client may lack a TLS crypto
+        // provider), following redirects as a webhook sender may.
+        let http = trtc_room::http_client_builder()
+            .map_err(|error| error.to_string())
+            .and_then(|builder| {
+                builder
+                    .redirect(reqwest::redirect::Policy::default())
+                    .timeout(settings.timeout)
+                    .build()
+                    .map_err(|error| error.to_string())
             });
+        if let Err(error) = &http {
+            tracing::warn!(%error, "webhook HTTP client unavailable; deliveries will fail");
+        }
         tokio::spawn(work(http, jobs));
         WebhookDispatcher { settings, queue }
     }
@@ -208,8 +215,15 @@ fn unix_now() -> u64 {
 }
 
 /// The worker: one POST at a time, in queue order.
-async fn work(http: reqwest::Client, mut jobs: mpsc::Receiver<Job>) {
+async fn work(http: Result<reqwest::Client, String>, mut jobs: mpsc::Receiver<Job>) {
     while let Some(job) = jobs.recv().await {
+        let http = match &http {
+            Ok(http) => http,
+            Err(error) => {
+                tracing::warn!(command = %job.command, %error, "webhook delivery failed: no HTTP client");
+                continue;
+            }
+        };
         let sent = http
             .post(&job.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")

@@ -425,7 +425,7 @@ fn split_sample(name: &str) -> (&str, &str) {
 async fn binary_answers_every_documented_room_sample() {
     let emu = EmulatorProcess::start();
     let mut run = SampleRunner {
-        http: reqwest::Client::new(),
+        http: trtc_room::http_client_builder().unwrap().build().unwrap(),
         base: emu.base_url.clone(),
         admin_sig: sig(SDK_APP_ID, SECRET_KEY, ADMIN, 86_400),
         sent: BTreeSet::new(),
@@ -558,7 +558,7 @@ async fn binary_answers_every_documented_room_sample() {
 #[tokio::test]
 async fn binary_refuses_forged_expired_and_foreign_signatures() {
     let emu = EmulatorProcess::start();
-    let http = reqwest::Client::new();
+    let http = trtc_room::http_client_builder().unwrap().build().unwrap();
     let good = sig(SDK_APP_ID, SECRET_KEY, ADMIN, 86_400);
     let url = |sdk_app_id: u64, identifier: &str, sig: &str| {
         format!(

@@ -13,7 +13,7 @@ use trtc_room::usersig::{tencent_b64_encode, SigningKey};
 /// A UserSig signed like the official libraries, with any `expire`.
 fn hand_signed(key: &str, app: u64, id: &str, expire: u64, time: u64) -> String {
     use base64::Engine as _;
-    use hmac::Mac as _;
+    use hmac::{KeyInit as _, Mac as _};
     use std::io::Write as _;
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).unwrap();
     mac.update(

@@ -11,6 +11,7 @@ mod endpoint;
 mod pacing;
 mod reply;
 mod retry;
+mod tls;
 mod transport;
 
 use std::fmt;
@@ -22,6 +23,7 @@ pub use builder::{ClientBuilder, DEFAULT_POOL_IDLE_TIMEOUT};
 pub use endpoint::{Endpoint, Region, UnknownRegion};
 pub use reply::Reply;
 pub use retry::RetryPolicy;
+pub use tls::http_client_builder;
 
 use crate::command::{Command, PayloadLocation};
 use crate::error::{CallInfo, ConfigError, Error};

@@ -215,6 +215,35 @@
 //!
 //! Every call runs in a `tracing` span `trtc_room.call` with the service,
 //! command, `random`, attempt and `RequestId`; retries log at debug level.
+//!
+//! # TLS
+//!
+//! | feature | TLS | trusts |
+//! | --- | --- | --- |
+//! | `rustls` (default) | rustls with the `ring` crypto provider | the Mozilla root certificates compiled in (`webpki-roots`) |
+//! | `rustls-platform-verifier` | rustls with `ring` | the operating system's certificate store (`rustls-platform-verifier`) |
+//! | `native-tls` | the platform's library: OpenSSL on Linux (needs its headers and `pkg-config` to build), Security.framework on Apple systems, SChannel on Windows | the operating system's certificate store |
+//!
+//! The default needs no cmake and no system TLS library (only the C
+//! compiler that `ring` builds with) and works the same in a container
+//! without CA files. When several are enabled, `native-tls` wins over
+//! rustls, and `rustls-platform-verifier` over the bundled roots. With
+//! `default-features = false` and none of them, the client speaks plain
+//! `http://` only (loopback or [`ClientBuilder::allow_insecure_http`], as for
+//! the emulator), and [`ClientBuilder::build`] refuses an `https` endpoint.
+//!
+//! ```toml
+//! [dependencies]
+//! trtc-room = { version = "0.1", default-features = false, features = ["native-tls"] }
+//! ```
+//!
+//! [`reqwest`] is re-exported (its version is part of this crate's API). To
+//! pass your own client to [`ClientBuilder::http_client`], start from
+//! [`http_client_builder`], which carries the TLS setup above: with the
+//! rustls features, reqwest is built without a crypto provider of its own,
+//! so a bare `reqwest::Client::new()` elsewhere in the application panics
+//! unless the application enables reqwest's `rustls` feature itself (or
+//! installs a process-wide rustls provider).
 #![deny(missing_docs)]
 
 pub mod bulk;
@@ -229,6 +258,7 @@ pub mod mock;
 pub mod paging;
 #[cfg(test)]
 mod prop_support;
+mod random;
 mod redact;
 pub mod usersig;
 // Helpers the generated checks call; the public part is re-exported below.
@@ -241,8 +271,8 @@ pub mod wire;
 
 pub use bulk::{Bulk, BulkReport, ItemError, ItemOutcome, Progress};
 pub use client::{
-    Client, ClientBuilder, Endpoint, IssuedUserSig, Region, Reply, RetryPolicy, UnknownRegion,
-    UserSigProvider, DEFAULT_POOL_IDLE_TIMEOUT,
+    http_client_builder, Client, ClientBuilder, Endpoint, IssuedUserSig, Region, Reply,
+    RetryPolicy, UnknownRegion, UserSigProvider, DEFAULT_POOL_IDLE_TIMEOUT,
 };
 pub use command::{Command, CommandInfo, PayloadLocation};
 pub use error::{CallInfo, ConfigError, Error, ErrorCode};
@@ -254,5 +284,8 @@ pub use generated::groups::*;
 pub use generated::prelude::*;
 pub use limit::{LimiterBackend, LocalBackend, RateLimits};
 pub use paging::Paged;
+/// The HTTP client crate (its version is part of this crate's API through
+/// [`ClientBuilder::http_client`] and [`http_client_builder`]).
+pub use reqwest;
 pub use validate::{InvalidRequest, Problem, Validate};
 pub use webhook::WebhookEvent;

@@ -7,9 +7,9 @@ use std::io::Write as _;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use serde_json::{json, Map, Value};
 use sha2::Sha256;
 use trtc_room::usersig::{self, tencent_b64_decode, tencent_b64_encode, SigningKey, VerifyError};

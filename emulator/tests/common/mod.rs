@@ -18,7 +18,7 @@ impl Harness {
         let emu = Emulator::start(config).await.expect("start emulator");
         Self {
             emu,
-            http: reqwest::Client::new(),
+            http: trtc_room::http_client_builder().unwrap().build().unwrap(),
         }
     }
 

@@ -297,12 +297,15 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (its own timeouts, proxy and TLS settings
-    /// apply; the attempt timeout and deadline still do).
+    /// apply; the attempt timeout and deadline still do). `reqwest` is
+    /// re-exported as [`trtc_room::reqwest`](crate::reqwest), the version
+    /// this takes.
     ///
-    /// Build it with `.redirect(reqwest::redirect::Policy::none())`, as the
-    /// client the builder creates is: the admin UserSig travels in the query
-    /// string, and reqwest's default policy would send it on to wherever a
-    /// redirect points.
+    /// Start from [`http_client_builder`](crate::http_client_builder): it has
+    /// the TLS setup of the crate's features and redirects off, as the client
+    /// the builder creates does. Redirects must stay off: the admin UserSig
+    /// travels in the query string, and reqwest's default policy would send
+    /// it on to wherever a redirect points.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -385,6 +388,13 @@ impl ClientBuilder {
         };
         let url = endpoint.url()?;
         check_scheme(&url, self.allow_insecure_http, setting)?;
+        if url.scheme() == "https" && !super::tls::HAS_TLS && self.http.is_none() {
+            return Err(invalid(
+                setting,
+                "https needs one of the features rustls, rustls-platform-verifier or \
+                 native-tls of trtc-room, and this build has none",
+            ));
+        }
         if url.cannot_be_a_base() || url.host().is_none() {
             return Err(invalid(setting, &format!("{url} cannot be a base URL")));
         }
@@ -444,12 +454,11 @@ impl ClientBuilder {
         };
         let http = match self.http {
             Some(h) => h,
-            None => reqwest::Client::builder()
+            None => super::tls::http_client_builder()?
                 .user_agent(self.user_agent)
                 .connect_timeout(self.connect_timeout)
                 .pool_idle_timeout(self.pool_idle_timeout)
                 .tcp_keepalive(Duration::from_secs(60))
-                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| invalid("http_client", &format!("cannot build it: {e}")))?,
         };

@@ -105,7 +105,7 @@ impl RetryPolicy {
         let extra = if spread == 0 {
             0
         } else {
-            rand::random::<u64>() % (spread + 1)
+            crate::random::u64() % (spread + 1)
         };
         half + Duration::from_micros(extra)
     }

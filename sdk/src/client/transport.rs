@@ -62,7 +62,7 @@ impl Client {
         kind: CallKind,
         info: Option<&'static CommandInfo>,
     ) -> Result<Success, Error> {
-        let random: u32 = rand::random();
+        let random: u32 = crate::random::u32();
         // Fields recorded once, when the call ends (recording a field again
         // would print it twice in formatted output).
         let span = tracing::info_span!(
