@@ -840,6 +840,10 @@ async fn secrets_never_appear_in_logs_debug_or_errors() {
     let builder_dbg = format!("{builder:?}");
     let client = builder.build().unwrap();
     let mut texts = vec![builder_dbg, format!("{client:?}")];
+    // Other tests, on other threads, may have registered the SDK's event
+    // callsites while this subscriber was being installed, caching them as
+    // disabled: have them asked again.
+    tracing::callsite::rebuild_interest_cache();
     for _ in 0..3 {
         if let Err(e) = client.call(&DoThing {}).await {
             texts.push(format!("{e} {e:?}"));
