@@ -30,7 +30,6 @@ use trtc_room::{Client, CreateRoom, GetRoomInfo, RateLimits, RoomInfo, RoomType}
 use trtc_room_emulator::config::{DEFAULT_ADMIN, DEFAULT_SDK_APP_ID, DEFAULT_SECRET_KEY};
 use trtc_room_emulator::{Emulator, EmulatorConfig};
 
-
 struct Args {
     calls: usize,
     concurrency: usize,
