@@ -1,5 +1,6 @@
 //! Calls per second of a bare reqwest loop and of the SDK, back to back,
-//! against the same emulator, plus the server's CPU time per call.
+//! against the same emulator (in alternating slices), plus the server's CPU
+//! time per call.
 //!
 //! ```text
 //! cargo run --release --example loadtest -- --calls N --concurrency C [--base-url URL] [--paced]
@@ -29,6 +30,9 @@ use trtc_room::usersig::SigningKey;
 use trtc_room::{Client, CreateRoom, GetRoomInfo, RateLimits, RoomInfo, RoomType};
 use trtc_room_emulator::config::{DEFAULT_ADMIN, DEFAULT_SDK_APP_ID, DEFAULT_SECRET_KEY};
 use trtc_room_emulator::{Emulator, EmulatorConfig};
+
+/// Slices of the run, alternating between the bare loop and the SDK.
+const SLICES: usize = 6;
 
 struct Args {
     calls: usize,
@@ -279,8 +283,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (None, None) => None,
     };
     let cpu0 = cpu(&emu_threads);
-    let (raw_t, _, raw_err) = drive(a.calls, a.concurrency, "raw", raw_one).await;
-    let (sdk_t, lat, sdk_err) = drive(a.calls, a.concurrency, "sdk", sdk_one).await;
+    // Raw and SDK slices alternate, so a change in the machine's load during
+    // the run weighs on both loops alike.
+    let per = (a.calls / SLICES).max(1);
+    let total = per * SLICES;
+    let (mut raw_t, mut sdk_t) = (Duration::ZERO, Duration::ZERO);
+    let (mut raw_err, mut sdk_err) = (0, 0);
+    let mut lat = Vec::with_capacity(total);
+    for i in 1..=SLICES {
+        let (t, _, e) = drive(
+            per,
+            a.concurrency,
+            &format!("raw {i}/{SLICES}"),
+            raw_one.clone(),
+        )
+        .await;
+        raw_t += t;
+        raw_err += e;
+        let (t, l, e) = drive(
+            per,
+            a.concurrency,
+            &format!("sdk {i}/{SLICES}"),
+            sdk_one.clone(),
+        )
+        .await;
+        sdk_t += t;
+        sdk_err += e;
+        lat.extend(l);
+    }
+    lat.sort_unstable();
     let cpu1 = cpu(&emu_threads);
 
     let started = Instant::now();
@@ -294,10 +325,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let usersig_per_s = sigs as f64 / started.elapsed().as_secs_f64();
 
     let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
-    let raw_rate = a.calls as f64 / raw_t.as_secs_f64();
-    let sdk_rate = a.calls as f64 / sdk_t.as_secs_f64();
+    let raw_rate = total as f64 / raw_t.as_secs_f64();
+    let sdk_rate = total as f64 / sdk_t.as_secs_f64();
     let emu_cpu = match (cpu0, cpu1) {
-        (Some(x), Some(y)) => format!("{:.1}", (y - x).as_secs_f64() * 1e6 / (2 * a.calls) as f64),
+        (Some(x), Some(y)) => format!("{:.1}", (y - x).as_secs_f64() * 1e6 / (2 * total) as f64),
         _ => "null".into(),
     };
     let load = std::fs::read_to_string("/proc/loadavg")
@@ -306,7 +337,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| "null".into());
     println!(
         "{{\"calls\":{},\"concurrency\":{},\"raw_calls_per_s\":{raw_rate:.0},\"sdk_calls_per_s\":{sdk_rate:.0},\"sdk_vs_raw\":{:.3},\"p50_us\":{},\"p99_us\":{},\"errors\":{},\"usersig_per_s\":{usersig_per_s:.0},\"emulator_cpu_us_per_call\":{emu_cpu},\"paced\":{},\"load_avg_1m\":{load}}}",
-        a.calls,
+        total,
         a.concurrency,
         sdk_rate / raw_rate,
         pct(0.50),

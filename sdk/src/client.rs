@@ -6,6 +6,7 @@
 
 mod auth;
 mod builder;
+mod call_url;
 mod decode;
 mod endpoint;
 mod pacing;
@@ -70,6 +71,8 @@ struct Inner {
     #[cfg(feature = "test-util")]
     mock: Option<crate::mock::MockRoom>,
     limiter: Option<crate::limit::Limiter>,
+    /// The parsed start of every call's URL, per admin UserSig.
+    urls: call_url::UrlTemplate,
 }
 
 impl fmt::Debug for Client {

@@ -483,6 +483,7 @@ impl ClientBuilder {
                 #[cfg(feature = "test-util")]
                 mock: None,
                 limiter: Limiter::new(self.rate_limits, sdk_app_id),
+                urls: Default::default(),
             }),
         })
     }

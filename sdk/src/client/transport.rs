@@ -1,6 +1,5 @@
 //! One call on the wire: URL, attempts, retries, envelope decoding.
 
-use std::fmt::Write as _;
 use std::time::Instant;
 
 use tracing::Instrument as _;
@@ -8,6 +7,7 @@ use tracing::Instrument as _;
 use std::sync::Arc;
 
 use super::auth::IssuedUserSig;
+use super::call_url::Identity;
 use super::{decode_error, CallKind, Client, Payload, Success};
 use crate::command::{CommandInfo, PayloadLocation};
 use crate::error::{excerpt, CallInfo, Error};
@@ -19,21 +19,6 @@ const MAX_BODY: usize = 8 * 1024 * 1024;
 
 /// Envelope keys removed from top-level payloads.
 const ENVELOPE_KEYS: [&str; 4] = ["ActionStatus", "ErrorCode", "ErrorInfo", "RequestId"];
-
-/// Percent-encodes a query value, keeping only unreserved characters and
-/// `*` (which UserSigs use) as they are.
-fn encode_query(v: &str, out: &mut String) {
-    for b in v.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'*') {
-            out.push(char::from(b));
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        }
-    }
-}
 
 /// How one attempt ended, with what the retry rules need to know.
 enum Outcome {
@@ -232,26 +217,6 @@ impl Client {
         }
     }
 
-    fn url(&self, call: &CallInfo, sig: &str) -> String {
-        let inner = &*self.inner;
-        let mut url = String::with_capacity(inner.base.len() + sig.len() + 128);
-        url.push_str(&inner.base);
-        url.push_str("/v4/");
-        url.push_str(&call.service);
-        url.push('/');
-        url.push_str(&call.command);
-        url.push_str("?sdkappid=");
-        let _ = write!(url, "{}", inner.sdk_app_id);
-        url.push_str("&identifier=");
-        encode_query(&inner.admin, &mut url);
-        url.push_str("&usersig=");
-        encode_query(sig, &mut url);
-        url.push_str("&random=");
-        let _ = write!(url, "{}", call.random);
-        url.push_str("&contenttype=json");
-        url
-    }
-
     /// The secrets an echoed body may contain: the secret key (when signing
     /// locally) and the sig sent.
     fn secrets<'a>(&'a self, sig: &'a IssuedUserSig) -> [&'a str; 2] {
@@ -267,11 +232,20 @@ impl Client {
         info: Option<&'static CommandInfo>,
     ) -> Outcome {
         let secrets = self.secrets(sig);
-        let url = self.url(call, sig.sig());
-        let sent = self
-            .inner
-            .http
-            .post(url)
+        let inner = &*self.inner;
+        let id = Identity {
+            base: &inner.base,
+            sdk_app_id: inner.sdk_app_id,
+            admin: &inner.admin,
+        };
+        let request = match inner
+            .urls
+            .build(&id, sig, &call.service, &call.command, call.random)
+        {
+            Ok(url) => inner.http.post(url),
+            Err(text) => inner.http.post(text),
+        };
+        let sent = request
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body.clone())
             .send()

@@ -1,0 +1,162 @@
+//! The URL of one attempt.
+//!
+//! Everything before `random` (base, `sdkappid`, `identifier`, `usersig`)
+//! is the same for every call made with one admin UserSig, so it is parsed
+//! once per sig and kept; an attempt clones it, sets the command's path and
+//! appends `random` and `contenttype`. Parsing the whole URL on every call
+//! (the UserSig is a few hundred characters of query) was the largest cost
+//! the SDK added over a bare HTTP call.
+
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::auth::IssuedUserSig;
+
+/// The parsed start of the URL for the current sig.
+#[derive(Default)]
+pub(super) struct UrlTemplate {
+    cached: Mutex<Option<Cached>>,
+}
+
+struct Cached {
+    sig: Arc<IssuedUserSig>,
+    /// `{base}/?sdkappid=…&identifier=…&usersig=…`
+    url: reqwest::Url,
+    /// The base URL's own path, without a trailing `/`.
+    base_path: String,
+}
+
+/// What identifies the app and admin in every URL.
+pub(super) struct Identity<'a> {
+    pub base: &'a str,
+    pub sdk_app_id: u64,
+    pub admin: &'a str,
+}
+
+impl UrlTemplate {
+    /// `{base}/v4/{service}/{command}?sdkappid=…&identifier=…&usersig=…&random=…&contenttype=json`.
+    /// When the text does not parse as a URL, the text itself, so the HTTP
+    /// client reports the problem as it would for any bad URL.
+    pub(super) fn build(
+        &self,
+        id: &Identity<'_>,
+        sig: &Arc<IssuedUserSig>,
+        service: &str,
+        command: &str,
+        random: u32,
+    ) -> Result<reqwest::Url, String> {
+        let (mut url, base_path) = {
+            let mut cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
+            match cached.as_ref() {
+                Some(c) if Arc::ptr_eq(&c.sig, sig) => (c.url.clone(), c.base_path.clone()),
+                _ => {
+                    let url = match reqwest::Url::parse(&prefix(id, sig.sig())) {
+                        Ok(url) => url,
+                        Err(_) => return Err(plain(id, sig.sig(), service, command, random)),
+                    };
+                    let base_path = url.path().trim_end_matches('/').to_owned();
+                    *cached = Some(Cached {
+                        sig: sig.clone(),
+                        url: url.clone(),
+                        base_path: base_path.clone(),
+                    });
+                    (url, base_path)
+                }
+            }
+        };
+        url.set_path(&format!("{base_path}/v4/{service}/{command}"));
+        url.query_pairs_mut()
+            .append_pair("random", &random.to_string())
+            .append_pair("contenttype", "json");
+        Ok(url)
+    }
+}
+
+/// `{base}/?sdkappid=…&identifier=…&usersig=…`
+fn prefix(id: &Identity<'_>, sig: &str) -> String {
+    let mut url = String::with_capacity(id.base.len() + sig.len() + 64);
+    url.push_str(id.base);
+    url.push_str("/?sdkappid=");
+    let _ = write!(url, "{}", id.sdk_app_id);
+    url.push_str("&identifier=");
+    encode_query(id.admin, &mut url);
+    url.push_str("&usersig=");
+    encode_query(sig, &mut url);
+    url
+}
+
+/// The whole URL as text, built without parsing.
+fn plain(id: &Identity<'_>, sig: &str, service: &str, command: &str, random: u32) -> String {
+    let mut url = String::with_capacity(id.base.len() + sig.len() + 128);
+    url.push_str(id.base);
+    let _ = write!(url, "/v4/{service}/{command}?sdkappid={}", id.sdk_app_id);
+    url.push_str("&identifier=");
+    encode_query(id.admin, &mut url);
+    url.push_str("&usersig=");
+    encode_query(sig, &mut url);
+    let _ = write!(url, "&random={random}&contenttype=json");
+    url
+}
+
+/// Percent-encodes a query value, keeping only unreserved characters and
+/// `*` (which UserSigs use) as they are.
+fn encode_query(v: &str, out: &mut String) {
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'*') {
+            out.push(char::from(b));
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(base: &str) -> Identity<'_> {
+        Identity {
+            base,
+            sdk_app_id: 1_400_000_000,
+            admin: "admin istrator",
+        }
+    }
+
+    #[test]
+    fn the_template_gives_the_same_url_as_plain_text() {
+        let sig = Arc::new(IssuedUserSig::new("eJw*ab-c_d+e/f=".to_owned(), u64::MAX));
+        for base in ["http://127.0.0.1:9080", "https://proxy.example/trtc"] {
+            let t = UrlTemplate::default();
+            for (service, command, random) in [
+                ("room_engine_http_srv", "create_room", 7),
+                ("openim", "querystate", u32::MAX),
+            ] {
+                let built = t.build(&id(base), &sig, service, command, random).unwrap();
+                let text = plain(&id(base), sig.sig(), service, command, random);
+                assert_eq!(built, reqwest::Url::parse(&text).unwrap());
+                assert_eq!(built.as_str(), text);
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_sig_replaces_the_template() {
+        let t = UrlTemplate::default();
+        let a = Arc::new(IssuedUserSig::new("first".to_owned(), u64::MAX));
+        let b = Arc::new(IssuedUserSig::new("second".to_owned(), u64::MAX));
+        let base = id("http://127.0.0.1:9080");
+        assert!(t
+            .build(&base, &a, "s", "c", 1)
+            .unwrap()
+            .as_str()
+            .contains("usersig=first&"));
+        assert!(t
+            .build(&base, &b, "s", "c", 1)
+            .unwrap()
+            .as_str()
+            .contains("usersig=second&"));
+    }
+}
