@@ -18,7 +18,8 @@
 //! Progress goes to stderr; the last stdout line is JSON:
 //! `raw_calls_per_s`, `sdk_calls_per_s`, `sdk_vs_raw`, `p50_us`, `p99_us`
 //! (SDK latency), `errors`, `usersig_per_s`, and, for the in-process
-//! emulator or `--server-pid`, `emulator_cpu_us_per_call` (raw and SDK runs
+//! emulator or `--server-pid`, `emulator_cpu_us_per_call` and
+//! `emulator_user_cpu_us_per_call` (user space only; raw and SDK runs
 //! together). A
 //! benchmark, not a test: compare figures from one run.
 
@@ -76,8 +77,8 @@ fn args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// CPU time (user + system) of the given threads of this process.
-fn cpu_of(tids: &[u32]) -> Option<Duration> {
+/// CPU time (user, system) of the given threads of this process.
+fn cpu_of(tids: &[u32]) -> Option<(Duration, Duration)> {
     let files: Vec<String> = tids
         .iter()
         .map(|t| format!("/proc/self/task/{t}/stat"))
@@ -85,18 +86,20 @@ fn cpu_of(tids: &[u32]) -> Option<Duration> {
     cpu_from(&files)
 }
 
-/// CPU time (user + system) from `/proc/.../stat` files.
-fn cpu_from(files: &[String]) -> Option<Duration> {
+/// CPU time (user, system) from `/proc/.../stat` files.
+fn cpu_from(files: &[String]) -> Option<(Duration, Duration)> {
     let tick = 100.0; // USER_HZ on Linux
-    let mut total = 0u64;
+    let (mut user, mut system) = (0u64, 0u64);
     for file in files {
         let stat = std::fs::read_to_string(file).ok()?;
         // Fields after the command name (which may hold spaces).
         let rest = &stat[stat.rfind(')')? + 2..];
         let f: Vec<&str> = rest.split_whitespace().collect();
-        total += f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+        user += f.get(11)?.parse::<u64>().ok()?;
+        system += f.get(12)?.parse::<u64>().ok()?;
     }
-    Some(Duration::from_secs_f64(total as f64 / tick))
+    let secs = |ticks: u64| Duration::from_secs_f64(ticks as f64 / tick);
+    Some((secs(user), secs(system)))
 }
 
 fn this_tid() -> Option<u32> {
@@ -327,16 +330,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
     let raw_rate = total as f64 / raw_t.as_secs_f64();
     let sdk_rate = total as f64 / sdk_t.as_secs_f64();
-    let emu_cpu = match (cpu0, cpu1) {
-        (Some(x), Some(y)) => format!("{:.1}", (y - x).as_secs_f64() * 1e6 / (2 * total) as f64),
-        _ => "null".into(),
+    // Per call of both loops; the whole (user + kernel) and user space only.
+    let per_call = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1e6 / (2 * total) as f64);
+    let (emu_cpu, emu_user) = match (cpu0, cpu1) {
+        (Some((u0, s0)), Some((u1, s1))) => (per_call((u1 + s1) - (u0 + s0)), per_call(u1 - u0)),
+        _ => ("null".into(), "null".into()),
     };
     let load = std::fs::read_to_string("/proc/loadavg")
         .ok()
         .and_then(|l| l.split_whitespace().next().map(str::to_owned))
         .unwrap_or_else(|| "null".into());
     println!(
-        "{{\"calls\":{},\"concurrency\":{},\"raw_calls_per_s\":{raw_rate:.0},\"sdk_calls_per_s\":{sdk_rate:.0},\"sdk_vs_raw\":{:.3},\"p50_us\":{},\"p99_us\":{},\"errors\":{},\"usersig_per_s\":{usersig_per_s:.0},\"emulator_cpu_us_per_call\":{emu_cpu},\"paced\":{},\"load_avg_1m\":{load}}}",
+        "{{\"calls\":{},\"concurrency\":{},\"raw_calls_per_s\":{raw_rate:.0},\"sdk_calls_per_s\":{sdk_rate:.0},\"sdk_vs_raw\":{:.3},\"p50_us\":{},\"p99_us\":{},\"errors\":{},\"usersig_per_s\":{usersig_per_s:.0},\"emulator_cpu_us_per_call\":{emu_cpu},\"emulator_user_cpu_us_per_call\":{emu_user},\"paced\":{},\"load_avg_1m\":{load}}}",
         total,
         a.concurrency,
         sdk_rate / raw_rate,
