@@ -76,12 +76,8 @@ impl UrlTemplate {
 fn prefix(id: &Identity<'_>, sig: &str) -> String {
     let mut url = String::with_capacity(id.base.len() + sig.len() + 64);
     url.push_str(id.base);
-    url.push_str("/?sdkappid=");
-    let _ = write!(url, "{}", id.sdk_app_id);
-    url.push_str("&identifier=");
-    encode_query(id.admin, &mut url);
-    url.push_str("&usersig=");
-    encode_query(sig, &mut url);
+    url.push('/');
+    push_identity(id, sig, &mut url);
     url
 }
 
@@ -89,13 +85,19 @@ fn prefix(id: &Identity<'_>, sig: &str) -> String {
 fn plain(id: &Identity<'_>, sig: &str, service: &str, command: &str, random: u32) -> String {
     let mut url = String::with_capacity(id.base.len() + sig.len() + 128);
     url.push_str(id.base);
-    let _ = write!(url, "/v4/{service}/{command}?sdkappid={}", id.sdk_app_id);
-    url.push_str("&identifier=");
-    encode_query(id.admin, &mut url);
-    url.push_str("&usersig=");
-    encode_query(sig, &mut url);
+    let _ = write!(url, "/v4/{service}/{command}");
+    push_identity(id, sig, &mut url);
     let _ = write!(url, "&random={random}&contenttype=json");
     url
+}
+
+/// `?sdkappid=…&identifier=…&usersig=…`, the part every URL shares.
+fn push_identity(id: &Identity<'_>, sig: &str, url: &mut String) {
+    let _ = write!(url, "?sdkappid={}", id.sdk_app_id);
+    url.push_str("&identifier=");
+    encode_query(id.admin, url);
+    url.push_str("&usersig=");
+    encode_query(sig, url);
 }
 
 /// Percent-encodes a query value, keeping only unreserved characters and
