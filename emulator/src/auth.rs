@@ -2,6 +2,7 @@
 //! SDKAppID, UserSig (via the SDK's verifier), admin identifier, `random`,
 //! `contenttype`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -9,21 +10,34 @@ use trtc_room::usersig::{SigningKey, VerifyError};
 
 use crate::error::{codes, ApiError};
 
-/// The query parameters of a REST call (names are case-sensitive).
+/// The query parameters of a REST call (names are case-sensitive), borrowed
+/// from the query string unless they had to be percent-decoded.
 #[derive(Default)]
-pub struct CallQuery {
-    sdkappid: Option<String>,
-    identifier: Option<String>,
-    usersig: Option<String>,
-    random: Option<String>,
-    contenttype: Option<String>,
+pub struct CallQuery<'a> {
+    sdkappid: Option<Cow<'a, str>>,
+    identifier: Option<Cow<'a, str>>,
+    usersig: Option<Cow<'a, str>>,
+    random: Option<Cow<'a, str>>,
+    contenttype: Option<Cow<'a, str>>,
 }
 
-impl CallQuery {
-    /// Parses a raw query string (absent = empty).
-    pub fn parse(raw: Option<&str>) -> Self {
+impl<'a> CallQuery<'a> {
+    /// Parses a raw query string (absent = empty), as
+    /// `application/x-www-form-urlencoded`. Only the parts with `%` or `+`
+    /// are decoded; the rest (every part of a usual call, the UserSig
+    /// included) is borrowed as it is.
+    pub fn parse(raw: Option<&'a str>) -> Self {
         let mut q = Self::default();
-        for (key, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+        for pair in raw.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = if pair.bytes().any(|b| b == b'%' || b == b'+') {
+                match url::form_urlencoded::parse(pair.as_bytes()).next() {
+                    Some(decoded) => decoded,
+                    None => continue,
+                }
+            } else {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (Cow::Borrowed(key), Cow::Borrowed(value))
+            };
             let slot = match key.as_ref() {
                 "sdkappid" => &mut q.sdkappid,
                 "identifier" => &mut q.identifier,
@@ -32,7 +46,7 @@ impl CallQuery {
                 "contenttype" => &mut q.contenttype,
                 _ => continue,
             };
-            *slot = Some(value.into_owned());
+            *slot = Some(value);
         }
         q
     }
@@ -87,7 +101,7 @@ impl SigCache {
 impl Authority {
     /// Applies every query check; `now` is unix seconds. Returns the unix
     /// second at which the accepted UserSig was issued (for kick revocation).
-    pub fn check(&self, q: &CallQuery, now: u64) -> Result<u64, ApiError> {
+    pub fn check(&self, q: &CallQuery<'_>, now: u64) -> Result<u64, ApiError> {
         let app = q
             .sdkappid
             .as_deref()
@@ -197,4 +211,44 @@ fn check_plausible(time: u64, expire: u64, now: u64) -> Result<(), ApiError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CallQuery;
+
+    /// The borrowing parser reads every query as the form decoder does.
+    #[test]
+    fn query_parsing_matches_form_decoding() {
+        for raw in [
+            "sdkappid=1400000000&identifier=administrator&usersig=eJw*ab-c_d&random=7&contenttype=json",
+            "identifier=admin%20istrator&usersig=a%2Bb+c&random=%37",
+            "usersig=x=y&&identifier=&random&sdkappid=1&sdkappid=2",
+            "identifier=%E4%B8%AD%FF&contenttype=JSON&other=1",
+            "",
+        ] {
+            let q = CallQuery::parse(Some(raw));
+            let mut expected: [Option<String>; 5] = Default::default();
+            for (k, v) in url::form_urlencoded::parse(raw.as_bytes()) {
+                let i = match k.as_ref() {
+                    "sdkappid" => 0,
+                    "identifier" => 1,
+                    "usersig" => 2,
+                    "random" => 3,
+                    "contenttype" => 4,
+                    _ => continue,
+                };
+                expected[i] = Some(v.into_owned());
+            }
+            let got = [
+                &q.sdkappid,
+                &q.identifier,
+                &q.usersig,
+                &q.random,
+                &q.contenttype,
+            ]
+            .map(|v| v.as_deref().map(str::to_owned));
+            assert_eq!(got, expected, "{raw}");
+        }
+    }
 }

@@ -194,9 +194,7 @@ impl Emulator {
         let counts = self.app.received.lock().unwrap_or_else(|e| e.into_inner());
         counts
             .iter()
-            .filter(|(k, _)| {
-                k.as_str() == command || k.split_once('/').is_some_and(|(_, c)| c == command)
-            })
+            .filter(|((s, c), _)| *c == command || command.split_once('/') == Some((*s, *c)))
             .map(|(_, r)| f(r))
             .collect()
     }

@@ -11,8 +11,8 @@ use crate::config::{DEFAULT_ADMIN, DEFAULT_SDK_APP_ID, DEFAULT_SECRET_KEY};
 use crate::{Emulator, EmulatorConfig};
 
 /// The options [`parse`] accepts, as help text (one option per line).
-pub const OPTIONS: &str = "\
-    --listen <ADDR>          address to listen on [default: 127.0.0.1:9080]
+pub const OPTIONS: &str =
+    "    --listen <ADDR>          address to listen on [default: 127.0.0.1:9080]
     --sdk-app-id <N>         SDKAppID of the emulated app [default: 1400000000]
     --secret-key <KEY>       secret key UserSigs are checked with [default: {DEFAULT_SECRET_KEY}]
     --admin <ID>             App administrator identifier [default: administrator]

@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, oneshot, Notify};
 use trtc_room::webhook::OptPlatform;
-use trtc_room::PayloadLocation;
+use trtc_room::{CommandInfo, PayloadLocation};
 
 use crate::auth::{Authority, CallQuery};
 use crate::catalog;
@@ -37,8 +37,8 @@ pub struct App {
     pub(crate) limiter: RateLimiter,
     pub(crate) events: broadcast::Sender<Event>,
     pub(crate) webhooks: WebhookDispatcher,
-    /// Requests received per `service/command` (whatever became of them).
-    pub(crate) received: Mutex<std::collections::HashMap<String, Received>>,
+    /// Requests received per (service, command) (whatever became of them).
+    pub(crate) received: Mutex<std::collections::HashMap<(&'static str, &'static str), Received>>,
     seq: AtomicU64,
 }
 
@@ -203,10 +203,15 @@ async fn api(
             return json_response(&envelope(&request_id, Err(e), PayloadLocation::None));
         }
     };
-    let path = uri.path().to_owned();
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let (service, command) = match segments.as_slice() {
-        ["v4", service, command] => (*service, *command),
+    let path = uri.path();
+    let mut segments = path.trim_start_matches('/').split('/');
+    let (service, command) = match (
+        segments.next(),
+        segments.next(),
+        segments.next(),
+        segments.next(),
+    ) {
+        (Some("v4"), Some(service), Some(command), None) => (service, command),
         _ => ("", ""),
     };
     let info = catalog::lookup(service, command);
@@ -218,7 +223,7 @@ async fn api(
         app.received
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .entry(format!("{}/{}", info.service, info.command))
+            .entry((info.service, info.command))
             .or_default()
             .note(random);
     }
@@ -239,22 +244,22 @@ async fn api(
         match &f.kind {
             FaultKind::Error { code, info: text } => {
                 let e = ApiError::new(*code, text.clone());
-                log(&path, e.code, started, "injected");
+                log(path, e.code, started, "injected");
                 return json_response(&envelope(&request_id, Err(e), PayloadLocation::None));
             }
             FaultKind::HttpStatus { status, body } => {
-                log(&path, -1, started, "injected http status");
+                log(path, -1, started, "injected http status");
                 let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_GATEWAY);
                 return (status, [(header::CONTENT_TYPE, "text/html")], body.clone())
                     .into_response();
             }
             FaultKind::DropConnection => {
-                log(&path, -1, started, "injected dropped connection");
+                log(path, -1, started, "injected dropped connection");
                 return drop_connection(kill).await;
             }
             FaultKind::EchoRequest { status } => {
                 log(
-                    &path,
+                    path,
                     -1,
                     started,
                     "injected http status echoing the request",
@@ -276,12 +281,28 @@ async fn api(
     let result = if delay.is_zero() {
         // Synchronous from here to the answer: nothing can cancel it half
         // way, so it needs no task of its own.
-        process(&app, method, query.as_deref(), service, command, &body)
+        process(
+            &app,
+            method,
+            query.as_deref(),
+            info,
+            service,
+            command,
+            &body,
+        )
     } else {
         let (app, service, command) = (app.clone(), service.to_owned(), command.to_owned());
         let work = async move {
             tokio::time::sleep(delay).await;
-            process(&app, method, query.as_deref(), &service, &command, &body)
+            process(
+                &app,
+                method,
+                query.as_deref(),
+                info,
+                &service,
+                &command,
+                &body,
+            )
         };
         tokio::spawn(work)
             .await
@@ -289,10 +310,10 @@ async fn api(
     };
     let code = result.as_ref().err().map_or(0, |e| e.code);
     if matches!(fault.as_ref().map(|f| &f.kind), Some(FaultKind::LoseAnswer)) {
-        log(&path, code, started, "processed; answer lost (injected)");
+        log(path, code, started, "processed; answer lost (injected)");
         return drop_connection(kill).await;
     }
-    log(&path, code, started, "");
+    log(path, code, started, "");
     let id = sends_request_id(service).then_some(request_id.as_str());
     let mut bytes = encode_envelope(id, result, location);
     if matches!(fault.map(|f| f.kind), Some(FaultKind::TruncatedBody)) {
@@ -302,10 +323,11 @@ async fn api(
 }
 
 /// Writes the answer envelope straight to bytes, in one pass (the same
-/// JSON as [`envelope`], without building an intermediate map).
+/// JSON as [`envelope`], without building an intermediate map). `payload`
+/// is the serialized payload object of a successful call.
 fn encode_envelope(
     request_id: Option<&str>,
-    result: Result<Option<Value>, ApiError>,
+    result: Result<Vec<u8>, ApiError>,
     location: PayloadLocation,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
@@ -320,28 +342,27 @@ fn encode_envelope(
                 out.extend_from_slice(br#","RequestId":"#);
                 string(&mut out, id);
             }
-            match (payload, location) {
-                (Some(p), PayloadLocation::Wrapped(key)) => {
+            match location {
+                PayloadLocation::Wrapped(key) => {
                     out.push(b',');
                     string(&mut out, key);
                     out.push(b':');
-                    let _ = serde_json::to_writer(&mut out, &p);
+                    out.extend_from_slice(&payload);
                 }
-                (Some(Value::Object(fields)), PayloadLocation::TopLevel) => {
-                    for (k, v) in &fields {
-                        if matches!(
-                            k.as_str(),
-                            "ActionStatus" | "ErrorCode" | "ErrorInfo" | "RequestId"
-                        ) {
-                            continue;
-                        }
+                PayloadLocation::TopLevel => {
+                    // The payload's members follow the envelope's. The
+                    // response types have no envelope-named fields, and the
+                    // emulator leaves their `extra` maps empty.
+                    let members = payload
+                        .strip_prefix(b"{")
+                        .and_then(|p| p.strip_suffix(b"}"))
+                        .unwrap_or_default();
+                    if !members.is_empty() {
                         out.push(b',');
-                        string(&mut out, k);
-                        out.push(b':');
-                        let _ = serde_json::to_writer(&mut out, v);
+                        out.extend_from_slice(members);
                     }
                 }
-                _ => {}
+                PayloadLocation::None => {}
             }
         }
         Err(e) => {
@@ -383,10 +404,11 @@ fn process(
     app: &App,
     method: Method,
     query: Option<&str>,
+    info: Option<&'static CommandInfo>,
     service: &str,
     command: &str,
     body: &[u8],
-) -> Result<Option<Value>, ApiError> {
+) -> Result<Vec<u8>, ApiError> {
     if method != Method::POST {
         return Err(ApiError::new(codes::HTTP_PARSE, "REST calls must use POST"));
     }
@@ -398,7 +420,7 @@ fn process(
             "usersig is no longer valid: the account was kicked after it was issued",
         ));
     }
-    let Some(info) = catalog::lookup(service, command) else {
+    let Some(info) = info else {
         return Err(ApiError::new(
             codes::UNKNOWN_RESOURCE,
             "unknown service or command; check the URL",
@@ -423,18 +445,8 @@ fn process(
             format!("more than {limit} calls per second"),
         ));
     }
-    let mut body: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::new(codes::JSON_PARSE, format!("body is not valid JSON: {e}")))?;
-    handlers::whole_numbers_as_integers(&mut body);
-    if !body.is_object() {
-        return Err(ApiError::new(
-            codes::JSON_PARSE,
-            "body must be a JSON object",
-        ));
-    }
-    let call = handler(&body)?;
+    let call = handler(body)?;
     app.apply(q.identifier(), OptPlatform::RestApi, call)
-        .map(Some)
 }
 
 /// The Chat services (`im_open_login_svc`, `openim`) answer without a
@@ -475,5 +487,53 @@ pub(crate) async fn serve(
                 _ = kill.notified() => {}
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass encoder writes the same JSON as the map-building one,
+    /// for each payload location and for failures.
+    #[test]
+    fn one_pass_answers_match_the_reference_envelope() {
+        let payload = json!({"RoomInfo": {"RoomId": "r\"1", "MaxMemberCount": 300}, "Next": ""});
+        let bytes = serde_json::to_vec(&payload).unwrap();
+        let cases = [
+            PayloadLocation::Wrapped("Response"),
+            PayloadLocation::TopLevel,
+            PayloadLocation::None,
+        ];
+        for location in cases {
+            for id in [Some("Id-7"), None] {
+                let one_pass: Value =
+                    serde_json::from_slice(&encode_envelope(id, Ok(bytes.clone()), location))
+                        .unwrap();
+                let mut reference = envelope(id.unwrap_or(""), Ok(Some(payload.clone())), location);
+                if id.is_none() {
+                    reference.as_object_mut().unwrap().remove("RequestId");
+                }
+                assert_eq!(one_pass, reference, "{location:?}, request id {id:?}");
+            }
+        }
+        let empty: Value = serde_json::from_slice(&encode_envelope(
+            Some("Id-8"),
+            Ok(b"{}".to_vec()),
+            PayloadLocation::TopLevel,
+        ))
+        .unwrap();
+        assert_eq!(
+            empty,
+            json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "", "RequestId": "Id-8"})
+        );
+        let e = ApiError::new(codes::JSON_PARSE, "bad \"body\"");
+        let failed: Value = serde_json::from_slice(&encode_envelope(
+            Some("Id-9"),
+            Err(e.clone()),
+            PayloadLocation::None,
+        ))
+        .unwrap();
+        assert_eq!(failed, envelope("Id-9", Err(e), PayloadLocation::None));
     }
 }
