@@ -3,7 +3,7 @@ benchmarks/data/ (no network, standard library only):
 
     python3 benchmarks/charts.py
 
-- data/throughput.csv (concurrency,raw,sdk,python: calls/s)
+- data/throughput.csv (concurrency,raw,raw_checked,sdk,python: calls/s)
   -> calls_per_second.svg
 - data/bulk_limiter.csv and data/bulk_no_limiter.csv
   (elapsed_ms,succeeded_calls, from the bulk_job example's --timeline)
@@ -17,8 +17,8 @@ import math
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-W, H = 640, 400
-LEFT, RIGHT, TOP, BOTTOM = 70, 150, 40, 50
+W, H = 690, 400
+LEFT, RIGHT, TOP, BOTTOM = 70, 200, 40, 50
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"]
 
 
@@ -105,7 +105,12 @@ def chart(title, xlabel, ylabel, series, xlog=False, path="out.svg"):
 def main():
     rows = read("throughput.csv")
     series = []
-    for key, label in (("raw", "bare reqwest"), ("sdk", "trtc-room SDK"), ("python", "Python http.client")):
+    for key, label in (
+        ("raw", "bare reqwest"),
+        ("raw_checked", "bare reqwest, checked"),
+        ("sdk", "trtc-room SDK"),
+        ("python", "Python http.client"),
+    ):
         pts = [(float(r["concurrency"]), float(r[key])) for r in rows if r.get(key)]
         if pts:
             series.append((label, pts))

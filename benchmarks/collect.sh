@@ -80,18 +80,26 @@ d = sys.argv[1]
 rows = {}
 for line in open(f"{d}/loadtest.jsonl"):
     j = json.loads(line)
-    r = rows.setdefault(j["concurrency"], {"raw": [], "sdk": [], "ratio": [], "python": []})
+    r = rows.setdefault(
+        j["concurrency"],
+        {"raw": [], "raw_checked": [], "sdk": [], "ratio": [], "ratio_checked": [], "python": []},
+    )
     if j.get("python"):
         r["python"].append(j["calls_per_s"])
     else:
         r["raw"].append(j["raw_calls_per_s"])
+        r["raw_checked"].append(j["raw_checked_calls_per_s"])
         r["sdk"].append(j["sdk_calls_per_s"])
         r["ratio"].append(j["sdk_vs_raw"])
+        r["ratio_checked"].append(j["sdk_vs_raw_checked"])
 with open(f"{d}/throughput.csv", "w") as f:
-    f.write("concurrency,raw,sdk,python,sdk_vs_raw\n")
+    f.write("concurrency,raw,raw_checked,sdk,python,sdk_vs_raw,sdk_vs_raw_checked\n")
     for c in sorted(rows):
         m = {k: statistics.median(v) for k, v in rows[c].items() if v}
-        f.write(f"{c},{m['raw']:.0f},{m['sdk']:.0f},{m['python']:.0f},{m['ratio']:.3f}\n")
+        f.write(
+            f"{c},{m['raw']:.0f},{m['raw_checked']:.0f},{m['sdk']:.0f},{m['python']:.0f},"
+            f"{m['ratio']:.3f},{m['ratio_checked']:.3f}\n"
+        )
 PY
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$data/machine.txt"
 cat "$data/machine.txt" "$data/throughput.csv" "$data/emulator_cpu.jsonl" "$data/startup.json" \

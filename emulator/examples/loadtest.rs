@@ -9,19 +9,22 @@
 //! Without `--base-url` an emulator runs in this process on its own runtime
 //! (its threads' CPU time is reported per call); with it, the emulator at
 //! that URL must use the default app, key and admin, and `--server-pid PID`
-//! reports that process's CPU time per call. Both loops send
-//! get_room_info for one room with the same connection-pool settings; the
-//! bare loop reuses one signed URL and does not decode the answer beyond
-//! reading it. `--paced` keeps the SDK's rate limiter on, with a limit high
-//! enough never to wait (its bookkeeping cost only).
+//! reports that process's CPU time per call. Every loop sends get_room_info
+//! for one room with the same connection-pool settings. There are two bare
+//! loops, both reusing one signed URL: the plain one reads the answer and
+//! does not decode it; the checking one also parses it as JSON and checks
+//! that `ErrorCode` is 0, the least a caller must do to know the call
+//! worked (the service answers HTTP 200 for failures too). `--paced` keeps
+//! the SDK's rate limiter on, with a limit high enough never to wait (its
+//! bookkeeping cost only).
 //!
 //! Progress goes to stderr; the last stdout line is JSON:
-//! `raw_calls_per_s`, `sdk_calls_per_s`, `sdk_vs_raw`, `p50_us`, `p99_us`
+//! `raw_calls_per_s`, `sdk_calls_per_s`, `sdk_vs_raw`,
+//! `raw_checked_calls_per_s`, `sdk_vs_raw_checked`, `p50_us`, `p99_us`
 //! (SDK latency), `errors`, `usersig_per_s`, and, for the in-process
 //! emulator or `--server-pid`, `emulator_cpu_us_per_call` and
-//! `emulator_user_cpu_us_per_call` (user space only; raw and SDK runs
-//! together). A
-//! benchmark, not a test: compare figures from one run.
+//! `emulator_user_cpu_us_per_call` (user space only; all loops together).
+//! A benchmark, not a test: compare figures from one run.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -266,6 +269,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     };
+    let checked_one = {
+        let (http, url, body) = (raw_http.clone(), url.clone(), body.clone());
+        move || {
+            let (http, url, body) = (http.clone(), url.clone(), body.clone());
+            async move {
+                let Ok(r) = http
+                    .post(url)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                else {
+                    return false;
+                };
+                let Ok(bytes) = r.bytes().await else {
+                    return false;
+                };
+                serde_json::from_slice::<serde_json::Value>(&bytes)
+                    .is_ok_and(|v| v.get("ErrorCode").and_then(|c| c.as_i64()) == Some(0))
+            }
+        }
+    };
     let sdk_one = {
         let client = client.clone();
         move || {
@@ -277,6 +302,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Warm both pools.
     let warm = (a.concurrency * 20).min(a.calls);
     drive(warm, a.concurrency, "warm-up raw", raw_one.clone()).await;
+    drive(warm, a.concurrency, "warm-up checked", checked_one.clone()).await;
     drive(warm, a.concurrency, "warm-up sdk", sdk_one.clone()).await;
 
     // The in-process emulator's threads, or the whole `--server-pid` process.
@@ -286,12 +312,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (None, None) => None,
     };
     let cpu0 = cpu(&emu_threads);
-    // Raw and SDK slices alternate, so a change in the machine's load during
-    // the run weighs on both loops alike.
+    // The loops' slices alternate, so a change in the machine's load during
+    // the run weighs on all of them alike.
     let per = (a.calls / SLICES).max(1);
     let total = per * SLICES;
-    let (mut raw_t, mut sdk_t) = (Duration::ZERO, Duration::ZERO);
-    let (mut raw_err, mut sdk_err) = (0, 0);
+    let (mut raw_t, mut checked_t, mut sdk_t) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let (mut raw_err, mut checked_err, mut sdk_err) = (0, 0, 0);
     let mut lat = Vec::with_capacity(total);
     for i in 1..=SLICES {
         let (t, _, e) = drive(
@@ -303,6 +329,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await;
         raw_t += t;
         raw_err += e;
+        let (t, _, e) = drive(
+            per,
+            a.concurrency,
+            &format!("checked {i}/{SLICES}"),
+            checked_one.clone(),
+        )
+        .await;
+        checked_t += t;
+        checked_err += e;
         let (t, l, e) = drive(
             per,
             a.concurrency,
@@ -330,8 +365,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
     let raw_rate = total as f64 / raw_t.as_secs_f64();
     let sdk_rate = total as f64 / sdk_t.as_secs_f64();
-    // Per call of both loops; the whole (user + kernel) and user space only.
-    let per_call = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1e6 / (2 * total) as f64);
+    let checked_rate = total as f64 / checked_t.as_secs_f64();
+    // Per call of all three loops; the whole (user + kernel) and user space only.
+    let per_call = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1e6 / (3 * total) as f64);
     let (emu_cpu, emu_user) = match (cpu0, cpu1) {
         (Some((u0, s0)), Some((u1, s1))) => (per_call((u1 + s1) - (u0 + s0)), per_call(u1 - u0)),
         _ => ("null".into(), "null".into()),
@@ -341,13 +377,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|l| l.split_whitespace().next().map(str::to_owned))
         .unwrap_or_else(|| "null".into());
     println!(
-        "{{\"calls\":{},\"concurrency\":{},\"raw_calls_per_s\":{raw_rate:.0},\"sdk_calls_per_s\":{sdk_rate:.0},\"sdk_vs_raw\":{:.3},\"p50_us\":{},\"p99_us\":{},\"errors\":{},\"usersig_per_s\":{usersig_per_s:.0},\"emulator_cpu_us_per_call\":{emu_cpu},\"emulator_user_cpu_us_per_call\":{emu_user},\"paced\":{},\"load_avg_1m\":{load}}}",
+        "{{\"calls\":{},\"concurrency\":{},\"raw_calls_per_s\":{raw_rate:.0},\"sdk_calls_per_s\":{sdk_rate:.0},\"sdk_vs_raw\":{:.3},\"raw_checked_calls_per_s\":{checked_rate:.0},\"sdk_vs_raw_checked\":{:.3},\"p50_us\":{},\"p99_us\":{},\"errors\":{},\"usersig_per_s\":{usersig_per_s:.0},\"emulator_cpu_us_per_call\":{emu_cpu},\"emulator_user_cpu_us_per_call\":{emu_user},\"paced\":{},\"load_avg_1m\":{load}}}",
         total,
         a.concurrency,
         sdk_rate / raw_rate,
+        sdk_rate / checked_rate,
         pct(0.50),
         pct(0.99),
-        raw_err + sdk_err,
+        raw_err + checked_err + sdk_err,
         a.paced,
     );
     Ok(())
