@@ -172,6 +172,16 @@ impl SigCache {
         now.saturating_add(margin) < c.sig.valid_until
     }
 
+    /// The kept sig when it needs no renewal yet: what
+    /// [`get`](Self::get) returns at once in that case, without a future.
+    pub(crate) fn cached(&self) -> Option<Arc<IssuedUserSig>> {
+        let st = self.lock();
+        st.current
+            .as_ref()
+            .filter(|c| self.fresh(c, unix_now()))
+            .map(|c| c.sig.clone())
+    }
+
     /// A sig to use now.
     pub(crate) async fn get(&self) -> Result<Arc<IssuedUserSig>, SignFailure> {
         let now = unix_now();

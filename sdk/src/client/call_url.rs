@@ -1,16 +1,21 @@
 //! The URL of one attempt.
 //!
-//! Everything before `random` (base, `sdkappid`, `identifier`, `usersig`)
-//! is the same for every call made with one admin UserSig, so it is parsed
-//! once per sig and kept; an attempt clones it, sets the command's path and
-//! appends `random` and `contenttype`. Parsing the whole URL on every call
-//! (the UserSig is a few hundred characters of query) was the largest cost
-//! the SDK added over a bare HTTP call.
+//! Everything before `random` (base, path, `sdkappid`, `identifier`,
+//! `usersig`) is the same for every call of one command made with one admin
+//! UserSig, so it is parsed once per sig and command and kept; an attempt
+//! clones it and appends `random` and `contenttype`. Parsing the whole URL
+//! on every call (the UserSig is a few hundred characters of query) was the
+//! largest cost the SDK added over a bare HTTP call, and setting the path on
+//! every call was the next one.
 
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::auth::IssuedUserSig;
+
+/// Commands whose URL start is kept per sig: every command of the catalog,
+/// with room for raw calls; beyond it, the path is set on each call.
+const MAX_COMMANDS: usize = 64;
 
 /// The parsed start of the URL for the current sig.
 #[derive(Default)]
@@ -24,6 +29,37 @@ struct Cached {
     url: reqwest::Url,
     /// The base URL's own path, without a trailing `/`.
     base_path: String,
+    /// `(service, command, {base}/v4/{service}/{command}?sdkappid=…&identifier=…&usersig=…)`.
+    commands: Vec<(String, String, reqwest::Url)>,
+}
+
+impl Cached {
+    fn new(url: reqwest::Url, sig: &Arc<IssuedUserSig>) -> Cached {
+        Cached {
+            base_path: url.path().trim_end_matches('/').to_owned(),
+            url,
+            sig: sig.clone(),
+            commands: Vec::new(),
+        }
+    }
+
+    /// The URL start of one command, made and kept on its first use.
+    fn command_url(&mut self, service: &str, command: &str) -> reqwest::Url {
+        if let Some((_, _, url)) = self
+            .commands
+            .iter()
+            .find(|(s, c, _)| c == command && s == service)
+        {
+            return url.clone();
+        }
+        let mut url = self.url.clone();
+        url.set_path(&format!("{}/v4/{service}/{command}", self.base_path));
+        if self.commands.len() < MAX_COMMANDS {
+            self.commands
+                .push((service.to_owned(), command.to_owned(), url.clone()));
+        }
+        url
+    }
 }
 
 /// What identifies the app and admin in every URL.
@@ -45,31 +81,42 @@ impl UrlTemplate {
         command: &str,
         random: u32,
     ) -> Result<reqwest::Url, String> {
-        let (mut url, base_path) = {
+        let mut url = {
             let mut cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
-            match cached.as_ref() {
-                Some(c) if Arc::ptr_eq(&c.sig, sig) => (c.url.clone(), c.base_path.clone()),
+            match cached.as_mut() {
+                Some(c) if Arc::ptr_eq(&c.sig, sig) => c.command_url(service, command),
                 _ => {
                     let url = match reqwest::Url::parse(&prefix(id, sig.sig())) {
                         Ok(url) => url,
                         Err(_) => return Err(plain(id, sig.sig(), service, command, random)),
                     };
-                    let base_path = url.path().trim_end_matches('/').to_owned();
-                    *cached = Some(Cached {
-                        sig: sig.clone(),
-                        url: url.clone(),
-                        base_path: base_path.clone(),
-                    });
-                    (url, base_path)
+                    cached
+                        .insert(Cached::new(url, sig))
+                        .command_url(service, command)
                 }
             }
         };
-        url.set_path(&format!("{base_path}/v4/{service}/{command}"));
+        let mut digits = [0u8; 10];
         url.query_pairs_mut()
-            .append_pair("random", &random.to_string())
+            .append_pair("random", decimal(random, &mut digits))
             .append_pair("contenttype", "json");
         Ok(url)
     }
+}
+
+/// `n` in decimal, written into `buf`.
+fn decimal(mut n: u32, buf: &mut [u8; 10]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[i..]).unwrap_or("0")
 }
 
 /// `{base}/?sdkappid=…&identifier=…&usersig=…`
@@ -141,6 +188,39 @@ mod tests {
                 assert_eq!(built, reqwest::Url::parse(&text).unwrap());
                 assert_eq!(built.as_str(), text);
             }
+        }
+    }
+
+    #[test]
+    fn each_command_keeps_its_own_path() {
+        let sig = Arc::new(IssuedUserSig::new("sig".to_owned(), u64::MAX));
+        let t = UrlTemplate::default();
+        let base = id("http://127.0.0.1:9080/prefix");
+        // Twice each, interleaved: the kept URL of one command never leaks
+        // into another, and the same service under another command differs.
+        for _ in 0..2 {
+            for (service, command) in [
+                ("room_engine_http_srv", "create_room"),
+                ("room_engine_http_srv", "destroy_room"),
+                ("im_open_login_svc", "create_room"),
+            ] {
+                let built = t.build(&base, &sig, service, command, 42).unwrap();
+                assert_eq!(built.as_str(), plain(&base, "sig", service, command, 42));
+            }
+        }
+        // More commands than are kept still get their own URL.
+        for i in 0..(MAX_COMMANDS + 5) {
+            let command = format!("c{i}");
+            let built = t.build(&base, &sig, "s", &command, 0).unwrap();
+            assert_eq!(built.path(), format!("/prefix/v4/s/{command}"));
+        }
+    }
+
+    #[test]
+    fn random_is_written_in_decimal() {
+        let mut buf = [0u8; 10];
+        for n in [0, 7, 10, 99, 4_294_967_295, 1_000_000_000] {
+            assert_eq!(decimal(n, &mut buf), n.to_string());
         }
     }
 

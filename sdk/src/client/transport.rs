@@ -138,7 +138,12 @@ impl Client {
                 }
                 budget = budget.min(left);
             }
-            let sig = match tokio::time::timeout(budget, inner.sigs.get()).await {
+            // A kept sig needs neither a timer nor a future.
+            let signed = match inner.sigs.cached() {
+                Some(sig) => Ok(Ok(sig)),
+                None => tokio::time::timeout(budget, inner.sigs.get()).await,
+            };
+            let sig = match signed {
                 Ok(Ok(sig)) => sig,
                 Ok(Err(failure)) => {
                     return Err(Error::Signing {
