@@ -99,8 +99,33 @@ impl App {
     pub(crate) fn request_id(&self) -> String {
         let seq = self.seq.fetch_add(1, Ordering::Relaxed);
         let salt: u128 = rand::random();
-        format!("Id-{salt:032x}-O-Seq-{seq}")
+        request_id_text(salt, seq)
     }
+}
+
+/// `Id-{salt as 32 hex digits}-O-Seq-{seq}`, written without the
+/// formatting machinery (this runs once per call).
+fn request_id_text(salt: u128, seq: u64) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(64);
+    id.push_str("Id-");
+    for shift in (0..32).rev() {
+        id.push(char::from(HEX[((salt >> (shift * 4)) & 0xf) as usize]));
+    }
+    id.push_str("-O-Seq-");
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = seq;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    id.extend(digits[i..].iter().map(|&d| char::from(d)));
+    id
 }
 
 /// What the emulator saw of one command's requests.
@@ -330,7 +355,9 @@ fn encode_envelope(
     result: Result<Vec<u8>, ApiError>,
     location: PayloadLocation,
 ) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256);
+    // The envelope's own members take well under 200 bytes.
+    let payload_len = result.as_ref().map_or(0, Vec::len);
+    let mut out = Vec::with_capacity(payload_len + 200);
     let string = |out: &mut Vec<u8>, s: &str| {
         // Writing a &str to a Vec cannot fail.
         let _ = serde_json::to_writer(&mut *out, s);
@@ -493,6 +520,20 @@ pub(crate) async fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_ids_read_as_before() {
+        for (salt, seq) in [
+            (0u128, 0u64),
+            (u128::MAX, u64::MAX),
+            (0x0123_4567_89ab_cdef, 42),
+        ] {
+            assert_eq!(
+                request_id_text(salt, seq),
+                format!("Id-{salt:032x}-O-Seq-{seq}")
+            );
+        }
+    }
 
     /// The one-pass encoder writes the same JSON as the map-building one,
     /// for each payload location and for failures.

@@ -84,7 +84,10 @@ where
                 require_named_accounts(state, &request)?;
             }
             let response = f(state, ctx, request)?;
-            serde_json::to_vec(&response)
+            // Most answers fit; a larger one grows the buffer as usual.
+            let mut out = Vec::with_capacity(512);
+            serde_json::to_writer(&mut out, &response)
+                .map(|()| out)
                 .map_err(|e| ApiError::new(codes::INTERNAL, format!("answer not encodable: {e}")))
         };
         Ok(Box::new(call) as Call)
