@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! cargo run --release --example loadtest -- --calls N --concurrency C [--base-url URL] [--paced]
+//! cargo run --release --example loadtest -- --only LOOP --calls N --concurrency C [--base-url URL]
 //! ```
 //!
 //! Without `--base-url` an emulator runs in this process on its own runtime
@@ -17,6 +18,13 @@
 //! worked (the service answers HTTP 200 for failures too). `--paced` keeps
 //! the SDK's rate limiter on, with a limit high enough never to wait (its
 //! bookkeeping cost only).
+//!
+//! `--only raw|checked|decoded|sdk` runs one loop alone (after a warm-up of
+//! its own) and prints `{"loop":…,"calls":…,"calls_per_s":…,"errors":…}`;
+//! `decoded` is the bare call followed by the SDK's own answer decoder
+//! ([`trtc_room::client::decode_answer`]), which separates the cost of
+//! decoding from the rest of the SDK. `benchmarks/instructions.sh` runs each
+//! loop alone under callgrind to count the instructions one call takes.
 //!
 //! Progress goes to stderr; the last stdout line is JSON:
 //! `raw_calls_per_s`, `sdk_calls_per_s`, `sdk_vs_raw`,
@@ -44,6 +52,7 @@ struct Args {
     base_url: Option<String>,
     server_pid: Option<u32>,
     paced: bool,
+    only: Option<String>,
 }
 
 fn args() -> Result<Args, String> {
@@ -53,6 +62,7 @@ fn args() -> Result<Args, String> {
         base_url: None,
         server_pid: None,
         paced: false,
+        only: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -66,6 +76,13 @@ fn args() -> Result<Args, String> {
             }
             "--base-url" => a.base_url = Some(value("--base-url")?),
             "--paced" => a.paced = true,
+            "--only" => {
+                let l = value("--only")?;
+                if !["raw", "checked", "decoded", "sdk"].contains(&l.as_str()) {
+                    return Err(format!("--only: raw, checked, decoded or sdk, not {l:?}"));
+                }
+                a.only = Some(l);
+            }
             "--server-pid" => {
                 a.server_pid = Some(
                     value("--server-pid")?
@@ -207,6 +224,20 @@ where
     (elapsed, all, errors.load(Ordering::Relaxed))
 }
 
+/// One loop alone: a warm-up, then `calls` calls; the wall time and errors.
+/// The warm-up does not depend on `calls`, so two runs differ by exactly
+/// the difference in calls.
+async fn only<F, Fut>(a: &Args, name: &str, one: F) -> (Duration, usize)
+where
+    F: Fn() -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let warm = a.concurrency * 20;
+    drive(warm, a.concurrency, &format!("warm-up {name}"), one.clone()).await;
+    let (t, _, e) = drive(a.calls, a.concurrency, name, one).await;
+    (t, e)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let a = args().map_err(|e| format!("loadtest: {e}"))?;
@@ -291,6 +322,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     };
+    let decoded_one = {
+        let (http, url, body) = (raw_http.clone(), url.clone(), body.clone());
+        move || {
+            let (http, url, body) = (http.clone(), url.clone(), body.clone());
+            async move {
+                let Ok(r) = http
+                    .post(url)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                else {
+                    return false;
+                };
+                let Ok(bytes) = r.bytes().await else {
+                    return false;
+                };
+                trtc_room::client::decode_answer::<GetRoomInfo>(&bytes).is_ok()
+            }
+        }
+    };
     let sdk_one = {
         let client = client.clone();
         move || {
@@ -299,7 +351,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
 
-    // Warm both pools.
+    if let Some(name) = a.only.as_deref() {
+        let (t, e) = match name {
+            "raw" => only(&a, name, raw_one).await,
+            "checked" => only(&a, name, checked_one).await,
+            "decoded" => only(&a, name, decoded_one).await,
+            _ => only(&a, name, sdk_one).await,
+        };
+        println!(
+            "{{\"loop\":\"{name}\",\"calls\":{},\"concurrency\":{},\"calls_per_s\":{:.0},\"errors\":{e}}}",
+            a.calls,
+            a.concurrency,
+            a.calls as f64 / t.as_secs_f64()
+        );
+        return Ok(());
+    }
+
+    // Warm the pools.
     let warm = (a.concurrency * 20).min(a.calls);
     drive(warm, a.concurrency, "warm-up raw", raw_one.clone()).await;
     drive(warm, a.concurrency, "warm-up checked", checked_one.clone()).await;
