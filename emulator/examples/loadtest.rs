@@ -168,6 +168,31 @@ fn http() -> reqwest::Client {
         .expect("http client")
 }
 
+/// The bare call: one pre-signed URL and the same body, straight through
+/// reqwest.
+#[derive(Clone)]
+struct Bare {
+    http: reqwest::Client,
+    url: reqwest::Url,
+    body: bytes::Bytes,
+}
+
+impl Bare {
+    /// Sends it and reads the whole answer; the status and the body.
+    async fn call(self) -> Option<(reqwest::StatusCode, bytes::Bytes)> {
+        let answer = self
+            .http
+            .post(self.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(self.body)
+            .send()
+            .await
+            .ok()?;
+        let status = answer.status();
+        Some((status, answer.bytes().await.ok()?))
+    }
+}
+
 /// Runs `calls` of `one` over `concurrency` tasks; returns the wall time,
 /// the sorted latencies and the error count.
 async fn drive<F, Fut>(
@@ -280,66 +305,42 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ("contenttype", "json".to_owned()),
         ],
     )?;
-    let raw_http = http();
-    let body = bytes::Bytes::from(format!("{{\"RoomId\":\"{room}\"}}"));
+    let bare = Bare {
+        http: http(),
+        url,
+        body: bytes::Bytes::from(format!("{{\"RoomId\":\"{room}\"}}")),
+    };
     let raw_one = {
-        let (http, url, body) = (raw_http.clone(), url.clone(), body.clone());
+        let bare = bare.clone();
         move || {
-            let (http, url, body) = (http.clone(), url.clone(), body.clone());
+            let bare = bare.clone();
             async move {
-                match http
-                    .post(url)
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body)
-                    .send()
+                bare.call()
                     .await
-                {
-                    Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
-                    Err(_) => false,
-                }
+                    .is_some_and(|(status, _)| status.is_success())
             }
         }
     };
     let checked_one = {
-        let (http, url, body) = (raw_http.clone(), url.clone(), body.clone());
+        let bare = bare.clone();
         move || {
-            let (http, url, body) = (http.clone(), url.clone(), body.clone());
+            let bare = bare.clone();
             async move {
-                let Ok(r) = http
-                    .post(url)
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                else {
-                    return false;
-                };
-                let Ok(bytes) = r.bytes().await else {
-                    return false;
-                };
-                serde_json::from_slice::<serde_json::Value>(&bytes)
-                    .is_ok_and(|v| v.get("ErrorCode").and_then(|c| c.as_i64()) == Some(0))
+                bare.call().await.is_some_and(|(_, bytes)| {
+                    serde_json::from_slice::<serde_json::Value>(&bytes)
+                        .is_ok_and(|v| v.get("ErrorCode").and_then(|c| c.as_i64()) == Some(0))
+                })
             }
         }
     };
     let decoded_one = {
-        let (http, url, body) = (raw_http.clone(), url.clone(), body.clone());
+        let bare = bare.clone();
         move || {
-            let (http, url, body) = (http.clone(), url.clone(), body.clone());
+            let bare = bare.clone();
             async move {
-                let Ok(r) = http
-                    .post(url)
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                else {
-                    return false;
-                };
-                let Ok(bytes) = r.bytes().await else {
-                    return false;
-                };
-                trtc_room::client::decode_answer::<GetRoomInfo>(&bytes).is_ok()
+                bare.call().await.is_some_and(|(_, bytes)| {
+                    trtc_room::client::decode_answer::<GetRoomInfo>(&bytes).is_ok()
+                })
             }
         }
     };
