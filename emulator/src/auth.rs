@@ -51,6 +51,11 @@ impl<'a> CallQuery<'a> {
         q
     }
 
+    /// The `random` parameter, when it is a `u32`.
+    pub fn random(&self) -> Option<u32> {
+        self.random.as_deref().and_then(|r| r.parse().ok())
+    }
+
     /// The `identifier` parameter (empty when absent).
     pub fn identifier(&self) -> &str {
         self.identifier.as_deref().unwrap_or("")

@@ -231,17 +231,15 @@ async fn api(
         _ => ("", ""),
     };
     let info = catalog::lookup(service, command);
+    // Parsed once: for the record of what arrived and for the auth check.
+    let q = CallQuery::parse(query.as_deref());
     if let Some(info) = info {
-        let random = query
-            .as_deref()
-            .and_then(|q| q.split('&').find_map(|p| p.strip_prefix("random=")))
-            .and_then(|r| r.parse().ok());
         app.received
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .entry((info.service, info.command))
             .or_default()
-            .note(random);
+            .note(q.random());
     }
 
     let fault = app.faults.take(service, command);
@@ -297,28 +295,14 @@ async fn api(
     let result = if delay.is_zero() {
         // Synchronous from here to the answer: nothing can cancel it half
         // way, so it needs no task of its own.
-        process(
-            &app,
-            method,
-            query.as_deref(),
-            info,
-            service,
-            command,
-            &body,
-        )
+        process(&app, method, &q, info, service, command, &body)
     } else {
         let (app, service, command) = (app.clone(), service.to_owned(), command.to_owned());
         let work = async move {
             tokio::time::sleep(delay).await;
-            process(
-                &app,
-                method,
-                query.as_deref(),
-                info,
-                &service,
-                &command,
-                &body,
-            )
+            // The task owns its copy of the query, so it parses it again.
+            let q = CallQuery::parse(query.as_deref());
+            process(&app, method, &q, info, &service, &command, &body)
         };
         tokio::spawn(work)
             .await
@@ -421,7 +405,7 @@ fn log(path: &str, code: i64, started: Instant, note: &str) {
 fn process(
     app: &App,
     method: Method,
-    query: Option<&str>,
+    q: &CallQuery<'_>,
     info: Option<&'static CommandInfo>,
     service: &str,
     command: &str,
@@ -430,8 +414,7 @@ fn process(
     if method != Method::POST {
         return Err(ApiError::new(codes::HTTP_PARSE, "REST calls must use POST"));
     }
-    let q = CallQuery::parse(query);
-    let issued = app.authority.check(&q, now_secs())?;
+    let issued = app.authority.check(q, now_secs())?;
     if app.lock_state().accounts.is_revoked(q.identifier(), issued) {
         return Err(ApiError::new(
             codes::USERSIG_REVOKED,
