@@ -93,7 +93,7 @@ fn rustls_config() -> Result<rustls::ClientConfig, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Client, Error, GetRoomInfo, RetryPolicy};
+    use crate::{Client, Error, RetryPolicy};
 
     fn client(base: &str) -> Result<Client, Error> {
         Client::builder()
@@ -119,6 +119,7 @@ mod tests {
     ))]
     #[tokio::test]
     async fn https_handshake_failure_is_a_transport_error() {
+        use crate::GetRoomInfo;
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
