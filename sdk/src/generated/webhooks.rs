@@ -775,6 +775,12 @@ impl WebhookEvent {
             .to_owned();
         Self::parse(&command, body)
     }
+    /// How long the service waits for the receiver's answer, for a
+    /// before-callback whose answer decides (see
+    /// [`Decision`](crate::webhook::Decision)); `None` for notifications.
+    pub fn decision_budget(&self) -> Option<std::time::Duration> {
+        None
+    }
     /// The callback command (canonical spelling for known callbacks).
     pub fn command(&self) -> &str {
         match self {
