@@ -168,7 +168,7 @@ fn gen_callback_after_update_room_info(
     }
 }
 fn gen_callback_command(g: &mut Gen) -> super::callbacks::CallbackCommand {
-    match g.below(7usize + 1) {
+    match g.below(21usize + 1) {
         0usize => super::callbacks::CallbackCommand::AfterCreateRoom,
         1usize => super::callbacks::CallbackCommand::AfterDestroyRoom,
         2usize => super::callbacks::CallbackCommand::AfterUpdateRoomInfo,
@@ -176,6 +176,22 @@ fn gen_callback_command(g: &mut Gen) -> super::callbacks::CallbackCommand {
         4usize => super::callbacks::CallbackCommand::AfterMemberEnter,
         5usize => super::callbacks::CallbackCommand::AfterMemberLeave,
         6usize => super::callbacks::CallbackCommand::AfterSeatInfoChanged,
+        7usize => super::callbacks::CallbackCommand::LiveAfterCreateRoom,
+        8usize => super::callbacks::CallbackCommand::LiveAfterDestroyRoom,
+        9usize => super::callbacks::CallbackCommand::LiveAfterUpdateRoomInfo,
+        10usize => super::callbacks::CallbackCommand::LiveAfterSetMetadata,
+        11usize => super::callbacks::CallbackCommand::LiveAfterDelMetadata,
+        12usize => {
+            super::callbacks::CallbackCommand::LiveAfterCreateRoomReachingThreshold
+        }
+        13usize => super::callbacks::CallbackCommand::LiveAfterMemberStateChanged,
+        14usize => super::callbacks::CallbackCommand::LiveMemberStateChanged,
+        15usize => super::callbacks::CallbackCommand::LiveAfterChangeOwner,
+        16usize => super::callbacks::CallbackCommand::LiveAfterModifyAdmin,
+        17usize => super::callbacks::CallbackCommand::LiveAfterCreateBattle,
+        18usize => super::callbacks::CallbackCommand::LiveAfterStartBattle,
+        19usize => super::callbacks::CallbackCommand::LiveAfterEndBattle,
+        20usize => super::callbacks::CallbackCommand::LiveBeforeSendGift,
         _ => {
             super::callbacks::CallbackCommand::Unknown(
                 g
@@ -188,10 +204,195 @@ fn gen_callback_command(g: &mut Gen) -> super::callbacks::CallbackCommand {
                             "Room.CallbackAfterMemberEnter",
                             "Room.CallbackAfterMemberLeave",
                             "Mic.CallbackAfterSeatInfoChanged",
+                            "Live.CallbackAfterCreateRoom",
+                            "Live.CallbackAfterDestroyRoom",
+                            "Live.CallbackAfterUpdateRoomInfo",
+                            "Live.CallbackAfterSetMetadata",
+                            "Live.CallbackAfterDelMetadata",
+                            "Live.CallbackAfterCreateRoomReachingThreshold",
+                            "Live.CallbackAfterMemberStateChanged",
+                            "Live.CallbackMemberStateChanged",
+                            "Live.CallbackAfterChangeOwner",
+                            "Live.CallbackAfterModifyAdmin",
+                            "Live.CallbackAfterCreateBattle",
+                            "Live.CallbackAfterStartBattle",
+                            "Live.CallbackAfterEndBattle",
+                            "Live.CallbackBeforeSendGift",
                         ],
                     ),
             )
         }
+    }
+}
+fn gen_callback_live_after_change_owner(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterChangeOwner {
+    super::webhooks::CallbackLiveAfterChangeOwner {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        room_id: g.string(),
+        current_owner_account: g.opt(|g| g.string()),
+        original_owner_account: g.opt(|g| g.string()),
+        operator_account: g.opt(|g| g.string()),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_create_battle(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterCreateBattle {
+    super::webhooks::CallbackLiveAfterCreateBattle {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        battle_id: g.string(),
+        from_room_id: g.opt(|g| g.string()),
+        to_room_id_list: g.opt(|g| g.list(|g| g.string())),
+        timeout: g.opt(|g| g.int::<u64>()),
+        duration: g.opt(|g| g.int::<u64>()),
+        need_response: g.opt(|g| g.bool()),
+        extension_info: g.opt(|g| g.string()),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_create_room(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterCreateRoom {
+    super::webhooks::CallbackLiveAfterCreateRoom {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        room_info: gen_live_callback_room_info(g),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_create_room_reaching_threshold(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterCreateRoomReachingThreshold {
+    super::webhooks::CallbackLiveAfterCreateRoomReachingThreshold {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        cur_room_count: g.opt(|g| g.int::<u64>()),
+        max_room_count: g.opt(|g| g.int::<u64>()),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_del_metadata(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterDelMetadata {
+    super::webhooks::CallbackLiveAfterDelMetadata {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        room_id: g.string(),
+        keys: g.opt(|g| g.list(|g| g.string())),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_destroy_room(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterDestroyRoom {
+    super::webhooks::CallbackLiveAfterDestroyRoom {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        room_id: g.string(),
+        event_type: g.opt(|g| gen_live_callback_destroy_event_type(g)),
+        event_time: g.opt(|g| g.int::<i64>()),
+        room_info: g.opt(|g| gen_live_callback_room_info(g)),
+        statistic: g.opt(|g| gen_live_callback_room_stats(g)),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_end_battle(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterEndBattle {
+    super::webhooks::CallbackLiveAfterEndBattle {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        battle_id: g.string(),
+        duration: g.opt(|g| g.int::<u64>()),
+        create_time: g.opt(|g| g.int::<i64>()),
+        start_time: g.opt(|g| g.int::<i64>()),
+        end_time: g.opt(|g| g.int::<i64>()),
+        op_type: g.opt(|g| gen_live_callback_battle_end_op_type(g)),
+        from_room_info: g.opt(|g| gen_live_callback_battle_room(g)),
+        to_room_list: g.opt(|g| g.list(|g| gen_live_callback_battle_room(g))),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_member_state_changed(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterMemberStateChanged {
+    super::webhooks::CallbackLiveAfterMemberStateChanged {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        room_id: g.string(),
+        event_type: g.opt(|g| gen_live_callback_member_event_type(g)),
+        event_cause: g.opt(|g| gen_live_callback_member_event_cause(g)),
+        member_list: g.opt(|g| g.list(|g| gen_live_callback_member(g))),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_modify_admin(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterModifyAdmin {
+    super::webhooks::CallbackLiveAfterModifyAdmin {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        room_id: g.string(),
+        admin_account: g.opt(|g| g.list(|g| g.string())),
+        op_type: g.opt(|g| gen_live_callback_admin_op_type(g)),
+        operator_account: g.opt(|g| g.string()),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_set_metadata(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterSetMetadata {
+    super::webhooks::CallbackLiveAfterSetMetadata {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        room_id: g.string(),
+        metadata: g.opt(|g| g.list(|g| gen_live_callback_metadata_item(g))),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_start_battle(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterStartBattle {
+    super::webhooks::CallbackLiveAfterStartBattle {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        battle_id: g.string(),
+        duration: g.opt(|g| g.int::<u64>()),
+        create_time: g.opt(|g| g.int::<i64>()),
+        start_time: g.opt(|g| g.int::<i64>()),
+        from_room_info: g.opt(|g| gen_live_callback_battle_room(g)),
+        to_room_list: g.opt(|g| g.list(|g| gen_live_callback_battle_room(g))),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_update_room_info(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterUpdateRoomInfo {
+    super::webhooks::CallbackLiveAfterUpdateRoomInfo {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        room_info: gen_live_callback_room_info(g),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_before_send_gift(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveBeforeSendGift {
+    super::webhooks::CallbackLiveBeforeSendGift {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        room_id: g.string(),
+        gift_water: g.opt(|g| gen_live_callback_gift(g)),
+        extra: g.extra(),
     }
 }
 fn gen_change_room_owner(g: &mut Gen) -> super::rooms::ChangeRoomOwner {
@@ -354,6 +555,153 @@ fn gen_leave_type(g: &mut Gen) -> super::webhooks::LeaveType {
                 g.unknown_string(&["Leave", "Kicked", "Expired"]),
             )
         }
+    }
+}
+fn gen_live_callback_admin_op_type(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackAdminOpType {
+    match g.below(2usize + 1) {
+        0usize => super::webhooks::LiveCallbackAdminOpType::Add,
+        1usize => super::webhooks::LiveCallbackAdminOpType::Delete,
+        _ => {
+            super::webhooks::LiveCallbackAdminOpType::Unknown(
+                g.unknown_string(&["add", "delete"]),
+            )
+        }
+    }
+}
+fn gen_live_callback_battle_end_op_type(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackBattleEndOpType {
+    match g.below(3usize + 1) {
+        0usize => super::webhooks::LiveCallbackBattleEndOpType::Timeout,
+        1usize => super::webhooks::LiveCallbackBattleEndOpType::OwnersLeft,
+        2usize => super::webhooks::LiveCallbackBattleEndOpType::NeverStarted,
+        _ => {
+            super::webhooks::LiveCallbackBattleEndOpType::Unknown(
+                g.unknown_int(&[0i64, 1i64, 2i64]),
+            )
+        }
+    }
+}
+fn gen_live_callback_battle_room(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackBattleRoom {
+    super::webhooks::LiveCallbackBattleRoom {
+        room_id: g.opt(|g| g.string()),
+        owner_account: g.opt(|g| g.string()),
+        score: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_callback_destroy_event_type(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackDestroyEventType {
+    match g.below(2usize + 1) {
+        0usize => super::webhooks::LiveCallbackDestroyEventType::DestroyByUser,
+        1usize => super::webhooks::LiveCallbackDestroyEventType::DestroyBySystem,
+        _ => {
+            super::webhooks::LiveCallbackDestroyEventType::Unknown(
+                g.unknown_string(&["DestroyByUser", "DestroyBySystem"]),
+            )
+        }
+    }
+}
+fn gen_live_callback_gift(g: &mut Gen) -> super::webhooks::LiveCallbackGift {
+    super::webhooks::LiveCallbackGift {
+        from_account: g.opt(|g| g.string()),
+        to_account: g.opt(|g| g.list(|g| g.string())),
+        time: g.opt(|g| g.int::<i64>()),
+        gift_id: g.opt(|g| g.string()),
+        count: g.opt(|g| g.int::<u64>()),
+        coins: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_callback_member(g: &mut Gen) -> super::webhooks::LiveCallbackMember {
+    super::webhooks::LiveCallbackMember {
+        member_account: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_callback_member_event_cause(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackMemberEventCause {
+    match g.below(5usize + 1) {
+        0usize => super::webhooks::LiveCallbackMemberEventCause::Enter,
+        1usize => super::webhooks::LiveCallbackMemberEventCause::Leave,
+        2usize => super::webhooks::LiveCallbackMemberEventCause::HeartbeatInterrupt,
+        3usize => super::webhooks::LiveCallbackMemberEventCause::HeartbeatRecover,
+        4usize => super::webhooks::LiveCallbackMemberEventCause::Kicked,
+        _ => {
+            super::webhooks::LiveCallbackMemberEventCause::Unknown(
+                g
+                    .unknown_string(
+                        &[
+                            "Enter",
+                            "Leave",
+                            "HeartbeatInterrupt",
+                            "HeartbeatRecover",
+                            "Kicked",
+                        ],
+                    ),
+            )
+        }
+    }
+}
+fn gen_live_callback_member_event_type(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackMemberEventType {
+    match g.below(2usize + 1) {
+        0usize => super::webhooks::LiveCallbackMemberEventType::Online,
+        1usize => super::webhooks::LiveCallbackMemberEventType::Offline,
+        _ => {
+            super::webhooks::LiveCallbackMemberEventType::Unknown(
+                g.unknown_string(&["Online", "Offline"]),
+            )
+        }
+    }
+}
+fn gen_live_callback_metadata_item(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackMetadataItem {
+    super::webhooks::LiveCallbackMetadataItem {
+        key: g.opt(|g| g.string()),
+        value: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_callback_room_info(g: &mut Gen) -> super::webhooks::LiveCallbackRoomInfo {
+    super::webhooks::LiveCallbackRoomInfo {
+        room_id: g.opt(|g| g.string()),
+        room_name: g.opt(|g| g.string()),
+        room_type: g.opt(|g| g.string()),
+        owner_account: g.opt(|g| g.string()),
+        max_member_count: g.opt(|g| g.int::<u64>()),
+        is_message_disabled: g.opt(|g| g.bool()),
+        custom_info: g.opt(|g| g.string()),
+        is_seat_enabled: g.opt(|g| g.bool()),
+        max_seat_count: g.opt(|g| g.int::<u64>()),
+        take_seat_mode: g.opt(|g| gen_take_seat_mode(g)),
+        create_time: g.opt(|g| g.int::<i64>()),
+        is_public_visible: g.opt(|g| g.bool()),
+        cover_url: g.opt(|g| g.string()),
+        category: g.opt(|g| g.list(|g| g.int::<u64>())),
+        activity_status: g.opt(|g| g.int::<i64>()),
+        view_count: g.opt(|g| g.int::<u64>()),
+        background_url: g.opt(|g| g.string()),
+        is_unlimited_room_enabled: g.opt(|g| g.bool()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_callback_room_stats(g: &mut Gen) -> super::webhooks::LiveCallbackRoomStats {
+    super::webhooks::LiveCallbackRoomStats {
+        total_viewers: g.opt(|g| g.int::<u64>()),
+        total_gifts_sent: g.opt(|g| g.int::<u64>()),
+        total_gift_coins: g.opt(|g| g.int::<u64>()),
+        total_unique_gift_senders: g.opt(|g| g.int::<u64>()),
+        total_likes_received: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
     }
 }
 fn gen_lock_seat(g: &mut Gen) -> super::seats::LockSeat {
@@ -747,7 +1095,34 @@ proptest! {
     gen_callback_after_update_room_info(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_callback_command(seed in any:: < u64 > ()) { round_trip(&
     gen_callback_command(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_change_room_owner(seed in any:: < u64 > ()) { round_trip(&
+    round_trip_callback_live_after_change_owner(seed in any:: < u64 > ()) { round_trip(&
+    gen_callback_live_after_change_owner(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_callback_live_after_create_battle(seed in any:: < u64 > ()) { round_trip(&
+    gen_callback_live_after_create_battle(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_callback_live_after_create_room(seed in any:: < u64 > ()) { round_trip(&
+    gen_callback_live_after_create_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_callback_live_after_create_room_reaching_threshold(seed in any:: < u64 >
+    ()) { round_trip(& gen_callback_live_after_create_room_reaching_threshold(& mut
+    Gen::new(seed))) ?; } #[test] fn round_trip_callback_live_after_del_metadata(seed in
+    any:: < u64 > ()) { round_trip(& gen_callback_live_after_del_metadata(& mut
+    Gen::new(seed))) ?; } #[test] fn round_trip_callback_live_after_destroy_room(seed in
+    any:: < u64 > ()) { round_trip(& gen_callback_live_after_destroy_room(& mut
+    Gen::new(seed))) ?; } #[test] fn round_trip_callback_live_after_end_battle(seed in
+    any:: < u64 > ()) { round_trip(& gen_callback_live_after_end_battle(& mut
+    Gen::new(seed))) ?; } #[test] fn
+    round_trip_callback_live_after_member_state_changed(seed in any:: < u64 > ()) {
+    round_trip(& gen_callback_live_after_member_state_changed(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_callback_live_after_modify_admin(seed in any:: < u64 > ()) {
+    round_trip(& gen_callback_live_after_modify_admin(& mut Gen::new(seed))) ?; } #[test]
+    fn round_trip_callback_live_after_set_metadata(seed in any:: < u64 > ()) {
+    round_trip(& gen_callback_live_after_set_metadata(& mut Gen::new(seed))) ?; } #[test]
+    fn round_trip_callback_live_after_start_battle(seed in any:: < u64 > ()) {
+    round_trip(& gen_callback_live_after_start_battle(& mut Gen::new(seed))) ?; } #[test]
+    fn round_trip_callback_live_after_update_room_info(seed in any:: < u64 > ()) {
+    round_trip(& gen_callback_live_after_update_room_info(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_callback_live_before_send_gift(seed in any:: < u64 > ()) {
+    round_trip(& gen_callback_live_before_send_gift(& mut Gen::new(seed))) ?; } #[test]
+    fn round_trip_change_room_owner(seed in any:: < u64 > ()) { round_trip(&
     gen_change_room_owner(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_change_room_owner_response(seed in any:: < u64 > ()) { round_trip(&
     gen_change_room_owner_response(& mut Gen::new(seed))) ?; } #[test] fn
@@ -792,10 +1167,32 @@ proptest! {
     mut Gen::new(seed))) ?; } #[test] fn round_trip_kick_user_out_response(seed in any::
     < u64 > ()) { round_trip(& gen_kick_user_out_response(& mut Gen::new(seed))) ?; }
     #[test] fn round_trip_leave_type(seed in any:: < u64 > ()) { round_trip(&
-    gen_leave_type(& mut Gen::new(seed))) ?; } #[test] fn round_trip_lock_seat(seed in
-    any:: < u64 > ()) { round_trip(& gen_lock_seat(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_lock_seat_response(seed in any:: < u64 > ()) { round_trip(&
-    gen_lock_seat_response(& mut Gen::new(seed))) ?; } #[test] fn
+    gen_leave_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_admin_op_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_admin_op_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_battle_end_op_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_battle_end_op_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_battle_room(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_battle_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_destroy_event_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_destroy_event_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_gift(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_gift(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_member(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_member(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_member_event_cause(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_member_event_cause(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_member_event_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_member_event_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_metadata_item(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_metadata_item(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_room_info(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_room_info(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_room_stats(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_room_stats(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_lock_seat(seed in any:: < u64 > ()) { round_trip(& gen_lock_seat(& mut
+    Gen::new(seed))) ?; } #[test] fn round_trip_lock_seat_response(seed in any:: < u64 >
+    ()) { round_trip(& gen_lock_seat_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_mark_command_type(seed in any:: < u64 > ()) { round_trip(&
     gen_mark_command_type(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_mark_room_member(seed in any:: < u64 > ()) { round_trip(&
@@ -935,5 +1332,32 @@ proptest! {
     arbitrary_json_into_webhook_after_member_leave(v in arbitrary_json()) {
     parse_webhook_any("Room.CallbackAfterMemberLeave", & v) ?; } #[test] fn
     arbitrary_json_into_webhook_after_seat_info_changed(v in arbitrary_json()) {
-    parse_webhook_any("Mic.CallbackAfterSeatInfoChanged", & v) ?; }
+    parse_webhook_any("Mic.CallbackAfterSeatInfoChanged", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_create_room(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterCreateRoom", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_destroy_room(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterDestroyRoom", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_update_room_info(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterUpdateRoomInfo", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_set_metadata(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterSetMetadata", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_del_metadata(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterDelMetadata", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_create_room_reaching_threshold(v in
+    arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterCreateRoomReachingThreshold", & v) ?; } #[test]
+    fn arbitrary_json_into_webhook_live_after_member_state_changed(v in arbitrary_json())
+    { parse_webhook_any("Live.CallbackAfterMemberStateChanged", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_change_owner(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterChangeOwner", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_modify_admin(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterModifyAdmin", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_create_battle(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterCreateBattle", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_start_battle(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterStartBattle", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_end_battle(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterEndBattle", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_before_send_gift(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackBeforeSendGift", & v) ?; }
 }

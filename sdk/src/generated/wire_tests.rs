@@ -1005,6 +1005,232 @@ fn webhook_callback_mic_callbackafterseatinfochanged_zh() {
     );
     assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
 }
+/// Parses the documented callback `callback.Mic.CallbackAfterSeatInfoChanged.live.json` and writes it back without loss.
+#[test]
+fn webhook_callback_mic_callbackafterseatinfochanged_live() {
+    let event = crate::wire::check_webhook_sample(
+        "Mic.CallbackAfterSeatInfoChanged",
+        "{\n    \"CallbackCommand\":\"Mic.CallbackAfterSeatInfoChanged\",\n    \"RoomId\":\"rid-123\",\n    \"SeatList\":[\n        {\n            \"Index\": 1,\n            \"Member_Account\": 144115233775727695,\n            \"IsTakenDisabled\": false,\n            \"IsVideoDisabled\": false,\n            \"IsAudioDisabled\": false\n        }\n    ],\n    \"EventTime\":1670574414123\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::AfterSeatInfoChanged(payload) = &event else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n  \"CallbackCommand\": \"Mic.CallbackAfterSeatInfoChanged\",\n  \"EventTime\": 1670574414123,\n  \"RoomId\": \"rid-123\",\n  \"SeatList\": [\n    {\n      \"Index\": 1,\n      \"IsAudioDisabled\": false,\n      \"IsTakenDisabled\": false,\n      \"IsVideoDisabled\": false,\n      \"Member_Account\": \"144115233775727695\"\n    }\n  ]\n}",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackAfterCreateRoom.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackaftercreateroom() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackAfterCreateRoom",
+        "{\n    \"CallbackCommand\":\"Live.CallbackAfterCreateRoom\",\n    \"Operator_Account\":\"admin\",\n    \"RoomInfo\":{\n        \"RoomId\":\"tandy-test-rest\",\n        \"RoomName\":\"tandy-test-rest\",\n        \"RoomType\":\"Live\",\n        \"Owner_Account\":\"user3\",\n        \"MaxMemberCount\":300,\n        \"IsMessageDisabled\":true,\n        \"CustomInfo\":\"custom123\",\n        \"IsSeatEnabled\":true,\n        \"TakeSeatMode\":\"ApplyToTake\",\n        \"MaxSeatCount\":16,\n        \"CreateTime\":1703589922,\n        \"IsPublicVisible\":true,\n        \"CoverURL\":\"cover url\",\n        \"Category\":[1,2]\n    }\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveAfterCreateRoom(payload) = &event else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n    \"CallbackCommand\":\"Live.CallbackAfterCreateRoom\",\n    \"Operator_Account\":\"admin\",\n    \"RoomInfo\":{\n        \"RoomId\":\"tandy-test-rest\",\n        \"RoomName\":\"tandy-test-rest\",\n        \"RoomType\":\"Live\",\n        \"Owner_Account\":\"user3\",\n        \"MaxMemberCount\":300,\n        \"IsMessageDisabled\":true,\n        \"CustomInfo\":\"custom123\",\n        \"IsSeatEnabled\":true,\n        \"TakeSeatMode\":\"ApplyToTake\",\n        \"MaxSeatCount\":16,\n        \"CreateTime\":1703589922,\n        \"IsPublicVisible\":true,\n        \"CoverURL\":\"cover url\",\n        \"Category\":[1,2]\n    }\n}\n",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackAfterDestroyRoom.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackafterdestroyroom() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackAfterDestroyRoom",
+        "{\n    \"CallbackCommand\":\"Live.CallbackAfterDestroyRoom\",\n    \"Operator_Account\":\"admin\",\n    \"RoomId\":\"tandy-test-rest\",\n    \"EventType\":\"DestroyByUser\",\n    \"EventTime\":1703589922780,\n    \"RoomInfo\": {\n        \"RoomName\": \"live name\",\n        \"RoomType\": \"Live\",\n        \"Owner_Account\": 144115216631667826,\n        \"IsSeatEnabled\": true,\n        \"TakeSeatMode\": \"FreeToTake\",\n        \"MaxMemberCount\": 400,\n        \"MaxSeatCount\": 4,\n        \"Category\": [1, 2, 3],\n        \"CustomInfo\": \"\",\n        \"IsMessageDisabled\": false,\n        \"CoverURL\": \"cover url\",\n        \"ActivityStatus\": 0,\n        \"IsPublicVisible\": false,\n        \"ViewCount\": 0,\n        \"BackgroundURL\": \"background url\",\n        \"IsUnlimitedRoomEnabled\": true\n     },\n     \"Statistic\": {\n            \"TotalViewers\": 0,\n            \"TotalGiftsSent\": 0,\n            \"TotalGiftCoins\": 0,\n            \"TotalUniqueGiftSenders\": 0,\n            \"TotalLikesReceived\": 0\n     }\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveAfterDestroyRoom(payload) = &event else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n  \"CallbackCommand\": \"Live.CallbackAfterDestroyRoom\",\n  \"EventTime\": 1703589922780,\n  \"EventType\": \"DestroyByUser\",\n  \"Operator_Account\": \"admin\",\n  \"RoomId\": \"tandy-test-rest\",\n  \"RoomInfo\": {\n    \"ActivityStatus\": 0,\n    \"BackgroundURL\": \"background url\",\n    \"Category\": [\n      1,\n      2,\n      3\n    ],\n    \"CoverURL\": \"cover url\",\n    \"CustomInfo\": \"\",\n    \"IsMessageDisabled\": false,\n    \"IsPublicVisible\": false,\n    \"IsSeatEnabled\": true,\n    \"IsUnlimitedRoomEnabled\": true,\n    \"MaxMemberCount\": 400,\n    \"MaxSeatCount\": 4,\n    \"Owner_Account\": \"144115216631667826\",\n    \"RoomName\": \"live name\",\n    \"RoomType\": \"Live\",\n    \"TakeSeatMode\": \"FreeToTake\",\n    \"ViewCount\": 0\n  },\n  \"Statistic\": {\n    \"TotalGiftCoins\": 0,\n    \"TotalGiftsSent\": 0,\n    \"TotalLikesReceived\": 0,\n    \"TotalUniqueGiftSenders\": 0,\n    \"TotalViewers\": 0\n  }\n}",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackAfterUpdateRoomInfo.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackafterupdateroominfo() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackAfterUpdateRoomInfo",
+        "{\n    \"CallbackCommand\":\"Live.CallbackAfterUpdateRoomInfo\",\n    \"Operator_Account\":\"bob\",\n    \"RoomInfo\" : {\n        \"RoomId\":\"live-room\",\n        \"RoomName\" : \"rname-123\",\n        \"MaxMemberCount\" : 300,\n        \"IsMessageDisabled\" : false,\n        \"CoverURL\": \"https://xxxx.png\",\n        \"Category\": [1,2,3],\n        \"ActivityStatus\":1,\n        \"IsPublicVisible\": false,\n        \"TakeSeatMode\": \"ApplyToTake\",\n        \"CustomInfo\": \"custom123\"\n    },\n    \"EventTime\":1670574414123\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveAfterUpdateRoomInfo(payload) = &event else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n    \"CallbackCommand\":\"Live.CallbackAfterUpdateRoomInfo\",\n    \"Operator_Account\":\"bob\",\n    \"RoomInfo\" : {\n        \"RoomId\":\"live-room\",\n        \"RoomName\" : \"rname-123\",\n        \"MaxMemberCount\" : 300,\n        \"IsMessageDisabled\" : false,\n        \"CoverURL\": \"https://xxxx.png\",\n        \"Category\": [1,2,3],\n        \"ActivityStatus\":1,\n        \"IsPublicVisible\": false,\n        \"TakeSeatMode\": \"ApplyToTake\",\n        \"CustomInfo\": \"custom123\"\n    },\n    \"EventTime\":1670574414123\n}\n",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackAfterSetMetadata.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackaftersetmetadata() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackAfterSetMetadata",
+        "{\n    \"CallbackCommand\": \"Live.CallbackAfterSetMetadata\",\n    \"Operator_Account\": \"brennanli\",\n    \"RoomId\": \"live-room1111\",\n    \"Metadata\": [\n        {\n            \"Key\": \"key1\",\n            \"Value\": \"value1\"\n        },\n        {\n            \"Key\": \"key2\",\n            \"Value\": \"value2\"\n        }\n    ],\n    \"EventTime\": 1739965885831\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveAfterSetMetadata(payload) = &event else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n    \"CallbackCommand\": \"Live.CallbackAfterSetMetadata\",\n    \"Operator_Account\": \"brennanli\",\n    \"RoomId\": \"live-room1111\",\n    \"Metadata\": [\n        {\n            \"Key\": \"key1\",\n            \"Value\": \"value1\"\n        },\n        {\n            \"Key\": \"key2\",\n            \"Value\": \"value2\"\n        }\n    ],\n    \"EventTime\": 1739965885831\n}\n",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackAfterDelMetadata.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackafterdelmetadata() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackAfterDelMetadata",
+        "{\n    \"CallbackCommand\": \"Live.CallbackAfterDelMetadata\",\n    \"Operator_Account\": \"brennanli\",\n    \"RoomId\": \"live-room1111\",\n    \"Keys\": [\n        \"key1\", \"key2\"\n    ],\n    \"EventTime\": 1739966441121\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveAfterDelMetadata(payload) = &event else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n    \"CallbackCommand\": \"Live.CallbackAfterDelMetadata\",\n    \"Operator_Account\": \"brennanli\",\n    \"RoomId\": \"live-room1111\",\n    \"Keys\": [\n        \"key1\", \"key2\"\n    ],\n    \"EventTime\": 1739966441121\n}\n",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackAfterCreateRoomReachingThreshold.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackaftercreateroomreachingthreshold() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackAfterCreateRoomReachingThreshold",
+        "{\n    \"CallbackCommand\": \"Live.CallbackAfterCreateRoomReachingThreshold\",\n    \"Operator_Account\": \"brennanli\",\n    \"EventTime\": 1739966441121,\n    \"CurRoomCount\": 400,\n    \"MaxRoomCount\": 500\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveAfterCreateRoomReachingThreshold(payload) = &event
+    else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n    \"CallbackCommand\": \"Live.CallbackAfterCreateRoomReachingThreshold\",\n    \"Operator_Account\": \"brennanli\",\n    \"EventTime\": 1739966441121,\n    \"CurRoomCount\": 400,\n    \"MaxRoomCount\": 500\n}\n",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackAfterMemberStateChanged.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackaftermemberstatechanged() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackAfterMemberStateChanged",
+        "{\n    \"CallbackCommand\":\"Live.CallbackAfterMemberStateChanged\",\n    \"RoomId\":\"room_id\",\n    \"EventType\":\"Online\",\n    \"EventCause\":\"Enter\",\n    \"MemberList\":[\n        {\n            \"Member_Account\": \"jared\"\n        },\n        {\n            \"Member_Account\": \"tommy\"\n        }\n    ],\n    \"EventTime\":1703589922780\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveAfterMemberStateChanged(payload) = &event
+    else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n    \"CallbackCommand\":\"Live.CallbackAfterMemberStateChanged\",\n    \"RoomId\":\"room_id\",\n    \"EventType\":\"Online\",\n    \"EventCause\":\"Enter\",\n    \"MemberList\":[\n        {\n            \"Member_Account\": \"jared\"\n        },\n        {\n            \"Member_Account\": \"tommy\"\n        }\n    ],\n    \"EventTime\":1703589922780\n}\n",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackAfterChangeOwner.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackafterchangeowner() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackAfterChangeOwner",
+        "{\n    \"CallbackCommand\":\"Live.CallbackAfterChangeOwner\",\n    \"RoomId\":\"room_id\",\n    \"EventTime\":1703589922780,\n    \"Operator_Account\":\"admin\",\n    \"CurrentOwner_Account\": \"user2\",\n    \"OriginalOwner_Account\": \"user1\"\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveAfterChangeOwner(payload) = &event else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n    \"CallbackCommand\":\"Live.CallbackAfterChangeOwner\",\n    \"RoomId\":\"room_id\",\n    \"EventTime\":1703589922780,\n    \"Operator_Account\":\"admin\",\n    \"CurrentOwner_Account\": \"user2\",\n    \"OriginalOwner_Account\": \"user1\"\n}\n",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackAfterModifyAdmin.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackaftermodifyadmin() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackAfterModifyAdmin",
+        "{\n    \"CallbackCommand\":\"Live.CallbackAfterModifyAdmin\",\n    \"RoomId\":\"room_id\",\n    \"EventTime\":1703589922780,\n    \"Operator_Account\":\"admin\",\n    \"Admin_Account\": [\"user1\", \"user2\"],\n    \"opType\": \"add\"\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveAfterModifyAdmin(payload) = &event else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n    \"CallbackCommand\":\"Live.CallbackAfterModifyAdmin\",\n    \"RoomId\":\"room_id\",\n    \"EventTime\":1703589922780,\n    \"Operator_Account\":\"admin\",\n    \"Admin_Account\": [\"user1\", \"user2\"],\n    \"opType\": \"add\"\n}\n",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackAfterCreateBattle.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackaftercreatebattle() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackAfterCreateBattle",
+        "{\n    \"CallbackCommand\": \"Live.CallbackAfterCreateBattle\",\n    \"Operator_Account\": \"brennanli\",\n    \"BattleId\": \"4siHsNsWN/T3aub9zKraqPbSEGRX2z6gs3LDFi+d/3M=\",\n    \"FromRoomId\": \"pk-3\",\n    \"ToRoomIdList\": [\n        \"pk-5\"\n    ],\n    \"Timeout\": 30000,\n    \"Duration\": 60000,\n    \"NeedResponse\": false,\n    \"ExtensionInfo\": \"extension pk\",\n    \"EventTime\":1739954005000\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveAfterCreateBattle(payload) = &event else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n    \"CallbackCommand\": \"Live.CallbackAfterCreateBattle\",\n    \"Operator_Account\": \"brennanli\",\n    \"BattleId\": \"4siHsNsWN/T3aub9zKraqPbSEGRX2z6gs3LDFi+d/3M=\",\n    \"FromRoomId\": \"pk-3\",\n    \"ToRoomIdList\": [\n        \"pk-5\"\n    ],\n    \"Timeout\": 30000,\n    \"Duration\": 60000,\n    \"NeedResponse\": false,\n    \"ExtensionInfo\": \"extension pk\",\n    \"EventTime\":1739954005000\n}\n",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackAfterStartBattle.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackafterstartbattle() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackAfterStartBattle",
+        "{\n    \"CallbackCommand\": \"Live.CallbackAfterStartBattle\",\n    \"BattleId\": \"4siHsNsWN/T3aub9zKraqI4zZAyPRpXQhdtKv1q4HOs=\",\n    \"Duration\": 60000,\n    \"CreateTime\": 1739954005,\n    \"StartTime\": 1739954005,\n    \"FromRoomInfo\": {\n        \"RoomId\": \"pk-3\",\n        \"Owner_Account\": \"brennan\"\n    },\n    \"ToRoomList\": [\n        {\n            \"RoomId\": \"pk-5\",\n            \"Owner_Account\": \"tandy\"\n        }\n    ],\n    \"EventTime\": 1739954005000\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveAfterStartBattle(payload) = &event else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n    \"CallbackCommand\": \"Live.CallbackAfterStartBattle\",\n    \"BattleId\": \"4siHsNsWN/T3aub9zKraqI4zZAyPRpXQhdtKv1q4HOs=\",\n    \"Duration\": 60000,\n    \"CreateTime\": 1739954005,\n    \"StartTime\": 1739954005,\n    \"FromRoomInfo\": {\n        \"RoomId\": \"pk-3\",\n        \"Owner_Account\": \"brennan\"\n    },\n    \"ToRoomList\": [\n        {\n            \"RoomId\": \"pk-5\",\n            \"Owner_Account\": \"tandy\"\n        }\n    ],\n    \"EventTime\": 1739954005000\n}\n",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackAfterEndBattle.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackafterendbattle() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackAfterEndBattle",
+        "{\n    \"CallbackCommand\": \"Live.CallbackAfterEndBattle\",\n    \"BattleId\": \"4siHsNsWN/T3aub9zKraqPfGQAimPhdFoe6VWhtz9lY=\",\n    \"Duration\": 30000,\n    \"CreateTime\": 1739956115,\n    \"StartTime\": 1739956115,\n    \"EndTime\": 1739956145,\n    \"OpType\": 0,\n    \"FromRoomInfo\": {\n        \"RoomId\": \"pk-3\",\n        \"Score\": 0,\n        \"Owner_Account\": 144115245353757792\n    },\n    \"ToRoomList\": [\n        {\n            \"RoomId\": \"pk-5\",\n            \"Score\": 0,\n            \"Owner_Account\": 144115245442327522\n        }\n    ],\n    \"EventTime\": 1739956146119\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveAfterEndBattle(payload) = &event else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n  \"BattleId\": \"4siHsNsWN/T3aub9zKraqPfGQAimPhdFoe6VWhtz9lY=\",\n  \"CallbackCommand\": \"Live.CallbackAfterEndBattle\",\n  \"CreateTime\": 1739956115,\n  \"Duration\": 30000,\n  \"EndTime\": 1739956145,\n  \"EventTime\": 1739956146119,\n  \"FromRoomInfo\": {\n    \"Owner_Account\": \"144115245353757792\",\n    \"RoomId\": \"pk-3\",\n    \"Score\": 0\n  },\n  \"OpType\": 0,\n  \"StartTime\": 1739956115,\n  \"ToRoomList\": [\n    {\n      \"Owner_Account\": \"144115245442327522\",\n      \"RoomId\": \"pk-5\",\n      \"Score\": 0\n    }\n  ]\n}",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
+/// Parses the documented callback `callback.Live.CallbackBeforeSendGift.json` and writes it back without loss.
+#[test]
+fn webhook_callback_live_callbackbeforesendgift() {
+    let event = crate::wire::check_webhook_sample(
+        "Live.CallbackBeforeSendGift",
+        "{\n    \"CallbackCommand\": \"Live.CallbackBeforeSendGift\",\n    \"Operator_Account\": \"brennanli\",\n    \"RoomId\":\"room_id\",\n    \"GiftWater\": {\n        \"From_Account\": \"from\",\n        \"To_Account\": [\"to1\"],\n        \"Time\": 1703589922,\n        \"GiftId\": \"gift1\",\n        \"Count\": 1,\n        \"Coins\": 1000\n    }\n}\n"
+            .as_bytes(),
+    );
+    let super::webhooks::WebhookEvent::LiveBeforeSendGift(payload) = &event else {
+        panic!("wrong variant: {event:?}");
+    };
+    let expected = crate::wire::sample_json(
+        "{\n    \"CallbackCommand\": \"Live.CallbackBeforeSendGift\",\n    \"Operator_Account\": \"brennanli\",\n    \"RoomId\":\"room_id\",\n    \"GiftWater\": {\n        \"From_Account\": \"from\",\n        \"To_Account\": [\"to1\"],\n        \"Time\": 1703589922,\n        \"GiftId\": \"gift1\",\n        \"Count\": 1,\n        \"Coins\": 1000\n    }\n}\n",
+    );
+    assert_eq!(serde_json::to_value(payload).expect("serializes"), expected);
+}
 /// `AccountStatus` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_account_status() {
@@ -1049,6 +1275,62 @@ fn open_enum_callback_command() {
                 super::callbacks::CallbackCommand::AfterSeatInfoChanged,
                 "Mic.CallbackAfterSeatInfoChanged",
             ),
+            (
+                super::callbacks::CallbackCommand::LiveAfterCreateRoom,
+                "Live.CallbackAfterCreateRoom",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveAfterDestroyRoom,
+                "Live.CallbackAfterDestroyRoom",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveAfterUpdateRoomInfo,
+                "Live.CallbackAfterUpdateRoomInfo",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveAfterSetMetadata,
+                "Live.CallbackAfterSetMetadata",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveAfterDelMetadata,
+                "Live.CallbackAfterDelMetadata",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveAfterCreateRoomReachingThreshold,
+                "Live.CallbackAfterCreateRoomReachingThreshold",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveAfterMemberStateChanged,
+                "Live.CallbackAfterMemberStateChanged",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveMemberStateChanged,
+                "Live.CallbackMemberStateChanged",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveAfterChangeOwner,
+                "Live.CallbackAfterChangeOwner",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveAfterModifyAdmin,
+                "Live.CallbackAfterModifyAdmin",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveAfterCreateBattle,
+                "Live.CallbackAfterCreateBattle",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveAfterStartBattle,
+                "Live.CallbackAfterStartBattle",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveAfterEndBattle,
+                "Live.CallbackAfterEndBattle",
+            ),
+            (
+                super::callbacks::CallbackCommand::LiveBeforeSendGift,
+                "Live.CallbackBeforeSendGift",
+            ),
         ],
         super::callbacks::CallbackCommand::Unknown(String::from("NotInTheSpec")),
     );
@@ -1071,6 +1353,83 @@ fn open_enum_leave_type() {
             (super::webhooks::LeaveType::Expired, "Expired"),
         ],
         super::webhooks::LeaveType::Unknown(String::from("NotInTheSpec")),
+    );
+}
+/// `LiveCallbackAdminOpType` round-trips every known value and keeps unknown ones.
+#[test]
+fn open_enum_live_callback_admin_op_type() {
+    crate::wire::check_open_str_enum(
+        &[
+            (super::webhooks::LiveCallbackAdminOpType::Add, "add"),
+            (super::webhooks::LiveCallbackAdminOpType::Delete, "delete"),
+        ],
+        super::webhooks::LiveCallbackAdminOpType::Unknown(String::from("NotInTheSpec")),
+    );
+}
+/// `LiveCallbackBattleEndOpType` round-trips every known value and keeps unknown ones.
+#[test]
+fn open_enum_live_callback_battle_end_op_type() {
+    crate::wire::check_open_int_enum(
+        &[
+            (super::webhooks::LiveCallbackBattleEndOpType::Timeout, 0),
+            (super::webhooks::LiveCallbackBattleEndOpType::OwnersLeft, 1),
+            (super::webhooks::LiveCallbackBattleEndOpType::NeverStarted, 2),
+        ],
+        super::webhooks::LiveCallbackBattleEndOpType::Unknown(987654),
+    );
+}
+/// `LiveCallbackDestroyEventType` round-trips every known value and keeps unknown ones.
+#[test]
+fn open_enum_live_callback_destroy_event_type() {
+    crate::wire::check_open_str_enum(
+        &[
+            (
+                super::webhooks::LiveCallbackDestroyEventType::DestroyByUser,
+                "DestroyByUser",
+            ),
+            (
+                super::webhooks::LiveCallbackDestroyEventType::DestroyBySystem,
+                "DestroyBySystem",
+            ),
+        ],
+        super::webhooks::LiveCallbackDestroyEventType::Unknown(
+            String::from("NotInTheSpec"),
+        ),
+    );
+}
+/// `LiveCallbackMemberEventCause` round-trips every known value and keeps unknown ones.
+#[test]
+fn open_enum_live_callback_member_event_cause() {
+    crate::wire::check_open_str_enum(
+        &[
+            (super::webhooks::LiveCallbackMemberEventCause::Enter, "Enter"),
+            (super::webhooks::LiveCallbackMemberEventCause::Leave, "Leave"),
+            (
+                super::webhooks::LiveCallbackMemberEventCause::HeartbeatInterrupt,
+                "HeartbeatInterrupt",
+            ),
+            (
+                super::webhooks::LiveCallbackMemberEventCause::HeartbeatRecover,
+                "HeartbeatRecover",
+            ),
+            (super::webhooks::LiveCallbackMemberEventCause::Kicked, "Kicked"),
+        ],
+        super::webhooks::LiveCallbackMemberEventCause::Unknown(
+            String::from("NotInTheSpec"),
+        ),
+    );
+}
+/// `LiveCallbackMemberEventType` round-trips every known value and keeps unknown ones.
+#[test]
+fn open_enum_live_callback_member_event_type() {
+    crate::wire::check_open_str_enum(
+        &[
+            (super::webhooks::LiveCallbackMemberEventType::Online, "Online"),
+            (super::webhooks::LiveCallbackMemberEventType::Offline, "Offline"),
+        ],
+        super::webhooks::LiveCallbackMemberEventType::Unknown(
+            String::from("NotInTheSpec"),
+        ),
     );
 }
 /// `MarkCommandType` round-trips every known value and keeps unknown ones.
