@@ -133,6 +133,34 @@ pub enum ErrorCode {
     PermissionDenied,
     /// `100016`: The user chosen as the new owner is banned; lift the ban first.
     NewOwnerBanned,
+    /// `100003`: A room with this ID already exists; choose another ID.
+    RoomIdExists,
+    /// `100007`: The app has no billing information for Live; buy a plan in the console.
+    NoPaymentInfo,
+    /// `100010`: A room with this ID already exists with the same owner; it can be used as it is.
+    RoomIdExistsSameOwner,
+    /// `100011`: The room ID is taken by a Chat group; choose another ID.
+    RoomIdTakenByGroup,
+    /// `100012`: Called too often for the same target (create_room - the same room ID at most once per second); slow down.
+    FrequencyLimited,
+    /// `100020`: The room would have more administrators than allowed (5).
+    TooManyAdmins,
+    /// `100026`: The room name or another attribute contains sensitive words.
+    SensitiveContent,
+    /// `100500`: The room's metadata would have more than 10 keys.
+    MetadataTooManyKeys,
+    /// `100501`: A metadata value is larger than 2 KB.
+    MetadataValueTooLarge,
+    /// `100502`: The room's metadata values would exceed 16 KB in total.
+    MetadataTooLarge,
+    /// `102001`: Gifts are not enabled for the app (no plan includes them).
+    GiftsNotEnabled,
+    /// `102002`: No gift with this ID is configured.
+    GiftNotFound,
+    /// `102004`: The app's gift before-callback (Live.CallbackBeforeSendGift) failed.
+    GiftCallbackFailed,
+    /// `102008`: Gifts are switched off in this room.
+    GiftsDisabledInRoom,
     /// `100200`: The seat is locked; pick another seat.
     SeatLocked,
     /// `100202`: The user is already waiting for a seat.
@@ -218,6 +246,20 @@ impl ErrorCode {
         Self::NotRoomMember,
         Self::PermissionDenied,
         Self::NewOwnerBanned,
+        Self::RoomIdExists,
+        Self::NoPaymentInfo,
+        Self::RoomIdExistsSameOwner,
+        Self::RoomIdTakenByGroup,
+        Self::FrequencyLimited,
+        Self::TooManyAdmins,
+        Self::SensitiveContent,
+        Self::MetadataTooManyKeys,
+        Self::MetadataValueTooLarge,
+        Self::MetadataTooLarge,
+        Self::GiftsNotEnabled,
+        Self::GiftNotFound,
+        Self::GiftCallbackFailed,
+        Self::GiftsDisabledInRoom,
         Self::SeatLocked,
         Self::AlreadyApplyingForSeat,
         Self::AlreadyOnSeat,
@@ -293,6 +335,20 @@ impl ErrorCode {
             100005i64 => Self::NotRoomMember,
             100006i64 => Self::PermissionDenied,
             100016i64 => Self::NewOwnerBanned,
+            100003i64 => Self::RoomIdExists,
+            100007i64 => Self::NoPaymentInfo,
+            100010i64 => Self::RoomIdExistsSameOwner,
+            100011i64 => Self::RoomIdTakenByGroup,
+            100012i64 => Self::FrequencyLimited,
+            100020i64 => Self::TooManyAdmins,
+            100026i64 => Self::SensitiveContent,
+            100500i64 => Self::MetadataTooManyKeys,
+            100501i64 => Self::MetadataValueTooLarge,
+            100502i64 => Self::MetadataTooLarge,
+            102001i64 => Self::GiftsNotEnabled,
+            102002i64 => Self::GiftNotFound,
+            102004i64 => Self::GiftCallbackFailed,
+            102008i64 => Self::GiftsDisabledInRoom,
             100200i64 => Self::SeatLocked,
             100202i64 => Self::AlreadyApplyingForSeat,
             100203i64 => Self::AlreadyOnSeat,
@@ -370,6 +426,20 @@ impl ErrorCode {
             Self::NotRoomMember => 100005i64,
             Self::PermissionDenied => 100006i64,
             Self::NewOwnerBanned => 100016i64,
+            Self::RoomIdExists => 100003i64,
+            Self::NoPaymentInfo => 100007i64,
+            Self::RoomIdExistsSameOwner => 100010i64,
+            Self::RoomIdTakenByGroup => 100011i64,
+            Self::FrequencyLimited => 100012i64,
+            Self::TooManyAdmins => 100020i64,
+            Self::SensitiveContent => 100026i64,
+            Self::MetadataTooManyKeys => 100500i64,
+            Self::MetadataValueTooLarge => 100501i64,
+            Self::MetadataTooLarge => 100502i64,
+            Self::GiftsNotEnabled => 102001i64,
+            Self::GiftNotFound => 102002i64,
+            Self::GiftCallbackFailed => 102004i64,
+            Self::GiftsDisabledInRoom => 102008i64,
             Self::SeatLocked => 100200i64,
             Self::AlreadyApplyingForSeat => 100202i64,
             Self::AlreadyOnSeat => 100203i64,
@@ -601,6 +671,50 @@ impl ErrorCode {
             Self::NewOwnerBanned => {
                 Some("The user chosen as the new owner is banned; lift the ban first.")
             }
+            Self::RoomIdExists => {
+                Some("A room with this ID already exists; choose another ID.")
+            }
+            Self::NoPaymentInfo => {
+                Some(
+                    "The app has no billing information for Live; buy a plan in the console.",
+                )
+            }
+            Self::RoomIdExistsSameOwner => {
+                Some(
+                    "A room with this ID already exists with the same owner; it can be used as it is.",
+                )
+            }
+            Self::RoomIdTakenByGroup => {
+                Some("The room ID is taken by a Chat group; choose another ID.")
+            }
+            Self::FrequencyLimited => {
+                Some(
+                    "Called too often for the same target (create_room - the same room ID at most once per second); slow down.",
+                )
+            }
+            Self::TooManyAdmins => {
+                Some("The room would have more administrators than allowed (5).")
+            }
+            Self::SensitiveContent => {
+                Some("The room name or another attribute contains sensitive words.")
+            }
+            Self::MetadataTooManyKeys => {
+                Some("The room's metadata would have more than 10 keys.")
+            }
+            Self::MetadataValueTooLarge => Some("A metadata value is larger than 2 KB."),
+            Self::MetadataTooLarge => {
+                Some("The room's metadata values would exceed 16 KB in total.")
+            }
+            Self::GiftsNotEnabled => {
+                Some("Gifts are not enabled for the app (no plan includes them).")
+            }
+            Self::GiftNotFound => Some("No gift with this ID is configured."),
+            Self::GiftCallbackFailed => {
+                Some(
+                    "The app's gift before-callback (Live.CallbackBeforeSendGift) failed.",
+                )
+            }
+            Self::GiftsDisabledInRoom => Some("Gifts are switched off in this room."),
             Self::SeatLocked => Some("The seat is locked; pick another seat."),
             Self::AlreadyApplyingForSeat => {
                 Some("The user is already waiting for a seat.")
@@ -628,7 +742,7 @@ impl ErrorCode {
     pub fn is_rate_limited(&self) -> bool {
         matches!(
             self, Self::RateLimited | Self::AppRateLimited | Self::TooManyRequests |
-            Self::TooManyRequestsRetryLater
+            Self::TooManyRequestsRetryLater | Self::FrequencyLimited
         )
     }
     /// A temporary failure that may succeed later.

@@ -5,6 +5,7 @@ pub mod members;
 pub mod seats;
 pub mod callbacks;
 pub mod accounts;
+pub mod live;
 pub mod errors;
 pub mod regions;
 pub mod webhooks;
@@ -23,6 +24,7 @@ pub mod groups {
     pub use super::seats;
     pub use super::callbacks;
     pub use super::accounts;
+    pub use super::live;
 }
 /// The generated types of the modules of commands and webhooks, for a
 /// flat re-export at the crate root (`ErrorCode` and `Region` are
@@ -33,5 +35,6 @@ pub mod prelude {
     pub use super::seats::*;
     pub use super::callbacks::*;
     pub use super::accounts::*;
+    pub use super::live::*;
     pub use super::webhooks::*;
 }

@@ -557,6 +557,45 @@ fn gen_leave_type(g: &mut Gen) -> super::webhooks::LeaveType {
         }
     }
 }
+fn gen_live_add_robot(g: &mut Gen) -> super::live::LiveAddRobot {
+    super::live::LiveAddRobot {
+        room_id: g.string(),
+        robot_list_account: g.list(|g| g.string()),
+    }
+}
+fn gen_live_add_robot_response(g: &mut Gen) -> super::live::LiveAddRobotResponse {
+    super::live::LiveAddRobotResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_admin_op_type(g: &mut Gen) -> super::live::LiveAdminOpType {
+    match g.below(2usize + 1) {
+        0usize => super::live::LiveAdminOpType::Add,
+        1usize => super::live::LiveAdminOpType::Delete,
+        _ => super::live::LiveAdminOpType::Unknown(g.unknown_string(&["add", "delete"])),
+    }
+}
+fn gen_live_ban_member(g: &mut Gen) -> super::live::LiveBanMember {
+    super::live::LiveBanMember {
+        room_id: g.string(),
+        member_list_account: g.list(|g| g.string()),
+        reason: g.opt(|g| g.string()),
+        duration: g.int::<u64>(),
+    }
+}
+fn gen_live_ban_member_response(g: &mut Gen) -> super::live::LiveBanMemberResponse {
+    super::live::LiveBanMemberResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_banned_member(g: &mut Gen) -> super::live::LiveBannedMember {
+    super::live::LiveBannedMember {
+        member_account: g.string(),
+        banned_until: g.opt(|g| g.int::<i64>()),
+        reason: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
 fn gen_live_callback_admin_op_type(
     g: &mut Gen,
 ) -> super::webhooks::LiveCallbackAdminOpType {
@@ -701,6 +740,451 @@ fn gen_live_callback_room_stats(g: &mut Gen) -> super::webhooks::LiveCallbackRoo
         total_gift_coins: g.opt(|g| g.int::<u64>()),
         total_unique_gift_senders: g.opt(|g| g.int::<u64>()),
         total_likes_received: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_change_room_owner(g: &mut Gen) -> super::live::LiveChangeRoomOwner {
+    super::live::LiveChangeRoomOwner {
+        room_id: g.string(),
+        new_owner_account: g.string(),
+    }
+}
+fn gen_live_change_room_owner_response(
+    g: &mut Gen,
+) -> super::live::LiveChangeRoomOwnerResponse {
+    super::live::LiveChangeRoomOwnerResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_create_room(g: &mut Gen) -> super::live::LiveCreateRoom {
+    super::live::LiveCreateRoom {
+        room_info: gen_live_room_info(g),
+    }
+}
+fn gen_live_create_room_response(g: &mut Gen) -> super::live::LiveCreateRoomResponse {
+    super::live::LiveCreateRoomResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_del_robot(g: &mut Gen) -> super::live::LiveDelRobot {
+    super::live::LiveDelRobot {
+        room_id: g.string(),
+        robot_list_account: g.list(|g| g.string()),
+    }
+}
+fn gen_live_del_robot_response(g: &mut Gen) -> super::live::LiveDelRobotResponse {
+    super::live::LiveDelRobotResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_del_room_metadata(g: &mut Gen) -> super::live::LiveDelRoomMetadata {
+    super::live::LiveDelRoomMetadata {
+        room_id: g.string(),
+        keys: g.list(|g| g.string()),
+    }
+}
+fn gen_live_del_room_metadata_response(
+    g: &mut Gen,
+) -> super::live::LiveDelRoomMetadataResponse {
+    super::live::LiveDelRoomMetadataResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_destroy_room(g: &mut Gen) -> super::live::LiveDestroyRoom {
+    super::live::LiveDestroyRoom {
+        room_id: g.string(),
+    }
+}
+fn gen_live_destroy_room_response(g: &mut Gen) -> super::live::LiveDestroyRoomResponse {
+    super::live::LiveDestroyRoomResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_admin_list(g: &mut Gen) -> super::live::LiveGetAdminList {
+    super::live::LiveGetAdminList {
+        room_id: g.string(),
+    }
+}
+fn gen_live_get_admin_list_response(
+    g: &mut Gen,
+) -> super::live::LiveGetAdminListResponse {
+    super::live::LiveGetAdminListResponse {
+        admin_account: g.opt(|g| g.list(|g| g.string())),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_banned_member_list(g: &mut Gen) -> super::live::LiveGetBannedMemberList {
+    super::live::LiveGetBannedMemberList {
+        room_id: g.string(),
+        offset: g.opt(|g| g.int::<u64>()),
+        limit: g.opt(|g| g.int::<u32>()),
+    }
+}
+fn gen_live_get_banned_member_list_response(
+    g: &mut Gen,
+) -> super::live::LiveGetBannedMemberListResponse {
+    super::live::LiveGetBannedMemberListResponse {
+        banned_account_list: g.opt(|g| g.list(|g| gen_live_banned_member(g))),
+        next_offset: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_gift_count(g: &mut Gen) -> super::live::LiveGetGiftCount {
+    super::live::LiveGetGiftCount {
+        room_id: g.string(),
+        from_account: g.string(),
+        start_time: g.opt(|g| g.int::<i64>()),
+        end_time: g.opt(|g| g.int::<i64>()),
+    }
+}
+fn gen_live_get_gift_count_response(
+    g: &mut Gen,
+) -> super::live::LiveGetGiftCountResponse {
+    super::live::LiveGetGiftCountResponse {
+        sequence: g.opt(|g| g.int::<u64>()),
+        total_count: g.opt(|g| g.int::<u64>()),
+        total_coins: g.opt(|g| g.int::<u64>()),
+        gift_sender_count: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_member_list(g: &mut Gen) -> super::live::LiveGetMemberList {
+    super::live::LiveGetMemberList {
+        room_id: g.string(),
+        next: g.string(),
+    }
+}
+fn gen_live_get_member_list_response(
+    g: &mut Gen,
+) -> super::live::LiveGetMemberListResponse {
+    super::live::LiveGetMemberListResponse {
+        next: g.opt(|g| g.string()),
+        member_count: g.opt(|g| g.int::<u64>()),
+        member_list: g.opt(|g| g.list(|g| gen_live_member(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_muted_member_list(g: &mut Gen) -> super::live::LiveGetMutedMemberList {
+    super::live::LiveGetMutedMemberList {
+        room_id: g.string(),
+        offset: g.opt(|g| g.int::<u64>()),
+        limit: g.opt(|g| g.int::<u32>()),
+    }
+}
+fn gen_live_get_muted_member_list_response(
+    g: &mut Gen,
+) -> super::live::LiveGetMutedMemberListResponse {
+    super::live::LiveGetMutedMemberListResponse {
+        muted_account_list: g.opt(|g| g.list(|g| gen_live_muted_member(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_robot(g: &mut Gen) -> super::live::LiveGetRobot {
+    super::live::LiveGetRobot {
+        room_id: g.string(),
+    }
+}
+fn gen_live_get_robot_response(g: &mut Gen) -> super::live::LiveGetRobotResponse {
+    super::live::LiveGetRobotResponse {
+        robot_list_account: g.opt(|g| g.list(|g| g.string())),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_room_info(g: &mut Gen) -> super::live::LiveGetRoomInfo {
+    super::live::LiveGetRoomInfo {
+        room_id: g.string(),
+    }
+}
+fn gen_live_get_room_info_response(g: &mut Gen) -> super::live::LiveGetRoomInfoResponse {
+    super::live::LiveGetRoomInfoResponse {
+        room_info: gen_live_room_details(g),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_room_list(g: &mut Gen) -> super::live::LiveGetRoomList {
+    super::live::LiveGetRoomList {
+        next: g.string(),
+        count: g.int::<u32>(),
+        sort_direction: g.opt(|g| gen_live_sort_direction(g)),
+    }
+}
+fn gen_live_get_room_list_response(g: &mut Gen) -> super::live::LiveGetRoomListResponse {
+    super::live::LiveGetRoomListResponse {
+        next: g.opt(|g| g.string()),
+        room_list: g.opt(|g| g.list(|g| gen_live_room_summary(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_room_metadata(g: &mut Gen) -> super::live::LiveGetRoomMetadata {
+    super::live::LiveGetRoomMetadata {
+        room_id: g.string(),
+        keys: g.list(|g| g.string()),
+    }
+}
+fn gen_live_get_room_metadata_response(
+    g: &mut Gen,
+) -> super::live::LiveGetRoomMetadataResponse {
+    super::live::LiveGetRoomMetadataResponse {
+        metadata: g.opt(|g| g.list(|g| gen_live_metadata(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_room_statistic(g: &mut Gen) -> super::live::LiveGetRoomStatistic {
+    super::live::LiveGetRoomStatistic {
+        room_id: g.string(),
+    }
+}
+fn gen_live_get_room_statistic_response(
+    g: &mut Gen,
+) -> super::live::LiveGetRoomStatisticResponse {
+    super::live::LiveGetRoomStatisticResponse {
+        total_viewers: g.opt(|g| g.int::<u64>()),
+        total_likes_received: g.opt(|g| g.int::<u64>()),
+        total_gifts_sent: g.opt(|g| g.int::<u64>()),
+        total_gift_coins: g.opt(|g| g.int::<u64>()),
+        total_unique_gift_senders: g.opt(|g| g.int::<u64>()),
+        total_msg_count: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_room_stats(g: &mut Gen) -> super::live::LiveGetRoomStats {
+    super::live::LiveGetRoomStats {
+        room_id: g.string(),
+    }
+}
+fn gen_live_get_room_stats_response(
+    g: &mut Gen,
+) -> super::live::LiveGetRoomStatsResponse {
+    super::live::LiveGetRoomStatsResponse {
+        total_viewers: g.opt(|g| g.int::<u64>()),
+        total_gifts_sent: g.opt(|g| g.int::<u64>()),
+        total_gift_coins: g.opt(|g| g.int::<u64>()),
+        total_unique_gift_senders: g.opt(|g| g.int::<u64>()),
+        total_likes_received: g.opt(|g| g.int::<u64>()),
+        total_msg_count: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_member(g: &mut Gen) -> super::live::LiveMember {
+    super::live::LiveMember {
+        member_account: g.string(),
+        extra: g.extra(),
+    }
+}
+fn gen_live_metadata(g: &mut Gen) -> super::live::LiveMetadata {
+    super::live::LiveMetadata {
+        key: g.string(),
+        value: g.string(),
+        extra: g.extra(),
+    }
+}
+fn gen_live_modify_admin(g: &mut Gen) -> super::live::LiveModifyAdmin {
+    super::live::LiveModifyAdmin {
+        room_id: g.string(),
+        admin_account: g.list(|g| g.string()),
+        op_type: gen_live_admin_op_type(g),
+    }
+}
+fn gen_live_modify_admin_response(g: &mut Gen) -> super::live::LiveModifyAdminResponse {
+    super::live::LiveModifyAdminResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_mute_member(g: &mut Gen) -> super::live::LiveMuteMember {
+    super::live::LiveMuteMember {
+        room_id: g.string(),
+        member_list_account: g.list(|g| g.string()),
+        mute_time: g.int::<u64>(),
+    }
+}
+fn gen_live_mute_member_response(g: &mut Gen) -> super::live::LiveMuteMemberResponse {
+    super::live::LiveMuteMemberResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_muted_member(g: &mut Gen) -> super::live::LiveMutedMember {
+    super::live::LiveMutedMember {
+        member_account: g.string(),
+        muted_until: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_room_details(g: &mut Gen) -> super::live::LiveRoomDetails {
+    super::live::LiveRoomDetails {
+        room_id: g.string(),
+        room_name: g.opt(|g| g.string()),
+        room_type: g.opt(|g| gen_live_room_type(g)),
+        owner_account: g.opt(|g| g.string()),
+        create_time: g.opt(|g| g.int::<i64>()),
+        is_seat_enabled: g.opt(|g| g.bool()),
+        take_seat_mode: g.opt(|g| gen_take_seat_mode(g)),
+        seat_template: g.opt(|g| gen_seat_template(g)),
+        max_seat_count: g.opt(|g| g.int::<u64>()),
+        max_member_count: g.opt(|g| g.int::<u64>()),
+        is_message_disabled: g.opt(|g| g.bool()),
+        cover_url: g.opt(|g| g.string()),
+        category: g.opt(|g| g.list(|g| g.int::<i64>())),
+        activity_status: g.opt(|g| g.int::<i64>()),
+        view_count: g.opt(|g| g.int::<u64>()),
+        is_public_visible: g.opt(|g| g.bool()),
+        is_unlimited_room_enabled: g.opt(|g| g.bool()),
+        online_count: g.opt(|g| g.int::<u64>()),
+        member_count: g.opt(|g| g.int::<u64>()),
+        owner_name: g.opt(|g| g.string()),
+        owner_avatar_url: g.opt(|g| g.string()),
+        is_like_enabled: g.opt(|g| g.bool()),
+        custom_info: g.opt(|g| g.json()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_room_info(g: &mut Gen) -> super::live::LiveRoomInfo {
+    super::live::LiveRoomInfo {
+        room_id: g.string(),
+        room_type: gen_live_room_type(g),
+        room_name: g.opt(|g| g.string()),
+        owner_account: g.opt(|g| g.string()),
+        take_seat_mode: g.opt(|g| gen_take_seat_mode(g)),
+        seat_template: g.opt(|g| gen_seat_template(g)),
+        max_seat_count: g.opt(|g| g.int::<u32>()),
+        is_message_disabled: g.opt(|g| g.bool()),
+        is_public_visible: g.opt(|g| g.bool()),
+        cover_url: g.opt(|g| g.string()),
+        category: g.opt(|g| g.list(|g| g.int::<i64>())),
+        max_member_count: g.opt(|g| g.int::<u32>()),
+        is_seat_enabled: g.opt(|g| g.bool()),
+        activity_status: g.opt(|g| g.int::<i64>()),
+        is_unlimited_room_enabled: g.opt(|g| g.bool()),
+        seat_layout_template_id: g.opt(|g| g.int::<u64>()),
+        keep_owner_on_seat: g.opt(|g| g.bool()),
+        background_url: g.opt(|g| g.string()),
+    }
+}
+fn gen_live_room_info_update(g: &mut Gen) -> super::live::LiveRoomInfoUpdate {
+    super::live::LiveRoomInfoUpdate {
+        room_id: g.string(),
+        room_name: g.opt(|g| g.string()),
+        max_member_count: g.opt(|g| g.int::<u32>()),
+        is_message_disabled: g.opt(|g| g.bool()),
+        cover_url: g.opt(|g| g.string()),
+        category: g.opt(|g| g.list(|g| g.int::<i64>())),
+        activity_status: g.opt(|g| g.int::<i64>()),
+        is_public_visible: g.opt(|g| g.bool()),
+        take_seat_mode: g.opt(|g| gen_take_seat_mode(g)),
+        notice: g.opt(|g| g.string()),
+        is_unlimited_room_enabled: g.opt(|g| g.bool()),
+    }
+}
+fn gen_live_room_summary(g: &mut Gen) -> super::live::LiveRoomSummary {
+    super::live::LiveRoomSummary {
+        room_id: g.string(),
+        room_name: g.opt(|g| g.string()),
+        owner_account: g.opt(|g| g.string()),
+        cover_url: g.opt(|g| g.string()),
+        category: g.opt(|g| g.list(|g| g.int::<i64>())),
+        create_time: g.opt(|g| g.int::<i64>()),
+        activity_status: g.opt(|g| g.int::<i64>()),
+        view_count: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_room_type(g: &mut Gen) -> super::live::LiveRoomType {
+    match g.below(1usize + 1) {
+        0usize => super::live::LiveRoomType::Live,
+        _ => super::live::LiveRoomType::Unknown(g.unknown_string(&["Live"])),
+    }
+}
+fn gen_live_send_custom_msg(g: &mut Gen) -> super::live::LiveSendCustomMsg {
+    super::live::LiveSendCustomMsg {
+        room_id: g.string(),
+        sender_account: g.opt(|g| g.string()),
+        business_id: g.string(),
+        data: g.string(),
+    }
+}
+fn gen_live_send_custom_msg_response(
+    g: &mut Gen,
+) -> super::live::LiveSendCustomMsgResponse {
+    super::live::LiveSendCustomMsgResponse {
+        msg_time: g.opt(|g| g.int::<i64>()),
+        msg_seq: g.opt(|g| g.int::<u64>()),
+        msg_drop_reason: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_send_gift(g: &mut Gen) -> super::live::LiveSendGift {
+    super::live::LiveSendGift {
+        room_id: g.string(),
+        gift_id: g.string(),
+        count: g.opt(|g| g.int::<u32>()),
+        from_account: g.string(),
+        receiver_list_account: g.list(|g| g.string()),
+    }
+}
+fn gen_live_send_gift_response(g: &mut Gen) -> super::live::LiveSendGiftResponse {
+    super::live::LiveSendGiftResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_send_text_msg(g: &mut Gen) -> super::live::LiveSendTextMsg {
+    super::live::LiveSendTextMsg {
+        room_id: g.string(),
+        sender_account: g.string(),
+        text_content: g.string(),
+        extension_info: g.opt(|g| g.string()),
+    }
+}
+fn gen_live_send_text_msg_response(g: &mut Gen) -> super::live::LiveSendTextMsgResponse {
+    super::live::LiveSendTextMsgResponse {
+        msg_time: g.opt(|g| g.int::<i64>()),
+        msg_seq: g.opt(|g| g.int::<u64>()),
+        msg_drop_reason: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_set_room_metadata(g: &mut Gen) -> super::live::LiveSetRoomMetadata {
+    super::live::LiveSetRoomMetadata {
+        room_id: g.string(),
+        metadata: g.list(|g| gen_live_metadata(g)),
+    }
+}
+fn gen_live_set_room_metadata_response(
+    g: &mut Gen,
+) -> super::live::LiveSetRoomMetadataResponse {
+    super::live::LiveSetRoomMetadataResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_sort_direction(g: &mut Gen) -> super::live::LiveSortDirection {
+    match g.below(2usize + 1) {
+        0usize => super::live::LiveSortDirection::Descend,
+        1usize => super::live::LiveSortDirection::Ascend,
+        _ => {
+            super::live::LiveSortDirection::Unknown(
+                g.unknown_string(&["descend", "ascend"]),
+            )
+        }
+    }
+}
+fn gen_live_unban_member(g: &mut Gen) -> super::live::LiveUnbanMember {
+    super::live::LiveUnbanMember {
+        room_id: g.string(),
+        member_list_account: g.list(|g| g.string()),
+    }
+}
+fn gen_live_unban_member_response(g: &mut Gen) -> super::live::LiveUnbanMemberResponse {
+    super::live::LiveUnbanMemberResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_update_room_info(g: &mut Gen) -> super::live::LiveUpdateRoomInfo {
+    super::live::LiveUpdateRoomInfo {
+        room_info: gen_live_room_info_update(g),
+    }
+}
+fn gen_live_update_room_info_response(
+    g: &mut Gen,
+) -> super::live::LiveUpdateRoomInfoResponse {
+    super::live::LiveUpdateRoomInfoResponse {
         extra: g.extra(),
     }
 }
@@ -972,6 +1456,33 @@ fn gen_seat_info(g: &mut Gen) -> super::seats::SeatInfo {
         extra: g.extra(),
     }
 }
+fn gen_seat_template(g: &mut Gen) -> super::live::SeatTemplate {
+    match g.below(7usize + 1) {
+        0usize => super::live::SeatTemplate::VideoDynamicGrid9Seats,
+        1usize => super::live::SeatTemplate::VideoDynamicFloat7Seats,
+        2usize => super::live::SeatTemplate::VideoFixedGrid9Seats,
+        3usize => super::live::SeatTemplate::VideoFixedFloat7Seats,
+        4usize => super::live::SeatTemplate::VideoLandscape4Seat,
+        5usize => super::live::SeatTemplate::AudioSalon,
+        6usize => super::live::SeatTemplate::Karaoke,
+        _ => {
+            super::live::SeatTemplate::Unknown(
+                g
+                    .unknown_string(
+                        &[
+                            "VideoDynamicGrid9Seats",
+                            "VideoDynamicFloat7Seats",
+                            "VideoFixedGrid9Seats",
+                            "VideoFixedFloat7Seats",
+                            "VideoLandscape4Seat",
+                            "AudioSalon",
+                            "Karaoke",
+                        ],
+                    ),
+            )
+        }
+    }
+}
 fn gen_set_callback(g: &mut Gen) -> super::callbacks::SetCallback {
     super::callbacks::SetCallback {
         url: g.string(),
@@ -1167,7 +1678,18 @@ proptest! {
     mut Gen::new(seed))) ?; } #[test] fn round_trip_kick_user_out_response(seed in any::
     < u64 > ()) { round_trip(& gen_kick_user_out_response(& mut Gen::new(seed))) ?; }
     #[test] fn round_trip_leave_type(seed in any:: < u64 > ()) { round_trip(&
-    gen_leave_type(& mut Gen::new(seed))) ?; } #[test] fn
+    gen_leave_type(& mut Gen::new(seed))) ?; } #[test] fn round_trip_live_add_robot(seed
+    in any:: < u64 > ()) { round_trip(& gen_live_add_robot(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_live_add_robot_response(seed in any:: < u64 > ()) {
+    round_trip(& gen_live_add_robot_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_admin_op_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_admin_op_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_ban_member(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_ban_member(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_ban_member_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_ban_member_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_banned_member(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_banned_member(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_callback_admin_op_type(seed in any:: < u64 > ()) { round_trip(&
     gen_live_callback_admin_op_type(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_callback_battle_end_op_type(seed in any:: < u64 > ()) { round_trip(&
@@ -1190,6 +1712,119 @@ proptest! {
     gen_live_callback_room_info(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_callback_room_stats(seed in any:: < u64 > ()) { round_trip(&
     gen_live_callback_room_stats(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_change_room_owner(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_change_room_owner(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_change_room_owner_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_change_room_owner_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_create_room(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_create_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_create_room_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_create_room_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_del_robot(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_del_robot(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_del_robot_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_del_robot_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_del_room_metadata(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_del_room_metadata(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_del_room_metadata_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_del_room_metadata_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_destroy_room(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_destroy_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_destroy_room_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_destroy_room_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_admin_list(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_admin_list(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_admin_list_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_admin_list_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_banned_member_list(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_banned_member_list(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_banned_member_list_response(seed in any:: < u64 > ()) {
+    round_trip(& gen_live_get_banned_member_list_response(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_live_get_gift_count(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_gift_count(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_gift_count_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_gift_count_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_member_list(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_member_list(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_member_list_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_member_list_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_muted_member_list(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_muted_member_list(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_muted_member_list_response(seed in any:: < u64 > ()) {
+    round_trip(& gen_live_get_muted_member_list_response(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_live_get_robot(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_robot(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_robot_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_robot_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_info(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_info(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_info_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_info_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_list(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_list(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_list_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_list_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_metadata(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_metadata(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_metadata_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_metadata_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_statistic(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_statistic(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_statistic_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_statistic_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_stats(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_stats(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_stats_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_stats_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_member(seed in any:: < u64 > ()) { round_trip(& gen_live_member(& mut
+    Gen::new(seed))) ?; } #[test] fn round_trip_live_metadata(seed in any:: < u64 > ()) {
+    round_trip(& gen_live_metadata(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_modify_admin(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_modify_admin(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_modify_admin_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_modify_admin_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_mute_member(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_mute_member(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_mute_member_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_mute_member_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_muted_member(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_muted_member(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_room_details(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_room_details(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_room_info(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_room_info(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_room_info_update(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_room_info_update(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_room_summary(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_room_summary(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_room_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_room_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_send_custom_msg(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_send_custom_msg(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_send_custom_msg_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_send_custom_msg_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_send_gift(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_send_gift(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_send_gift_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_send_gift_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_send_text_msg(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_send_text_msg(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_send_text_msg_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_send_text_msg_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_set_room_metadata(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_set_room_metadata(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_set_room_metadata_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_set_room_metadata_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_sort_direction(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_sort_direction(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_unban_member(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_unban_member(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_unban_member_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_unban_member_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_update_room_info(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_update_room_info(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_update_room_info_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_update_room_info_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_lock_seat(seed in any:: < u64 > ()) { round_trip(& gen_lock_seat(& mut
     Gen::new(seed))) ?; } #[test] fn round_trip_lock_seat_response(seed in any:: < u64 >
     ()) { round_trip(& gen_lock_seat_response(& mut Gen::new(seed))) ?; } #[test] fn
@@ -1241,13 +1876,14 @@ proptest! {
     round_trip_room_type(seed in any:: < u64 > ()) { round_trip(& gen_room_type(& mut
     Gen::new(seed))) ?; } #[test] fn round_trip_seat_info(seed in any:: < u64 > ()) {
     round_trip(& gen_seat_info(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_set_callback(seed in any:: < u64 > ()) { round_trip(& gen_set_callback(&
-    mut Gen::new(seed))) ?; } #[test] fn round_trip_set_callback_response(seed in any:: <
-    u64 > ()) { round_trip(& gen_set_callback_response(& mut Gen::new(seed))) ?; }
-    #[test] fn round_trip_switch_seat(seed in any:: < u64 > ()) { round_trip(&
-    gen_switch_seat(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_switch_seat_response(seed in any:: < u64 > ()) { round_trip(&
-    gen_switch_seat_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_seat_template(seed in any:: < u64 > ()) { round_trip(& gen_seat_template(&
+    mut Gen::new(seed))) ?; } #[test] fn round_trip_set_callback(seed in any:: < u64 >
+    ()) { round_trip(& gen_set_callback(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_set_callback_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_set_callback_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_switch_seat(seed in any:: < u64 > ()) { round_trip(& gen_switch_seat(& mut
+    Gen::new(seed))) ?; } #[test] fn round_trip_switch_seat_response(seed in any:: < u64
+    > ()) { round_trip(& gen_switch_seat_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_take_seat_mode(seed in any:: < u64 > ()) { round_trip(&
     gen_take_seat_mode(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_unban_room_member(seed in any:: < u64 > ()) { round_trip(&
@@ -1275,6 +1911,58 @@ proptest! {
     arbitrary_json_into_account_check_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::AccountCheckBody > (v) ?; } #[test] fn arbitrary_json_into_kick_body(v
     in arbitrary_json()) { decode_any:: < super::bodies::KickBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_create_room_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveCreateRoomBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_destroy_room_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveDestroyRoomBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_update_room_info_body(v in arbitrary_json()) { decode_any::
+    < super::bodies::LiveUpdateRoomInfoBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_room_info_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetRoomInfoBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_room_list_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetRoomListBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_set_room_metadata_body(v in arbitrary_json()) { decode_any::
+    < super::bodies::LiveSetRoomMetadataBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_room_metadata_body(v in arbitrary_json()) { decode_any::
+    < super::bodies::LiveGetRoomMetadataBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_del_room_metadata_body(v in arbitrary_json()) { decode_any::
+    < super::bodies::LiveDelRoomMetadataBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_member_list_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetMemberListBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_admin_list_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetAdminListBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_modify_admin_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveModifyAdminBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_ban_member_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveBanMemberBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_unban_member_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveUnbanMemberBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_banned_member_list_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveGetBannedMemberListBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_mute_member_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveMuteMemberBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_muted_member_list_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveGetMutedMemberListBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_change_room_owner_body(v in arbitrary_json()) { decode_any::
+    < super::bodies::LiveChangeRoomOwnerBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_add_robot_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveAddRobotBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_robot_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetRobotBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_del_robot_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveDelRobotBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_send_text_msg_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveSendTextMsgBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_send_custom_msg_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveSendCustomMsgBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_room_stats_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetRoomStatsBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_room_statistic_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveGetRoomStatisticBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_send_gift_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveSendGiftBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_gift_count_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetGiftCountBody > (v) ?; } #[test] fn
     arbitrary_json_into_query_online_status_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::QueryOnlineStatusBody > (v) ?; } #[test] fn
     arbitrary_json_into_set_callback_body(v in arbitrary_json()) { decode_any:: <

@@ -668,6 +668,8 @@ pub struct CallbackLiveAfterCreateRoom {
     /// Attributes of the new room.
     ///
     /// Wire name `RoomInfo`; required.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
     #[serde(rename = "RoomInfo")]
     pub room_info: LiveCallbackRoomInfo,
     /// When the event happened, Unix time in milliseconds.
@@ -1159,11 +1161,15 @@ pub struct CallbackLiveAfterCreateRoomReachingThreshold {
     /// Number of live rooms the app has now.
     ///
     /// Wire name `CurRoomCount`.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
     #[serde(rename = "CurRoomCount", default, skip_serializing_if = "Option::is_none")]
     pub cur_room_count: Option<u64>,
     /// Largest number of live rooms the app's package allows.
     ///
     /// Wire name `MaxRoomCount`.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
     #[serde(rename = "MaxRoomCount", default, skip_serializing_if = "Option::is_none")]
     pub max_room_count: Option<u64>,
     /// When the event happened, Unix time in milliseconds.
@@ -2107,6 +2113,101 @@ impl crate::validate::Validate for CallbackLiveBeforeSendGift {
         Ok(())
     }
 }
+/// The answer to [`CallbackLiveBeforeSendGift`] (`Live.CallbackBeforeSendGift`): Answer ErrorCode 0 to let the gift through; any other code stops it.
+///
+/// The service waits at most 2000 ms for it ([`BUDGET`](crate::webhook::Decision::BUDGET)). `ErrorCode` 0 allows; 1, 102100..=102200 refuse. Send it with [`Decision::to_body`](crate::webhook::Decision::to_body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LiveBeforeSendGiftDecision {
+    /// Let the action go ahead (`ErrorCode` 0).
+    Allow,
+    /// Block the gift. (`ErrorCode` 1).
+    Reject {
+        /// `ErrorInfo`: why.
+        info: String,
+    },
+    /// Block the gift and pass this code (and ErrorInfo) on to the sender. (`ErrorCode` 102100..=102200).
+    PassThrough {
+        /// `ErrorCode`, within the documented range.
+        code: i64,
+        /// `ErrorInfo`: why.
+        info: String,
+    },
+}
+impl LiveBeforeSendGiftDecision {
+    /// Lets the action go ahead.
+    #[must_use]
+    pub fn allow() -> Self {
+        Self::Allow
+    }
+    /// Block the gift. (`ErrorCode` 1), saying why in `info`.
+    #[must_use]
+    pub fn reject(info: impl Into<String>) -> Self {
+        Self::Reject { info: info.into() }
+    }
+    /// Block the gift and pass this code (and ErrorInfo) on to the sender. `code` must be within 102100..=102200; any other is an [`UnknownRefusal`](crate::webhook::UnknownRefusal).
+    pub fn pass_through(
+        code: i64,
+        info: impl Into<String>,
+    ) -> Result<Self, crate::webhook::UnknownRefusal> {
+        if (102100..=102200).contains(&code) {
+            Ok(Self::PassThrough {
+                code,
+                info: info.into(),
+            })
+        } else {
+            Err(crate::webhook::UnknownRefusal {
+                command: "Live.CallbackBeforeSendGift",
+                code,
+                expected: "1, 102100..=102200",
+            })
+        }
+    }
+}
+impl crate::webhook::Decision for LiveBeforeSendGiftDecision {
+    const COMMAND: &'static str = "Live.CallbackBeforeSendGift";
+    const BUDGET: std::time::Duration = std::time::Duration::from_millis(2000);
+    fn error_code(&self) -> i64 {
+        match self {
+            Self::Allow => 0,
+            Self::Reject { .. } => 1,
+            Self::PassThrough { code, .. } => *code,
+        }
+    }
+    fn error_info(&self) -> &str {
+        match self {
+            Self::Allow => "",
+            Self::Reject { info } => info,
+            Self::PassThrough { info, .. } => info,
+        }
+    }
+    fn from_answer(
+        code: i64,
+        info: &str,
+    ) -> Result<Self, crate::webhook::UnknownRefusal> {
+        match code {
+            0 => Ok(Self::Allow),
+            1 => {
+                Ok(Self::Reject {
+                    info: info.to_owned(),
+                })
+            }
+            102100..=102200 => {
+                Ok(Self::PassThrough {
+                    code,
+                    info: info.to_owned(),
+                })
+            }
+            _ => {
+                Err(crate::webhook::UnknownRefusal {
+                    command: "Live.CallbackBeforeSendGift",
+                    code,
+                    expected: "1, 102100..=102200",
+                })
+            }
+        }
+    }
+}
 /// How users entered a room.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
@@ -2450,6 +2551,8 @@ pub struct LiveCallbackMember {
     /// User ID of the member.
     ///
     /// Wire name `Member_Account`; also accepted as a JSON integer on input.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
     #[serde(
         rename = "Member_Account",
         with = "crate::wire::option_account",
@@ -3131,7 +3234,10 @@ impl WebhookEvent {
     /// before-callback whose answer decides (see
     /// [`Decision`](crate::webhook::Decision)); `None` for notifications.
     pub fn decision_budget(&self) -> Option<std::time::Duration> {
-        None
+        match self {
+            Self::LiveBeforeSendGift(_) => Some(std::time::Duration::from_millis(2000)),
+            _ => None,
+        }
     }
     /// The callback command (canonical spelling for known callbacks).
     pub fn command(&self) -> &str {

@@ -179,6 +179,668 @@ fn response_im_open_login_svc_kick_response() {
         ),
     );
 }
+/// Builds the documented sample `live_engine_http_srv.create_room.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_create_room_request() {
+    let built = super::live::LiveCreateRoom::new(
+        super::live::LiveRoomInfo::new(
+            String::from("live-room"),
+            super::live::LiveRoomType::Live,
+        ),
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomInfo\": {\n        \"RoomId\": \"live-room\",\n        \"RoomType\": \"Live\"\n    }\n}\n",
+        ),
+        &built,
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.create_room.request.v2024.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_create_room_request_v2024() {
+    let built = super::live::LiveCreateRoom::new(
+        super::live::LiveRoomInfo::new(
+                String::from("live-room"),
+                super::live::LiveRoomType::Live,
+            )
+            .room_name(String::from("live name"))
+            .owner_account(String::from("administrator"))
+            .take_seat_mode(super::rooms::TakeSeatMode::FreeToTake)
+            .max_seat_count(8u32)
+            .is_message_disabled(true)
+            .is_public_visible(true)
+            .cover_url(String::from("cover url"))
+            .category(vec![1i64, 2i64, 3i64])
+            .max_member_count(400u32)
+            .is_seat_enabled(false)
+            .activity_status(1i64),
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomInfo\":{\n        \"RoomId\":\"live-room\",\n        \"RoomType\":\"Live\",\n        \"RoomName\":\"live name\",\n        \"Owner_Account\":\"administrator\",\n        \"MaxMemberCount\":400,\n        \"CoverURL\":\"cover url\",\n        \"IsMessageDisabled\":true,\n        \"Category\":[1, 2, 3],\n        \"IsPublicVisible\": true,\n        \"IsSeatEnabled\": false,\n        \"TakeSeatMode\":\"FreeToTake\",\n        \"MaxSeatCount\":8,\n        \"ActivityStatus\":1\n    }\n}\n",
+        ),
+        &built,
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.create_room.request.v2026-01.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_create_room_request_v2026_01() {
+    let built = super::live::LiveCreateRoom::new(
+        super::live::LiveRoomInfo::new(
+                String::from("live-room"),
+                super::live::LiveRoomType::Live,
+            )
+            .room_name(String::from("live name"))
+            .owner_account(String::from("administrator"))
+            .take_seat_mode(super::rooms::TakeSeatMode::ApplyToTake)
+            .max_seat_count(8u32)
+            .is_message_disabled(true)
+            .is_public_visible(true)
+            .cover_url(String::from("cover url"))
+            .category(vec![1i64, 2i64, 3i64])
+            .is_seat_enabled(true)
+            .activity_status(1i64)
+            .is_unlimited_room_enabled(true)
+            .seat_layout_template_id(600u64),
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomInfo\":{\n        \"RoomId\":\"live-room\",\n        \"RoomType\":\"Live\",\n        \"RoomName\":\"live name\",\n        \"Owner_Account\":\"administrator\",\n        \"CoverURL\":\"cover url\",\n        \"IsMessageDisabled\":true,\n        \"Category\":[1, 2, 3],\n        \"IsPublicVisible\": true,\n        \"IsSeatEnabled\": true,\n        \"TakeSeatMode\":\"ApplyToTake\",\n        \"MaxSeatCount\":8,\n        \"ActivityStatus\":1,\n        \"IsUnlimitedRoomEnabled\":true,\n        \"SeatLayoutTemplateId\":600\n    }\n}\n",
+        ),
+        &built,
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.destroy_room.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_destroy_room_request() {
+    let built = super::live::LiveDestroyRoom::new(String::from("live-room"));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json("{\n    \"RoomId\":\"live-room\"\n}\n"),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.destroy_room.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_destroy_room_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveDestroyRoomBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\"\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.update_room_info.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_update_room_info_request() {
+    let built = super::live::LiveUpdateRoomInfo::new(
+        super::live::LiveRoomInfoUpdate::new(String::from("live-room"))
+            .room_name(String::from("rname-123"))
+            .max_member_count(300u32)
+            .is_message_disabled(false)
+            .cover_url(String::from("https://xxxx.png"))
+            .category(vec![1i64, 2i64, 3i64])
+            .activity_status(1i64)
+            .is_public_visible(false)
+            .take_seat_mode(super::rooms::TakeSeatMode::ApplyToTake),
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomInfo\" : {\n        \"RoomId\":\"live-room\",\n        \"RoomName\" : \"rname-123\",\n        \"MaxMemberCount\" : 300,\n        \"IsMessageDisabled\" : false,\n        \"CoverURL\": \"https://xxxx.png\",\n        \"Category\": [1,2,3],\n        \"ActivityStatus\":1,\n        \"IsPublicVisible\": false,\n        \"TakeSeatMode\": \"ApplyToTake\"\n    }\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.update_room_info.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_update_room_info_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveUpdateRoomInfoBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\"\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.get_room_info.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_get_room_info_request() {
+    let built = super::live::LiveGetRoomInfo::new(String::from("live-room"));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json("{\n    \"RoomId\":\"live-room\"\n}\n"),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.get_room_info.response.json` and writes it back without loss.
+///
+/// The sample writes some values in a form the SDK accepts but does not send (an integer account, a boolean or number as a string); the expected JSON is the sample in the SDK's own form, and parsing the original sample must give the same value.
+#[test]
+fn response_live_engine_http_srv_get_room_info_response() {
+    let parsed: super::bodies::LiveGetRoomInfoBody = crate::wire::check_response_sample(
+        crate::wire::sample_json(
+            "{\n  \"ActionStatus\": \"OK\",\n  \"ErrorCode\": 0,\n  \"ErrorInfo\": \"\",\n  \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\",\n  \"Response\": {\n    \"RoomInfo\": {\n      \"ActivityStatus\": 1,\n      \"Category\": [\n        1,\n        2,\n        3\n      ],\n      \"CoverURL\": \"https://xxxx.png\",\n      \"CreateTime\": 1693271354,\n      \"IsMessageDisabled\": false,\n      \"IsPublicVisible\": true,\n      \"IsSeatEnabled\": true,\n      \"MaxMemberCount\": 300,\n      \"MaxSeatCount\": 8,\n      \"Owner_Account\": \"144115233775727695\",\n      \"RoomId\": \"rid-123\",\n      \"RoomName\": \"rname-123\",\n      \"RoomType\": \"Live\",\n      \"TakeSeatMode\": \"ApplyToTake\",\n      \"ViewCount\": 10\n    }\n  }\n}",
+        ),
+    );
+    crate::wire::check_parses_as(
+        "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\",\n    \"Response\": {\n        \"RoomInfo\" : {\n            \"RoomId\" : \"rid-123\",\n            \"RoomName\" : \"rname-123\",\n            \"RoomType\" : \"Live\",\n            \"Owner_Account\" : 144115233775727695,\n            \"CreateTime\": 1693271354,\n            \"IsSeatEnabled\" : true,\n            \"TakeSeatMode\":\"ApplyToTake\",\n            \"MaxSeatCount\" : 8,\n            \"MaxMemberCount\" : 300,\n            \"IsMessageDisabled\" : false,\n            \"CoverURL\": \"https://xxxx.png\",\n            \"Category\": [1,2,3],\n            \"ActivityStatus\":1,\n            \"ViewCount\":10,\n            \"IsPublicVisible\": true\n        }\n    }\n}\n",
+        &parsed,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.get_room_info.response.takeseatmode-int.json` and writes it back without loss.
+///
+/// The sample writes some values in a form the SDK accepts but does not send (an integer account, a boolean or number as a string); the expected JSON is the sample in the SDK's own form, and parsing the original sample must give the same value.
+#[test]
+fn response_live_engine_http_srv_get_room_info_response_takeseatmode_int() {
+    let parsed: super::bodies::LiveGetRoomInfoBody = crate::wire::check_response_sample(
+        crate::wire::sample_json(
+            "{\n  \"ActionStatus\": \"OK\",\n  \"ErrorCode\": 0,\n  \"ErrorInfo\": \"\",\n  \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\",\n  \"Response\": {\n    \"RoomInfo\": {\n      \"ActivityStatus\": 1,\n      \"Category\": [\n        1,\n        2,\n        3\n      ],\n      \"CoverURL\": \"https://xxxx.png\",\n      \"CreateTime\": 1693271354,\n      \"IsMessageDisabled\": false,\n      \"IsPublicVisible\": true,\n      \"IsSeatEnabled\": true,\n      \"MaxMemberCount\": 300,\n      \"MaxSeatCount\": 8,\n      \"Owner_Account\": \"144115233775727695\",\n      \"RoomId\": \"rid-123\",\n      \"RoomName\": \"rname-123\",\n      \"RoomType\": \"Live\",\n      \"TakeSeatMode\": \"FreeToTake\",\n      \"ViewCount\": 10\n    }\n  }\n}",
+        ),
+    );
+    crate::wire::check_parses_as(
+        "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\",\n    \"Response\": {\n        \"RoomInfo\" : {\n            \"RoomId\" : \"rid-123\",\n            \"RoomName\" : \"rname-123\",\n            \"RoomType\" : \"Live\",\n            \"Owner_Account\" : 144115233775727695,\n            \"CreateTime\": 1693271354,\n            \"IsSeatEnabled\" : true,\n            \"TakeSeatMode\":1,\n            \"MaxSeatCount\" : 8,\n            \"MaxMemberCount\" : 300,\n            \"IsMessageDisabled\" : false,\n            \"CoverURL\": \"https://xxxx.png\",\n            \"Category\": [1,2,3],\n            \"ActivityStatus\":1,\n            \"ViewCount\":10,\n            \"IsPublicVisible\": true\n        }\n    }\n}\n",
+        &parsed,
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.get_room_list.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_get_room_list_request() {
+    let built = super::live::LiveGetRoomList::new(String::from(""), 20u32);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json("{\n  \"Next\": \"\",\n  \"Count\": 20\n}\n"),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.get_room_list.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_get_room_list_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveGetRoomListBody,
+    >(
+        crate::wire::sample_json(
+            "{\n  \"ActionStatus\": \"OK\",\n  \"ErrorInfo\": \"\",\n  \"ErrorCode\": 0,\n  \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\",\n  \"Response\": {\n    \"Next\": \"1693271355-123123123123\",\n    \"RoomList\": [\n      {\n        \"RoomName\": \"name\",\n        \"RoomId\": \"room_id0\",\n        \"Owner_Account\": \"bren\",\n        \"CoverURL\": \"cover_url\",\n        \"Category\": [\n          1,\n          2,\n          3\n        ],\n        \"CreateTime\": 1693271354,\n        \"ActivityStatus\": 1,\n        \"ViewCount\": 1000\n      },\n      {\n        \"RoomName\": \"name\",\n        \"RoomId\": \"room_id19\",\n        \"Owner_Account\": \"bren\",\n        \"CoverURL\": \"cover_url\",\n        \"Category\": [\n          1,\n          2,\n          3\n        ],\n        \"CreateTime\": 1693271354,\n        \"ActivityStatus\": 1,\n        \"ViewCount\": 900\n      }\n    ]\n  }\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.set_room_metadata.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_set_room_metadata_request() {
+    let built = super::live::LiveSetRoomMetadata::new(
+        String::from("live-room"),
+        vec![
+            super::live::LiveMetadata::new(String::from("key1"), String::from("value1")),
+            super::live::LiveMetadata::new(String::from("key2"), String::from("value2"))
+        ],
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n  \"RoomId\": \"live-room\",\n  \"Metadata\": [\n    {\n      \"Key\": \"key1\",\n      \"Value\": \"value1\"\n    },\n    {\n      \"Key\": \"key2\",\n      \"Value\": \"value2\"\n    }\n  ]\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.set_room_metadata.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_set_room_metadata_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveSetRoomMetadataBody,
+    >(
+        crate::wire::sample_json(
+            "{\n  \"ActionStatus\": \"OK\",\n  \"ErrorInfo\": \"\",\n  \"ErrorCode\": 0,\n  \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\"\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.get_room_metadata.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_get_room_metadata_request() {
+    let built = super::live::LiveGetRoomMetadata::new(
+        String::from("live-room"),
+        vec![String::from("key1"), String::from("key2")],
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n  \"RoomId\": \"live-room\",\n  \"Keys\": [\n    \"key1\",\n    \"key2\"\n  ]\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.get_room_metadata.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_get_room_metadata_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveGetRoomMetadataBody,
+    >(
+        crate::wire::sample_json(
+            "{\n  \"ActionStatus\": \"OK\",\n  \"ErrorInfo\": \"\",\n  \"ErrorCode\": 0,\n  \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\",\n  \"Response\": {\n    \"Metadata\": [\n      {\n        \"Key\": \"key1\",\n        \"Value\": \"value1\"\n      },\n      {\n        \"Key\": \"key2\",\n        \"Value\": \"value2\"\n      }\n    ]\n  }\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.del_room_metadata.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_del_room_metadata_request() {
+    let built = super::live::LiveDelRoomMetadata::new(
+        String::from("live-room"),
+        vec![String::from("key1"), String::from("key2")],
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n  \"RoomId\": \"live-room\",\n  \"Keys\": [\n    \"key1\",\n    \"key2\"\n  ]\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.del_room_metadata.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_del_room_metadata_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveDelRoomMetadataBody,
+    >(
+        crate::wire::sample_json(
+            "{\n  \"ActionStatus\": \"OK\",\n  \"ErrorInfo\": \"\",\n  \"ErrorCode\": 0,\n  \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\"\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.get_member_list.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_get_member_list_request() {
+    let built = super::live::LiveGetMemberList::new(
+        String::from("room_id"),
+        String::from(""),
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\":\"room_id\",\n    \"Next\": \"\"\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.get_member_list.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_get_member_list_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveGetMemberListBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"ActionStatus\": \"OK\",\n    \"RequestId\": \"requestId-123-456\",\n    \"Response\" : {\n        \"Next\": \"\",\n        \"MemberCount\": 2,\n        \"MemberList\":[\n            {\n                \"Member_Account\" : \"brennan1\"\n            },\n            {\n                \"Member_Account\" : \"tandy\"\n            }\n        ]\n    }\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.get_admin_list.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_get_admin_list_request() {
+    let built = super::live::LiveGetAdminList::new(String::from("test"));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json("{\n    \"RoomId\": \"test\"\n}\n"),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.get_admin_list.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_get_admin_list_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveGetAdminListBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\",\n    \"Response\": {\n        \"Admin_Account\": [\n            \"user2\",\n            \"user1\"\n        ]\n    }\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.modify_admin.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_modify_admin_request() {
+    let built = super::live::LiveModifyAdmin::new(
+        String::from("test"),
+        vec![String::from("user1"), String::from("user2")],
+        super::live::LiveAdminOpType::Add,
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\": \"test\",\n    \"Admin_Account\": [\n        \"user1\",\n        \"user2\"\n    ],\n    \"OpType\":\"add\"\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.modify_admin.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_modify_admin_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveModifyAdminBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\"\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.ban_member.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_ban_member_request() {
+    let built = super::live::LiveBanMember::new(
+            String::from("test"),
+            vec![String::from("user1"), String::from("user2")],
+            3600u64,
+        )
+        .reason(String::from(""));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\": \"test\",\n    \"MemberList_Account\": [\n        \"user1\",\n        \"user2\"\n    ],\n    \"Reason\":\"\",\n    \"Duration\":3600\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.ban_member.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_ban_member_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveBanMemberBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\"\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.unban_member.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_unban_member_request() {
+    let built = super::live::LiveUnbanMember::new(
+        String::from("test"),
+        vec![String::from("user1"), String::from("user2")],
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\": \"test\",\n    \"MemberList_Account\": [\n        \"user1\",\n        \"user2\"\n    ]\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.unban_member.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_unban_member_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveUnbanMemberBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\"\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.get_banned_member_list.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_get_banned_member_list_request() {
+    let built = super::live::LiveGetBannedMemberList::new(String::from("test"))
+        .offset(0u64)
+        .limit(10u32);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\": \"test\",\n    \"Offset\":0,\n    \"Limit\":10\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.get_banned_member_list.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_get_banned_member_list_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveGetBannedMemberListBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"ActionStatus\": \"OK\",\n    \"RequestId\": \"Id-138c94122acc4ca485c8c7bf270686ac-O-Seq-135511\",\n    \"Response\": {\n        \"BannedAccountList\": [\n            {\n                \"Member_Account\": \"user2\",\n                \"BannedUntil\": 1719300627\n            },\n            {\n                \"Member_Account\": \"user1\",\n                \"BannedUntil\": 1719300627\n            }\n        ],\n        \"NextOffset\": 0\n    }\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.mute_member.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_mute_member_request() {
+    let built = super::live::LiveMuteMember::new(
+        String::from("test"),
+        vec![String::from("user1"), String::from("user2")],
+        3600u64,
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\": \"test\",\n    \"MemberList_Account\": [\n        \"user1\",\n        \"user2\"\n    ],\n    \"MuteTime\": 3600\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.mute_member.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_mute_member_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveMuteMemberBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\"\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.get_muted_member_list.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_get_muted_member_list_request() {
+    let built = super::live::LiveGetMutedMemberList::new(String::from("test"));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json("{\n    \"RoomId\": \"test\"\n}\n"),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.get_muted_member_list.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_get_muted_member_list_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveGetMutedMemberListBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"ActionStatus\": \"OK\",\n    \"RequestId\": \"Id-9a9fe01d96164827b49dacb6b3cdadba-O-Seq-126318\",\n    \"Response\": {\n        \"MutedAccountList\": [\n            {\n                \"Member_Account\": \"user1\",\n                \"MutedUntil\": 1719293107\n            },\n            {\n                \"Member_Account\": \"brennanli\",\n                \"MutedUntil\": 1719293107\n            }\n        ]\n    }\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.change_room_owner.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_change_room_owner_request() {
+    let built = super::live::LiveChangeRoomOwner::new(
+        String::from("test"),
+        String::from("user2"),
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\": \"test\",\n    \"NewOwner_Account\": \"user2\"\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.change_room_owner.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_change_room_owner_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveChangeRoomOwnerBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\"\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.add_robot.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_add_robot_request() {
+    let built = super::live::LiveAddRobot::new(
+        String::from("mix1"),
+        vec![String::from("brennanli")],
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\":\"mix1\",\n    \"RobotList_Account\":[\"brennanli\"]\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.add_robot.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_add_robot_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveAddRobotBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\"\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.get_robot.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_get_robot_request() {
+    let built = super::live::LiveGetRobot::new(String::from("mix1"));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json("{\n    \"RoomId\":\"mix1\"\n}\n"),
+        &built,
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.del_robot.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_del_robot_request() {
+    let built = super::live::LiveDelRobot::new(
+        String::from("live-room"),
+        vec![String::from("robot1")],
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\": \"live-room\",\n    \"RobotList_Account\": [\"robot1\"]\n}\n",
+        ),
+        &built,
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.send_text_msg.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_send_text_msg_request() {
+    let built = super::live::LiveSendTextMsg::new(
+            String::from("room1"),
+            String::from("user1"),
+            String::from("msg"),
+        )
+        .extension_info(String::from("{\"data\":1,\"value\":2}"));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\":\"room1\",\n    \"Sender_Account\":\"user1\",\n    \"TextContent\":\"msg\",\n    \"ExtensionInfo\" :\"{\\\"data\\\":1,\\\"value\\\":2}\"\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.send_text_msg.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_send_text_msg_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveSendTextMsgBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"ActionStatus\": \"OK\",\n    \"RequestId\": \"Id-ec3xxxxxxxxxxxxxxxxxxxxxxxxed-O-Seq-2433650\",\n    \"Response\": {\n        \"MsgTime\": 1750074420,\n        \"MsgSeq\": 25,\n        \"MsgDropReason\" : \"MsgFreqCtrl\"\n    }\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.send_custom_msg.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_send_custom_msg_request() {
+    let built = super::live::LiveSendCustomMsg::new(
+            String::from("room1"),
+            String::from("xxxxx"),
+            String::from("zzzzzzz"),
+        )
+        .sender_account(String::from("user1"));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\":\"room1\",\n    \"Sender_Account\":\"user1\",\n    \"BusinessId\":\"xxxxx\",\n    \"Data\":\"zzzzzzz\"\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.send_custom_msg.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_send_custom_msg_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveSendCustomMsgBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"ActionStatus\": \"OK\",\n    \"RequestId\": \"Id-b6454678e8a647ffa476ec1fee1263d1-O-Seq-2433991\",\n    \"Response\": {\n        \"MsgTime\": 1750074537,\n        \"MsgSeq\": 26,\n        \"MsgDropReason\" : \"MsgFreqCtrl\"\n    }\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.get_room_stats.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_get_room_stats_request() {
+    let built = super::live::LiveGetRoomStats::new(String::from("live-room"));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json("{\n    \"RoomId\": \"live-room\"\n}\n"),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.get_room_stats.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_get_room_stats_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveGetRoomStatsBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\",\n    \"Response\": {\n        \"TotalViewers\": 1024,\n        \"TotalGiftsSent\": 56,\n        \"TotalGiftCoins\": 8800,\n        \"TotalUniqueGiftSenders\": 12,\n        \"TotalLikesReceived\": 3200,\n        \"TotalMsgCount\": 450\n    }\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.get_room_statistic.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_get_room_statistic_request() {
+    let built = super::live::LiveGetRoomStatistic::new(String::from("live-room"));
+    crate::wire::check_request_sample(
+        crate::wire::sample_json("{\n    \"RoomId\": \"live-room\"\n}\n"),
+        &built,
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.send_gift.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_send_gift_request() {
+    let built = super::live::LiveSendGift::new(
+            String::from("room_id"),
+            String::from("gift1"),
+            String::from("user1"),
+            vec![String::from("user2")],
+        )
+        .count(1u32);
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\": \"room_id\",\n    \"GiftId\": \"gift1\",\n    \"Count\": 1,\n    \"From_Account\": \"user1\",\n    \"ReceiverList_Account\": [\"user2\"]\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.send_gift.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_send_gift_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveSendGiftBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\"\n}\n",
+        ),
+    );
+}
+/// Builds the documented sample `live_engine_http_srv.get_gift_count.request.json` through the typed API.
+#[test]
+fn request_live_engine_http_srv_get_gift_count_request() {
+    let built = super::live::LiveGetGiftCount::new(
+        String::from("room_id"),
+        String::from("user1"),
+    );
+    crate::wire::check_request_sample(
+        crate::wire::sample_json(
+            "{\n    \"RoomId\": \"room_id\",\n    \"From_Account\": \"user1\"\n}\n",
+        ),
+        &built,
+    );
+}
+/// Parses the documented sample `live_engine_http_srv.get_gift_count.response.json` and writes it back without loss.
+#[test]
+fn response_live_engine_http_srv_get_gift_count_response() {
+    crate::wire::check_response_sample::<
+        super::bodies::LiveGetGiftCountBody,
+    >(
+        crate::wire::sample_json(
+            "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720\",\n    \"Response\": {\n        \"Sequence\": 1,\n        \"TotalCount\": 1,\n        \"TotalCoins\": 1,\n        \"GiftSenderCount\": 1\n    }\n}\n",
+        ),
+    );
+}
 /// Builds the documented sample `openim.query_online_status.request.json` through the typed API.
 #[test]
 fn request_openim_query_online_status_request() {
@@ -1355,6 +2017,17 @@ fn open_enum_leave_type() {
         super::webhooks::LeaveType::Unknown(String::from("NotInTheSpec")),
     );
 }
+/// `LiveAdminOpType` round-trips every known value and keeps unknown ones.
+#[test]
+fn open_enum_live_admin_op_type() {
+    crate::wire::check_open_str_enum(
+        &[
+            (super::live::LiveAdminOpType::Add, "add"),
+            (super::live::LiveAdminOpType::Delete, "delete"),
+        ],
+        super::live::LiveAdminOpType::Unknown(String::from("NotInTheSpec")),
+    );
+}
 /// `LiveCallbackAdminOpType` round-trips every known value and keeps unknown ones.
 #[test]
 fn open_enum_live_callback_admin_op_type() {
@@ -1430,6 +2103,25 @@ fn open_enum_live_callback_member_event_type() {
         super::webhooks::LiveCallbackMemberEventType::Unknown(
             String::from("NotInTheSpec"),
         ),
+    );
+}
+/// `LiveRoomType` round-trips every known value and keeps unknown ones.
+#[test]
+fn open_enum_live_room_type() {
+    crate::wire::check_open_str_enum(
+        &[(super::live::LiveRoomType::Live, "Live")],
+        super::live::LiveRoomType::Unknown(String::from("NotInTheSpec")),
+    );
+}
+/// `LiveSortDirection` round-trips every known value and keeps unknown ones.
+#[test]
+fn open_enum_live_sort_direction() {
+    crate::wire::check_open_str_enum(
+        &[
+            (super::live::LiveSortDirection::Descend, "descend"),
+            (super::live::LiveSortDirection::Ascend, "ascend"),
+        ],
+        super::live::LiveSortDirection::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `MarkCommandType` round-trips every known value and keeps unknown ones.
@@ -1512,6 +2204,28 @@ fn open_enum_room_type() {
             (super::rooms::RoomType::Meeting, "Meeting"),
         ],
         super::rooms::RoomType::Unknown(String::from("NotInTheSpec")),
+    );
+}
+/// `SeatTemplate` round-trips every known value and keeps unknown ones.
+#[test]
+fn open_enum_seat_template() {
+    crate::wire::check_open_str_enum(
+        &[
+            (
+                super::live::SeatTemplate::VideoDynamicGrid9Seats,
+                "VideoDynamicGrid9Seats",
+            ),
+            (
+                super::live::SeatTemplate::VideoDynamicFloat7Seats,
+                "VideoDynamicFloat7Seats",
+            ),
+            (super::live::SeatTemplate::VideoFixedGrid9Seats, "VideoFixedGrid9Seats"),
+            (super::live::SeatTemplate::VideoFixedFloat7Seats, "VideoFixedFloat7Seats"),
+            (super::live::SeatTemplate::VideoLandscape4Seat, "VideoLandscape4Seat"),
+            (super::live::SeatTemplate::AudioSalon, "AudioSalon"),
+            (super::live::SeatTemplate::Karaoke, "Karaoke"),
+        ],
+        super::live::SeatTemplate::Unknown(String::from("NotInTheSpec")),
     );
 }
 /// `TakeSeatMode` round-trips every known value and keeps unknown ones.
