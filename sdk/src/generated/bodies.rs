@@ -2,6 +2,26 @@
 
 //! Whole HTTP response bodies (envelope + payload), for the wire tests.
 #![allow(dead_code)]
+/// The whole HTTP body answering `group_open_http_svc/get_appid_group_list`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAppidGroupListBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload fields, next to the envelope.
+    #[serde(flatten)]
+    pub payload: super::chat::GetAppidGroupListResponse,
+}
+/// The whole HTTP body answering `group_open_http_svc/send_group_msg`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SendGroupMsgBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload fields, next to the envelope.
+    #[serde(flatten)]
+    pub payload: super::chat::SendGroupMsgResponse,
+}
 /// The whole HTTP body answering `im_open_login_svc/account_import`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountImportBody {
@@ -48,6 +68,108 @@ pub struct KickBody {
     /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
     #[serde(flatten)]
     pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/set_callback`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveSetCallbackBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/update_callback`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveUpdateCallbackBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/get_callback`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetCallbackBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetCallbackResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/delete_callback`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveDeleteCallbackBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/get_callback_token`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetCallbackTokenBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetCallbackTokenResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/set_callback_token`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveSetCallbackTokenBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/delete_callback_token`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveDeleteCallbackTokenBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_pk/create_battle`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveCreateBattleBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveCreateBattleResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_pk/get_battle_info`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetBattleInfoBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetBattleInfoResponse>,
     /// Other top-level fields.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -360,6 +482,26 @@ pub struct QueryOnlineStatusBody {
     /// The payload fields, next to the envelope.
     #[serde(flatten)]
     pub payload: super::accounts::QueryOnlineStatusResponse,
+}
+/// The whole HTTP body answering `profile/portrait_get`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PortraitGetBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload fields, next to the envelope.
+    #[serde(flatten)]
+    pub payload: super::accounts::PortraitGetResponse,
+}
+/// The whole HTTP body answering `profile/portrait_set`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PortraitSetBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The whole HTTP body answering `room_config/set_callback`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,6 +2,93 @@
 
 //! One typed method per command on [`crate::Client`].
 impl crate::Client {
+    /// List the IDs of the app's Chat groups, page by page.
+    ///
+    /// Returns up to `Limit` group IDs, optionally of one `GroupType`, and a `Next` cursor: send it
+    /// back to read the next page; 0 means the list is complete. `TotalCount` counts every group
+    /// (of that type), regardless of paging. Live rooms appear as `AVChatRoom` groups.
+    ///
+    /// Endpoint: `v4/group_open_http_svc/get_appid_group_list`.
+    ///
+    /// - Rate limit: 1 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34960>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34960>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/1614>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `10002`: Internal error of the Chat group service; try again.
+    /// - `10004`: A parameter of the Chat group request is invalid; the error text names it.
+    /// - `10007`: The operator lacks the permission for this group operation.
+    /// - `10018`: The answer would exceed 1 MB; ask for fewer groups with `Limit`.
+    ///
+    ///
+    /// Sends [`GetAppidGroupList`](super::chat::GetAppidGroupList); see it for the fields.
+    pub async fn get_appid_group_list(
+        &self,
+        request: super::chat::GetAppidGroupList,
+    ) -> Result<crate::Reply<super::chat::GetAppidGroupListResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Every item of `get_appid_group_list`: sends [`GetAppidGroupList`](super::chat::GetAppidGroupList) for the first page, then again with `Next` set to the `Next` of each answer until it comes back as 0 or absent, and returns the `GroupIdList` entries of all pages in order.
+    ///
+    /// The page size is the one set on `request`; a cursor set on `request` is the starting point. Each page is a separate call through [`call`](crate::Client::call) (same validation, signing, retries and errors); the first failing page fails the whole listing. If the server returns a cursor already sent in this listing, it stops with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) rather than loop forever or return a partial list.
+    pub async fn get_appid_group_list_all(
+        &self,
+        request: super::chat::GetAppidGroupList,
+    ) -> Result<Vec<super::chat::ChatGroupIdItem>, crate::Error> {
+        self.call_all(request).await
+    }
+    /// The pages of `get_appid_group_list` as a stream: each page is the typed answer with its `RequestId`. Sends [`GetAppidGroupList`](super::chat::GetAppidGroupList) when the first page is polled, then again with `Next` set to the `Next` of each answer until it comes back as 0 or absent.
+    ///
+    /// Stop early by dropping the stream; a failing page ends it with the error. See [`paging`](crate::paging).
+    pub fn get_appid_group_list_pages(
+        &self,
+        request: super::chat::GetAppidGroupList,
+    ) -> crate::paging::Pages<super::chat::GetAppidGroupList> {
+        self.pages(request)
+    }
+    /// Post a message to a Chat group, such as a live room's group (GroupId = RoomId).
+    ///
+    /// Sends a message to every member of the group, as the admin or as `From_Account`. For a live
+    /// room, `GroupId` is the room's ID. Two calls with the same `Random` within five minutes count
+    /// as one message. The message triggers the app's Chat group-message callbacks unless
+    /// `ForbidCallbackControl` turns them off.
+    ///
+    /// Endpoint: `v4/group_open_http_svc/send_group_msg`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34959>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34959>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/1629>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `10002`: Internal error of the Chat group service; try again.
+    /// - `10004`: A parameter of the Chat group request is invalid; the error text names it.
+    /// - `10007`: The sender may not post in this group (not a member, or the admin lacks permission).
+    /// - `10010`: The group does not exist or has been dismissed.
+    /// - `10015`: The group ID is not valid; check it.
+    /// - `10016`: The app's before-send-message callback refused the message.
+    /// - `10017`: The sender is muted in this group and may not post.
+    /// - `10023`: The group's message rate limit was exceeded; send more slowly.
+    /// - `80001`: The message contains sensitive words and was blocked by content security.
+    /// - `80002`: The message body is longer than the allowed 12 KB.
+    ///
+    ///
+    /// Sends [`SendGroupMsg`](super::chat::SendGroupMsg); see it for the fields.
+    pub async fn send_group_msg(
+        &self,
+        request: super::chat::SendGroupMsg,
+    ) -> Result<crate::Reply<super::chat::SendGroupMsgResponse>, crate::Error> {
+        self.call(&request).await
+    }
     /// Import one user ID (with optional nickname and photo) into the Chat account system.
     ///
     /// Registers `UserID` so that it can log in and take part in rooms. Importing an ID that
@@ -194,6 +281,244 @@ impl crate::Client {
         &self,
         request: super::accounts::Kick,
     ) -> Result<crate::Reply<super::accounts::KickResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Create the Live callback configuration (URL and events).
+    ///
+    /// Creates the app's only Live callback configuration. Fails with 100300 if one already exists;
+    /// use update_callback to change it.
+    ///
+    /// Endpoint: `v4/live_config/set_callback`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/64420>
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/647/64420>
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1071/78178>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100300`: A callback configuration already exists; change it with update_callback.
+    ///
+    /// When a retry, after an attempt that may have reached the server, is answered `100300`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
+    ///
+    ///
+    /// Sends [`LiveSetCallback`](super::live::LiveSetCallback); see it for the fields.
+    pub async fn live_set_callback(
+        &self,
+        request: super::live::LiveSetCallback,
+    ) -> Result<crate::Reply<super::live::LiveSetCallbackResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Replace the URL and events of the Live callback configuration.
+    ///
+    /// Changes the existing Live callback configuration.
+    ///
+    /// Endpoint: `v4/live_config/update_callback`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/64419>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100301`: No callback configuration exists; create one with set_callback first.
+    ///
+    ///
+    /// Sends [`LiveUpdateCallback`](super::live::LiveUpdateCallback); see it for the fields.
+    pub async fn live_update_callback(
+        &self,
+        request: super::live::LiveUpdateCallback,
+    ) -> Result<crate::Reply<super::live::LiveUpdateCallbackResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Read the Live callback configuration.
+    ///
+    /// Endpoint: `v4/live_config/get_callback`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/64418>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100301`: No Live callback configuration exists.
+    ///
+    ///
+    /// Sends [`LiveGetCallback`](super::live::LiveGetCallback); see it for the fields.
+    pub async fn live_get_callback(
+        &self,
+        request: super::live::LiveGetCallback,
+    ) -> Result<crate::Reply<super::live::LiveGetCallbackResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Delete the Live callback configuration; no more Live callbacks are sent.
+    ///
+    /// Endpoint: `v4/live_config/delete_callback`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/647/64421>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/78179>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100301`: No Live callback configuration exists (inferred; the page does not list it).
+    ///
+    /// When a retry, after an attempt that may have reached the server, is answered `100301`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
+    ///
+    ///
+    /// Sends [`LiveDeleteCallback`](super::live::LiveDeleteCallback); see it for the fields.
+    pub async fn live_delete_callback(
+        &self,
+        request: super::live::LiveDeleteCallback,
+    ) -> Result<crate::Reply<super::live::LiveDeleteCallbackResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Read the token that signs Live callbacks, and whether signing is on.
+    ///
+    /// Endpoint: `v4/live_config/get_callback_token`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/69529>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/647/118334>
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1071/78181>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100302`: No callback token is configured; set one with set_callback_token.
+    ///
+    ///
+    /// Sends [`LiveGetCallbackToken`](super::live::LiveGetCallbackToken); see it for the fields.
+    pub async fn live_get_callback_token(
+        &self,
+        request: super::live::LiveGetCallbackToken,
+    ) -> Result<crate::Reply<super::live::LiveGetCallbackTokenResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Create or change the token that signs Live callbacks, or switch signing on or off.
+    ///
+    /// The first call must give both `Token` and `IsTokenEnable`; once a token configuration exists,
+    /// give only what changes. The token is 1 to 128 characters long.
+    ///
+    /// Endpoint: `v4/live_config/set_callback_token`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/69528>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/647/118333>
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1071/78180>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    ///
+    ///
+    /// Sends [`LiveSetCallbackToken`](super::live::LiveSetCallbackToken); see it for the fields.
+    pub async fn live_set_callback_token(
+        &self,
+        request: super::live::LiveSetCallbackToken,
+    ) -> Result<crate::Reply<super::live::LiveSetCallbackTokenResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Delete the callback token configuration; Live callbacks are no longer signed.
+    ///
+    /// Endpoint: `v4/live_config/delete_callback_token`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/69530>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/78182>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100302`: No callback token is configured (inferred; the page does not list it).
+    ///
+    /// When a retry, after an attempt that may have reached the server, is answered `100302`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
+    ///
+    ///
+    /// Sends [`LiveDeleteCallbackToken`](super::live::LiveDeleteCallbackToken); see it for the fields.
+    pub async fn live_delete_callback_token(
+        &self,
+        request: super::live::LiveDeleteCallbackToken,
+    ) -> Result<
+        crate::Reply<super::live::LiveDeleteCallbackTokenResponse>,
+        crate::Error,
+    > {
+        self.call(&request).await
+    }
+    /// Start a PK battle between a room and one or more other rooms.
+    ///
+    /// Invites the owners of the rooms in `ToRoomIdList` to a battle with `FromRoomId` that lasts
+    /// `Duration` milliseconds; the owners of every room taking part are notified. The rooms should
+    /// already be connected (co-hosting): the service does not check it. The call can succeed while
+    /// some callee rooms fail: check `ResultCode` of each item of `Result` (3 = already in another
+    /// battle, 5 = system error). Triggers the `Live.CallbackAfterCreateBattle` callback.
+    ///
+    /// Endpoint: `v4/live_engine_http_pk/create_battle`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: no (never re-sent automatically once it may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/68254>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/68254>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76866>
+    ///
+    ///
+    /// Sends [`LiveCreateBattle`](super::live::LiveCreateBattle); see it for the fields.
+    pub async fn live_create_battle(
+        &self,
+        request: super::live::LiveCreateBattle,
+    ) -> Result<crate::Reply<super::live::LiveCreateBattleResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Read the state, times and scores of a battle.
+    ///
+    /// Returns a battle by `BattleId`. Without the battle ID, give `RoomId` instead: the answer is
+    /// then the battle that room is taking part in.
+    ///
+    /// Endpoint: `v4/live_engine_http_pk/get_battle_info`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/68256>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/68256>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76868>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/117531>
+    ///
+    ///
+    /// Sends [`LiveGetBattleInfo`](super::live::LiveGetBattleInfo); see it for the fields.
+    pub async fn live_get_battle_info(
+        &self,
+        request: super::live::LiveGetBattleInfo,
+    ) -> Result<crate::Reply<super::live::LiveGetBattleInfoResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Create a live room (video live stream or voice chat room).
@@ -1061,6 +1386,69 @@ impl crate::Client {
     ) -> Result<crate::Reply<super::accounts::QueryOnlineStatusResponse>, crate::Error> {
         self.call(&request).await
     }
+    /// Read profile fields (nickname, photo, ...) of up to 100 users.
+    ///
+    /// Returns the fields named in `TagList` for each user of `To_Account`. The users must exist as
+    /// Chat accounts. The call as a whole can succeed while some users failed: check `ResultCode`
+    /// of each item.
+    ///
+    /// Endpoint: `v4/profile/portrait_get`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34917>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34917>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/1639>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `40001`: A parameter of the profile request is invalid (for example malformed JSON or a wrong field type).
+    /// - `40003`: A user ID in the profile request does not exist in the app's Chat account system.
+    /// - `40004`: The profile operation needs App administrator permission.
+    /// - `40006`: Internal error while writing or clearing profile data; try again later.
+    ///
+    ///
+    /// Sends [`PortraitGet`](super::accounts::PortraitGet); see it for the fields.
+    pub async fn portrait_get(
+        &self,
+        request: super::accounts::PortraitGet,
+    ) -> Result<crate::Reply<super::accounts::PortraitGetResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Set profile fields (nickname, photo, role, ...) of one user.
+    ///
+    /// Writes the given fields of `From_Account`'s profile; fields left out keep their value. Each
+    /// value must have the field's type (a string for the nickname, an integer for the role).
+    ///
+    /// Endpoint: `v4/profile/portrait_set`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34916>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34916>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/1640>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `40001`: A parameter of the profile request is invalid (for example malformed JSON or a wrong field type).
+    /// - `40003`: A user ID in the profile request does not exist in the app's Chat account system.
+    /// - `40004`: The profile operation needs App administrator permission.
+    /// - `40005`: A profile value (such as the nickname) contains sensitive words.
+    /// - `40006`: Internal error while writing or clearing profile data; try again later.
+    /// - `40601`: A profile value (such as the nickname or photo URL) is longer than 500 bytes.
+    ///
+    ///
+    /// Sends [`PortraitSet`](super::accounts::PortraitSet); see it for the fields.
+    pub async fn portrait_set(
+        &self,
+        request: super::accounts::PortraitSet,
+    ) -> Result<crate::Reply<super::accounts::PortraitSetResponse>, crate::Error> {
+        self.call(&request).await
+    }
     /// Create the callback configuration (URL and events).
     ///
     /// Creates the app's only callback configuration. Fails with 100300 if one already exists; use
@@ -1179,6 +1567,8 @@ impl crate::Client {
     /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/60719>
     /// - Tencent documentation: <https://tencentcloud.com/zh/document/product/647/60719>
     /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/117692>
+    /// - Tencent documentation: <https://trtc.io/document/64427>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76869>
     ///
     /// # Errors
     ///
@@ -1233,8 +1623,8 @@ impl crate::Client {
     }
     /// Take a user off their seat.
     ///
-    /// Removes the user from the seat they occupy; `Data` travels with the notification the user
-    /// receives. Triggers the `Mic.CallbackAfterSeatInfoChanged` callback.
+    /// Removes the user from the seat they occupy; the optional `Data` travels with the notification
+    /// the user receives. Triggers the `Mic.CallbackAfterSeatInfoChanged` callback.
     ///
     /// Endpoint: `v4/room_engine_http_mic/kick_user_off_seat`.
     ///
@@ -1272,6 +1662,7 @@ impl crate::Client {
     /// - Tencent documentation: <https://trtc.io/document/60716>
     /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/60716>
     /// - Tencent documentation: <https://trtc.io/document/64430>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76872>
     ///
     /// # Errors
     ///
@@ -1369,6 +1760,9 @@ impl crate::Client {
     /// - `100001`: Internal server error; try again.
     /// - `100002`: A request parameter is invalid; the error text names it.
     /// - `84005`: A room with this ID already exists (for a create_room re-sent after a timeout, possibly the one the first attempt created).
+    /// - `100003`: A room with this ID already exists.
+    /// - `100010`: A room with this ID already exists and has the same owner (for a create_room re-sent after a timeout, possibly the one the first attempt created).
+    /// - `100011`: The room ID is already used by a Chat group.
     ///
     ///
     /// Sends [`CreateRoom`](super::rooms::CreateRoom); see it for the fields.

@@ -42,10 +42,23 @@
 //! Listings page with a cursor: besides the one-page method, the client has
 //! `live_<command>_all` and `live_<command>_pages`; see [`paging`](crate::paging).
 //!
+//! Tencent service `live_config` (endpoints `v4/live_config/<command>`): Live (TUILiveKit) callback configuration of the app - one URL and the set of Live events sent to it, per SDKAppID - and the token that signs the callbacks.
+//!
+//! Tencent service `live_engine_http_pk` (endpoints `v4/live_engine_http_pk/<command>`): PK battles of Live (TUILiveKit) - start a timed score battle between live rooms and read its state.
+//!
 //! Tencent service `live_engine_http_srv` (endpoints `v4/live_engine_http_srv/<command>`): Live (TUILiveKit) rooms - create, list, change and dismiss live rooms; their metadata, members, administrators, bans and mutes; robots, room messages, statistics and gifts.
 //!
 //! | client method | request | Tencent command |
 //! | --- | --- | --- |
+//! | [`live_set_callback`](crate::Client::live_set_callback) | [`LiveSetCallback`] | `live_config/set_callback` |
+//! | [`live_update_callback`](crate::Client::live_update_callback) | [`LiveUpdateCallback`] | `live_config/update_callback` |
+//! | [`live_get_callback`](crate::Client::live_get_callback) | [`LiveGetCallback`] | `live_config/get_callback` |
+//! | [`live_delete_callback`](crate::Client::live_delete_callback) | [`LiveDeleteCallback`] | `live_config/delete_callback` |
+//! | [`live_get_callback_token`](crate::Client::live_get_callback_token) | [`LiveGetCallbackToken`] | `live_config/get_callback_token` |
+//! | [`live_set_callback_token`](crate::Client::live_set_callback_token) | [`LiveSetCallbackToken`] | `live_config/set_callback_token` |
+//! | [`live_delete_callback_token`](crate::Client::live_delete_callback_token) | [`LiveDeleteCallbackToken`] | `live_config/delete_callback_token` |
+//! | [`live_create_battle`](crate::Client::live_create_battle) | [`LiveCreateBattle`] | `live_engine_http_pk/create_battle` |
+//! | [`live_get_battle_info`](crate::Client::live_get_battle_info) | [`LiveGetBattleInfo`] | `live_engine_http_pk/get_battle_info` |
 //! | [`live_create_room`](crate::Client::live_create_room) | [`LiveCreateRoom`] | `live_engine_http_srv/create_room` |
 //! | [`live_destroy_room`](crate::Client::live_destroy_room) | [`LiveDestroyRoom`] | `live_engine_http_srv/destroy_room` |
 //! | [`live_update_room_info`](crate::Client::live_update_room_info) | [`LiveUpdateRoomInfo`] | `live_engine_http_srv/update_room_info` |
@@ -74,6 +87,1208 @@
 //! | [`live_get_gift_count`](crate::Client::live_get_gift_count) | [`LiveGetGiftCount`] | `live_engine_http_srv/get_gift_count` |
 //!
 //! Each request type takes its required fields in `new` and the optional ones as chained setters; the answer type is the request's name with `Response`. Every type here is also available at the crate root (`trtc_room::TypeName`).
+/// Create the Live callback configuration (URL and events).
+///
+/// Creates the app's only Live callback configuration. Fails with 100300 if one already exists;
+/// use update_callback to change it.
+///
+/// Endpoint: `v4/live_config/set_callback`.
+///
+/// - Rate limit: 200 calls per second.
+/// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+/// - Tencent documentation: <https://trtc.io/document/64420>
+/// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/647/64420>
+/// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1071/78178>
+///
+/// # Errors
+///
+/// Documented error codes of this command:
+///
+/// - `100001`: Internal server error; try again.
+/// - `100002`: A request parameter is invalid; the error text names it.
+/// - `100300`: A callback configuration already exists; change it with update_callback.
+///
+/// When a retry, after an attempt that may have reached the server, is answered `100300`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
+///
+/// # Example
+///
+/// The request of Tencent's documented example, sent with [`Client::live_set_callback`](crate::Client::live_set_callback):
+///
+/// ```no_run
+/// # async fn example(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
+/// use trtc_room::{LiveCallbackCommand, LiveSetCallback};
+///
+/// let request = LiveSetCallback::new(
+///     "http://www.example.com/callback",
+///     [
+///         LiveCallbackCommand::AfterCreateRoom,
+///         LiveCallbackCommand::AfterDestroyRoom,
+///         LiveCallbackCommand::AfterMemberStateChanged,
+///     ],
+/// );
+/// let reply = client.live_set_callback(request).await?;
+/// println!("done, request id {:?}", reply.request_id());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveSetCallback {
+    /// URL the callbacks are POSTed to; must start with http:// or https:// (https is advised).
+    ///
+    /// Wire name `Url`; required.
+    #[serde(rename = "Url")]
+    pub url: String,
+    /// Events to send to the URL.
+    ///
+    /// Wire name `CallbackCommandList`; required.
+    #[serde(rename = "CallbackCommandList")]
+    pub callback_command_list: Vec<LiveCallbackCommand>,
+}
+impl LiveSetCallback {
+    /// Creates a value from its required fields (`Url`, `CallbackCommandList`); optional fields start unset.
+    #[must_use]
+    pub fn new(
+        url: impl Into<String>,
+        callback_command_list: impl IntoIterator<Item = LiveCallbackCommand>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            callback_command_list: callback_command_list.into_iter().collect(),
+        }
+    }
+}
+impl crate::validate::Validate for LiveSetCallback {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.url;
+            crate::validate::starts_with(path, "Url", v, &["http://", "https://"])?;
+        }
+        Ok(())
+    }
+}
+/// What [`LiveSetCallback`] returns on success.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveSetCallbackResponse {
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveSetCallbackResponse {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+impl crate::validate::Validate for LiveSetCallbackResponse {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+impl crate::command::Command for LiveSetCallback {
+    type Response = LiveSetCallbackResponse;
+    const INFO: &'static crate::command::CommandInfo = &crate::command::CommandInfo {
+        service: "live_config",
+        command: "set_callback",
+        idempotent: true,
+        rate_limit_per_second: 200u32,
+        payload: crate::command::PayloadLocation::None,
+        errors: &[
+            crate::command::CommandError {
+                code: 100001i64,
+                meaning: "Internal server error; try again.",
+            },
+            crate::command::CommandError {
+                code: 100002i64,
+                meaning: "A request parameter is invalid; the error text names it.",
+            },
+            crate::command::CommandError {
+                code: 100300i64,
+                meaning: "A callback configuration already exists; change it with update_callback.",
+            },
+        ],
+        done_by_earlier_attempt: &[100300i64],
+        doc_url: "https://trtc.io/document/64420",
+    };
+}
+/// Replace the URL and events of the Live callback configuration.
+///
+/// Changes the existing Live callback configuration.
+///
+/// Endpoint: `v4/live_config/update_callback`.
+///
+/// - Rate limit: 200 calls per second.
+/// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+/// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/64419>
+///
+/// # Errors
+///
+/// Documented error codes of this command:
+///
+/// - `100001`: Internal server error; try again.
+/// - `100002`: A request parameter is invalid; the error text names it.
+/// - `100301`: No callback configuration exists; create one with set_callback first.
+///
+/// # Example
+///
+/// The request of Tencent's documented example, sent with [`Client::live_update_callback`](crate::Client::live_update_callback):
+///
+/// ```no_run
+/// # async fn example(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
+/// use trtc_room::{LiveCallbackCommand, LiveUpdateCallback};
+///
+/// let request = LiveUpdateCallback::new(
+///     "http://www.example.com/callback",
+///     [LiveCallbackCommand::AfterCreateRoom, LiveCallbackCommand::AfterDestroyRoom],
+/// );
+/// let reply = client.live_update_callback(request).await?;
+/// println!("done, request id {:?}", reply.request_id());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveUpdateCallback {
+    /// URL the callbacks are POSTed to; must start with http:// or https://.
+    ///
+    /// Wire name `Url`; required.
+    #[serde(rename = "Url")]
+    pub url: String,
+    /// Events to send to the URL.
+    ///
+    /// Wire name `CallbackCommandList`; required.
+    #[serde(rename = "CallbackCommandList")]
+    pub callback_command_list: Vec<LiveCallbackCommand>,
+}
+impl LiveUpdateCallback {
+    /// Creates a value from its required fields (`Url`, `CallbackCommandList`); optional fields start unset.
+    #[must_use]
+    pub fn new(
+        url: impl Into<String>,
+        callback_command_list: impl IntoIterator<Item = LiveCallbackCommand>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            callback_command_list: callback_command_list.into_iter().collect(),
+        }
+    }
+}
+impl crate::validate::Validate for LiveUpdateCallback {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.url;
+            crate::validate::starts_with(path, "Url", v, &["http://", "https://"])?;
+        }
+        Ok(())
+    }
+}
+/// What [`LiveUpdateCallback`] returns on success.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveUpdateCallbackResponse {
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveUpdateCallbackResponse {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+impl crate::validate::Validate for LiveUpdateCallbackResponse {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+impl crate::command::Command for LiveUpdateCallback {
+    type Response = LiveUpdateCallbackResponse;
+    const INFO: &'static crate::command::CommandInfo = &crate::command::CommandInfo {
+        service: "live_config",
+        command: "update_callback",
+        idempotent: true,
+        rate_limit_per_second: 200u32,
+        payload: crate::command::PayloadLocation::None,
+        errors: &[
+            crate::command::CommandError {
+                code: 100001i64,
+                meaning: "Internal server error; try again.",
+            },
+            crate::command::CommandError {
+                code: 100002i64,
+                meaning: "A request parameter is invalid; the error text names it.",
+            },
+            crate::command::CommandError {
+                code: 100301i64,
+                meaning: "No callback configuration exists; create one with set_callback first.",
+            },
+        ],
+        done_by_earlier_attempt: &[],
+        doc_url: "https://www.tencentcloud.com/document/product/647/64419",
+    };
+}
+/// Read the Live callback configuration.
+///
+/// Endpoint: `v4/live_config/get_callback`.
+///
+/// - Rate limit: 200 calls per second.
+/// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+/// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/64418>
+///
+/// # Errors
+///
+/// Documented error codes of this command:
+///
+/// - `100001`: Internal server error; try again.
+/// - `100002`: A request parameter is invalid; the error text names it.
+/// - `100301`: No Live callback configuration exists.
+///
+/// # Example
+///
+/// The request of Tencent's documented example, sent with [`Client::live_get_callback`](crate::Client::live_get_callback):
+///
+/// ```no_run
+/// # async fn example(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
+/// use trtc_room::LiveGetCallback;
+///
+/// let request = LiveGetCallback::new();
+/// let reply = client.live_get_callback(request).await?;
+/// println!("{:?}", reply.url);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveGetCallback {}
+impl LiveGetCallback {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::validate::Validate for LiveGetCallback {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// What [`LiveGetCallback`] returns on success.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveGetCallbackResponse {
+    /// URL the callbacks are POSTed to.
+    ///
+    /// Wire name `Url`.
+    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Events sent to the URL.
+    ///
+    /// Wire name `CallbackCommandList`.
+    #[serde(
+        rename = "CallbackCommandList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command_list: Option<Vec<LiveCallbackCommand>>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveGetCallbackResponse {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            url: None,
+            callback_command_list: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `Url`: URL the callbacks are POSTed to.
+    #[must_use]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `CallbackCommandList`: Events sent to the URL.
+    #[must_use]
+    pub fn callback_command_list(
+        mut self,
+        value: impl IntoIterator<Item = LiveCallbackCommand>,
+    ) -> Self {
+        self.callback_command_list = Some(value.into_iter().collect());
+        self
+    }
+}
+impl crate::validate::Validate for LiveGetCallbackResponse {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+impl crate::command::Command for LiveGetCallback {
+    type Response = LiveGetCallbackResponse;
+    const INFO: &'static crate::command::CommandInfo = &crate::command::CommandInfo {
+        service: "live_config",
+        command: "get_callback",
+        idempotent: true,
+        rate_limit_per_second: 200u32,
+        payload: crate::command::PayloadLocation::Wrapped("Response"),
+        errors: &[
+            crate::command::CommandError {
+                code: 100001i64,
+                meaning: "Internal server error; try again.",
+            },
+            crate::command::CommandError {
+                code: 100002i64,
+                meaning: "A request parameter is invalid; the error text names it.",
+            },
+            crate::command::CommandError {
+                code: 100301i64,
+                meaning: "No Live callback configuration exists.",
+            },
+        ],
+        done_by_earlier_attempt: &[],
+        doc_url: "https://www.tencentcloud.com/document/product/647/64418",
+    };
+}
+/// Delete the Live callback configuration; no more Live callbacks are sent.
+///
+/// Endpoint: `v4/live_config/delete_callback`.
+///
+/// - Rate limit: 200 calls per second.
+/// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+/// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/647/64421>
+/// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/78179>
+///
+/// # Errors
+///
+/// Documented error codes of this command:
+///
+/// - `100001`: Internal server error; try again.
+/// - `100002`: A request parameter is invalid; the error text names it.
+/// - `100301`: No Live callback configuration exists (inferred; the page does not list it).
+///
+/// When a retry, after an attempt that may have reached the server, is answered `100301`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
+///
+/// # Example
+///
+/// The request of Tencent's documented example, sent with [`Client::live_delete_callback`](crate::Client::live_delete_callback):
+///
+/// ```no_run
+/// # async fn example(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
+/// use trtc_room::LiveDeleteCallback;
+///
+/// let request = LiveDeleteCallback::new();
+/// let reply = client.live_delete_callback(request).await?;
+/// println!("done, request id {:?}", reply.request_id());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveDeleteCallback {}
+impl LiveDeleteCallback {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::validate::Validate for LiveDeleteCallback {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// What [`LiveDeleteCallback`] returns on success.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveDeleteCallbackResponse {
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveDeleteCallbackResponse {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+impl crate::validate::Validate for LiveDeleteCallbackResponse {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+impl crate::command::Command for LiveDeleteCallback {
+    type Response = LiveDeleteCallbackResponse;
+    const INFO: &'static crate::command::CommandInfo = &crate::command::CommandInfo {
+        service: "live_config",
+        command: "delete_callback",
+        idempotent: true,
+        rate_limit_per_second: 200u32,
+        payload: crate::command::PayloadLocation::None,
+        errors: &[
+            crate::command::CommandError {
+                code: 100001i64,
+                meaning: "Internal server error; try again.",
+            },
+            crate::command::CommandError {
+                code: 100002i64,
+                meaning: "A request parameter is invalid; the error text names it.",
+            },
+            crate::command::CommandError {
+                code: 100301i64,
+                meaning: "No Live callback configuration exists (inferred; the page does not list it).",
+            },
+        ],
+        done_by_earlier_attempt: &[100301i64],
+        doc_url: "https://www.tencentcloud.com/zh/document/product/647/64421",
+    };
+}
+/// Read the token that signs Live callbacks, and whether signing is on.
+///
+/// Endpoint: `v4/live_config/get_callback_token`.
+///
+/// - Rate limit: 200 calls per second.
+/// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+/// - Tencent documentation: <https://trtc.io/document/69529>
+/// - Tencent documentation: <https://cloud.tencent.com/document/product/647/118334>
+/// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1071/78181>
+///
+/// # Errors
+///
+/// Documented error codes of this command:
+///
+/// - `100001`: Internal server error; try again.
+/// - `100002`: A request parameter is invalid; the error text names it.
+/// - `100302`: No callback token is configured; set one with set_callback_token.
+///
+/// # Example
+///
+/// The request of Tencent's documented example, sent with [`Client::live_get_callback_token`](crate::Client::live_get_callback_token):
+///
+/// ```no_run
+/// # async fn example(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
+/// use trtc_room::LiveGetCallbackToken;
+///
+/// let request = LiveGetCallbackToken::new();
+/// let reply = client.live_get_callback_token(request).await?;
+/// println!("{:?}", reply.token);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveGetCallbackToken {}
+impl LiveGetCallbackToken {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::validate::Validate for LiveGetCallbackToken {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// What [`LiveGetCallbackToken`] returns on success.
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveGetCallbackTokenResponse {
+    /// Token the service signs callbacks with.
+    ///
+    /// Wire name `Token`.
+    #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Whether callbacks are signed.
+    ///
+    /// Wire name `IsTokenEnable`.
+    #[serde(rename = "IsTokenEnable", default, skip_serializing_if = "Option::is_none")]
+    pub is_token_enable: Option<bool>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveGetCallbackTokenResponse {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            token: None,
+            is_token_enable: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `Token`: Token the service signs callbacks with.
+    #[must_use]
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+    /// Sets `IsTokenEnable`: Whether callbacks are signed.
+    #[must_use]
+    pub fn is_token_enable(mut self, value: bool) -> Self {
+        self.is_token_enable = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for LiveGetCallbackTokenResponse {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+impl std::fmt::Debug for LiveGetCallbackTokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveGetCallbackTokenResponse")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("is_token_enable", &self.is_token_enable)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::command::Command for LiveGetCallbackToken {
+    type Response = LiveGetCallbackTokenResponse;
+    const INFO: &'static crate::command::CommandInfo = &crate::command::CommandInfo {
+        service: "live_config",
+        command: "get_callback_token",
+        idempotent: true,
+        rate_limit_per_second: 200u32,
+        payload: crate::command::PayloadLocation::Wrapped("Response"),
+        errors: &[
+            crate::command::CommandError {
+                code: 100001i64,
+                meaning: "Internal server error; try again.",
+            },
+            crate::command::CommandError {
+                code: 100002i64,
+                meaning: "A request parameter is invalid; the error text names it.",
+            },
+            crate::command::CommandError {
+                code: 100302i64,
+                meaning: "No callback token is configured; set one with set_callback_token.",
+            },
+        ],
+        done_by_earlier_attempt: &[],
+        doc_url: "https://trtc.io/document/69529",
+    };
+}
+/// Create or change the token that signs Live callbacks, or switch signing on or off.
+///
+/// The first call must give both `Token` and `IsTokenEnable`; once a token configuration exists,
+/// give only what changes. The token is 1 to 128 characters long.
+///
+/// Endpoint: `v4/live_config/set_callback_token`.
+///
+/// - Rate limit: 200 calls per second.
+/// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+/// - Tencent documentation: <https://trtc.io/document/69528>
+/// - Tencent documentation: <https://cloud.tencent.com/document/product/647/118333>
+/// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1071/78180>
+///
+/// # Errors
+///
+/// Documented error codes of this command:
+///
+/// - `100001`: Internal server error; try again.
+/// - `100002`: A request parameter is invalid; the error text names it.
+///
+/// # Example
+///
+/// The request of Tencent's documented example, sent with [`Client::live_set_callback_token`](crate::Client::live_set_callback_token):
+///
+/// ```no_run
+/// # async fn example(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
+/// use trtc_room::LiveSetCallbackToken;
+///
+/// let request = LiveSetCallbackToken::new()
+///     .token(
+///         "kdjsgjdskgjwejsdkkjgkjfklgjdfkjhnkdfhjgkglasdjkfjsekdhgjfsdhgsdjgkdjskgjfhjdfkjgsfdkjgeljsfkjsdkgdfkhgdfjgksdjfsdkjfksdgskhgssss",
+///     )
+///     .is_token_enable(true);
+/// let reply = client.live_set_callback_token(request).await?;
+/// println!("done, request id {:?}", reply.request_id());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveSetCallbackToken {
+    /// Token to sign callbacks with, 1 to 128 characters; required on the first setup.
+    ///
+    /// Wire name `Token`; at least 1 bytes.
+    #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Whether callbacks are signed; required on the first setup.
+    ///
+    /// Wire name `IsTokenEnable`.
+    #[serde(rename = "IsTokenEnable", default, skip_serializing_if = "Option::is_none")]
+    pub is_token_enable: Option<bool>,
+}
+impl LiveSetCallbackToken {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            token: None,
+            is_token_enable: None,
+        }
+    }
+    /// Sets `Token`: Token to sign callbacks with, 1 to 128 characters; required on the first setup.
+    #[must_use]
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+    /// Sets `IsTokenEnable`: Whether callbacks are signed; required on the first setup.
+    #[must_use]
+    pub fn is_token_enable(mut self, value: bool) -> Self {
+        self.is_token_enable = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for LiveSetCallbackToken {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        if let Some(v) = &self.token {
+            crate::validate::min_bytes(path, "Token", v, 1)?;
+        }
+        Ok(())
+    }
+}
+impl std::fmt::Debug for LiveSetCallbackToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveSetCallbackToken")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("is_token_enable", &self.is_token_enable)
+            .finish()
+    }
+}
+/// What [`LiveSetCallbackToken`] returns on success.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveSetCallbackTokenResponse {
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveSetCallbackTokenResponse {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+impl crate::validate::Validate for LiveSetCallbackTokenResponse {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+impl crate::command::Command for LiveSetCallbackToken {
+    type Response = LiveSetCallbackTokenResponse;
+    const INFO: &'static crate::command::CommandInfo = &crate::command::CommandInfo {
+        service: "live_config",
+        command: "set_callback_token",
+        idempotent: true,
+        rate_limit_per_second: 200u32,
+        payload: crate::command::PayloadLocation::None,
+        errors: &[
+            crate::command::CommandError {
+                code: 100001i64,
+                meaning: "Internal server error; try again.",
+            },
+            crate::command::CommandError {
+                code: 100002i64,
+                meaning: "A request parameter is invalid; the error text names it.",
+            },
+        ],
+        done_by_earlier_attempt: &[],
+        doc_url: "https://trtc.io/document/69528",
+    };
+}
+/// Delete the callback token configuration; Live callbacks are no longer signed.
+///
+/// Endpoint: `v4/live_config/delete_callback_token`.
+///
+/// - Rate limit: 200 calls per second.
+/// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+/// - Tencent documentation: <https://trtc.io/document/69530>
+/// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/78182>
+///
+/// # Errors
+///
+/// Documented error codes of this command:
+///
+/// - `100001`: Internal server error; try again.
+/// - `100002`: A request parameter is invalid; the error text names it.
+/// - `100302`: No callback token is configured (inferred; the page does not list it).
+///
+/// When a retry, after an attempt that may have reached the server, is answered `100302`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
+///
+/// # Example
+///
+/// The request of Tencent's documented example, sent with [`Client::live_delete_callback_token`](crate::Client::live_delete_callback_token):
+///
+/// ```no_run
+/// # async fn example(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
+/// use trtc_room::LiveDeleteCallbackToken;
+///
+/// let request = LiveDeleteCallbackToken::new();
+/// let reply = client.live_delete_callback_token(request).await?;
+/// println!("done, request id {:?}", reply.request_id());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveDeleteCallbackToken {}
+impl LiveDeleteCallbackToken {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::validate::Validate for LiveDeleteCallbackToken {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// What [`LiveDeleteCallbackToken`] returns on success.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveDeleteCallbackTokenResponse {
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveDeleteCallbackTokenResponse {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+impl crate::validate::Validate for LiveDeleteCallbackTokenResponse {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+impl crate::command::Command for LiveDeleteCallbackToken {
+    type Response = LiveDeleteCallbackTokenResponse;
+    const INFO: &'static crate::command::CommandInfo = &crate::command::CommandInfo {
+        service: "live_config",
+        command: "delete_callback_token",
+        idempotent: true,
+        rate_limit_per_second: 200u32,
+        payload: crate::command::PayloadLocation::None,
+        errors: &[
+            crate::command::CommandError {
+                code: 100001i64,
+                meaning: "Internal server error; try again.",
+            },
+            crate::command::CommandError {
+                code: 100002i64,
+                meaning: "A request parameter is invalid; the error text names it.",
+            },
+            crate::command::CommandError {
+                code: 100302i64,
+                meaning: "No callback token is configured (inferred; the page does not list it).",
+            },
+        ],
+        done_by_earlier_attempt: &[100302i64],
+        doc_url: "https://trtc.io/document/69530",
+    };
+}
+/// Start a PK battle between a room and one or more other rooms.
+///
+/// Invites the owners of the rooms in `ToRoomIdList` to a battle with `FromRoomId` that lasts
+/// `Duration` milliseconds; the owners of every room taking part are notified. The rooms should
+/// already be connected (co-hosting): the service does not check it. The call can succeed while
+/// some callee rooms fail: check `ResultCode` of each item of `Result` (3 = already in another
+/// battle, 5 = system error). Triggers the `Live.CallbackAfterCreateBattle` callback.
+///
+/// Endpoint: `v4/live_engine_http_pk/create_battle`.
+///
+/// - Rate limit: 200 calls per second.
+/// - Idempotent: no (never re-sent automatically once it may have reached the server).
+/// - Tencent documentation: <https://trtc.io/document/68254>
+/// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/68254>
+/// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76866>
+///
+/// # Example
+///
+/// The request of Tencent's documented example, sent with [`Client::live_create_battle`](crate::Client::live_create_battle):
+///
+/// ```no_run
+/// # async fn example(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
+/// use trtc_room::LiveCreateBattle;
+///
+/// let request = LiveCreateBattle::new("pk-1", ["pk-2", "pk-3"], 60000).extension_info("extension pk");
+/// let reply = client.live_create_battle(request).await?;
+/// println!("{:?}", reply.battle_id);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveCreateBattle {
+    /// ID of the room that starts the battle.
+    ///
+    /// Wire name `FromRoomId`; required.
+    #[serde(rename = "FromRoomId")]
+    pub from_room_id: String,
+    /// IDs of the rooms invited to the battle.
+    ///
+    /// Wire name `ToRoomIdList`; required; at least 1 items.
+    #[serde(rename = "ToRoomIdList")]
+    pub to_room_id_list: Vec<String>,
+    /// Length of the battle in milliseconds.
+    ///
+    /// Wire name `Duration`; required.
+    #[serde(rename = "Duration")]
+    pub duration: u64,
+    /// Application data attached to the battle.
+    ///
+    /// Wire name `ExtensionInfo`.
+    #[serde(rename = "ExtensionInfo", default, skip_serializing_if = "Option::is_none")]
+    pub extension_info: Option<String>,
+}
+impl LiveCreateBattle {
+    /// Creates a value from its required fields (`FromRoomId`, `ToRoomIdList`, `Duration`); optional fields start unset.
+    #[must_use]
+    pub fn new(
+        from_room_id: impl Into<String>,
+        to_room_id_list: impl IntoIterator<Item = impl Into<String>>,
+        duration: u64,
+    ) -> Self {
+        Self {
+            from_room_id: from_room_id.into(),
+            to_room_id_list: to_room_id_list.into_iter().map(Into::into).collect(),
+            duration,
+            extension_info: None,
+        }
+    }
+    /// Sets `ExtensionInfo`: Application data attached to the battle.
+    #[must_use]
+    pub fn extension_info(mut self, value: impl Into<String>) -> Self {
+        self.extension_info = Some(value.into());
+        self
+    }
+}
+impl crate::validate::Validate for LiveCreateBattle {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.to_room_id_list;
+            crate::validate::min_items(path, "ToRoomIdList", v, 1)?;
+        }
+        Ok(())
+    }
+}
+/// What [`LiveCreateBattle`] returns on success.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveCreateBattleResponse {
+    /// ID of the new battle; keep it to query the battle with get_battle_info.
+    ///
+    /// Wire name `BattleId`.
+    #[serde(rename = "BattleId", default, skip_serializing_if = "Option::is_none")]
+    pub battle_id: Option<String>,
+    /// Outcome for each callee room; the call succeeds even when some of them failed.
+    ///
+    /// Wire name `Result`.
+    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<Vec<LiveBattleRoomResult>>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveCreateBattleResponse {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            battle_id: None,
+            result: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `BattleId`: ID of the new battle; keep it to query the battle with get_battle_info.
+    #[must_use]
+    pub fn battle_id(mut self, value: impl Into<String>) -> Self {
+        self.battle_id = Some(value.into());
+        self
+    }
+    /// Sets `Result`: Outcome for each callee room; the call succeeds even when some of them failed.
+    #[must_use]
+    pub fn result(
+        mut self,
+        value: impl IntoIterator<Item = LiveBattleRoomResult>,
+    ) -> Self {
+        self.result = Some(value.into_iter().collect());
+        self
+    }
+}
+impl crate::validate::Validate for LiveCreateBattleResponse {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        if let Some(v) = &self.result {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "Result"),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl crate::command::Command for LiveCreateBattle {
+    type Response = LiveCreateBattleResponse;
+    const INFO: &'static crate::command::CommandInfo = &crate::command::CommandInfo {
+        service: "live_engine_http_pk",
+        command: "create_battle",
+        idempotent: false,
+        rate_limit_per_second: 200u32,
+        payload: crate::command::PayloadLocation::Wrapped("Response"),
+        errors: &[],
+        done_by_earlier_attempt: &[],
+        doc_url: "https://trtc.io/document/68254",
+    };
+}
+/// Read the state, times and scores of a battle.
+///
+/// Returns a battle by `BattleId`. Without the battle ID, give `RoomId` instead: the answer is
+/// then the battle that room is taking part in.
+///
+/// Endpoint: `v4/live_engine_http_pk/get_battle_info`.
+///
+/// - Rate limit: 200 calls per second.
+/// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+/// - Tencent documentation: <https://trtc.io/document/68256>
+/// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/68256>
+/// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76868>
+/// - Tencent documentation: <https://cloud.tencent.com/document/product/269/117531>
+///
+/// # Example
+///
+/// The request of Tencent's documented example, sent with [`Client::live_get_battle_info`](crate::Client::live_get_battle_info):
+///
+/// ```no_run
+/// # async fn example(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
+/// use trtc_room::LiveGetBattleInfo;
+///
+/// let request = LiveGetBattleInfo::new()
+///     .battle_id("HuYM036AMk2JJeSUgnv5H0KDJpc+HXfqTAtGuYWzRPs=")
+///     .room_id("room_pk1");
+/// let reply = client.live_get_battle_info(request).await?;
+/// println!("{:?}", reply.battle_id);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveGetBattleInfo {
+    /// ID of the battle, as create_battle returned it.
+    ///
+    /// Wire name `BattleId`.
+    #[serde(rename = "BattleId", default, skip_serializing_if = "Option::is_none")]
+    pub battle_id: Option<String>,
+    /// ID of a room; used when the battle ID is not known, to read that room's current battle.
+    ///
+    /// Wire name `RoomId`.
+    #[serde(rename = "RoomId", default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+}
+impl LiveGetBattleInfo {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            battle_id: None,
+            room_id: None,
+        }
+    }
+    /// Sets `BattleId`: ID of the battle, as create_battle returned it.
+    #[must_use]
+    pub fn battle_id(mut self, value: impl Into<String>) -> Self {
+        self.battle_id = Some(value.into());
+        self
+    }
+    /// Sets `RoomId`: ID of a room; used when the battle ID is not known, to read that room's current battle.
+    #[must_use]
+    pub fn room_id(mut self, value: impl Into<String>) -> Self {
+        self.room_id = Some(value.into());
+        self
+    }
+}
+impl crate::validate::Validate for LiveGetBattleInfo {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// What [`LiveGetBattleInfo`] returns on success.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveGetBattleInfoResponse {
+    /// ID of the battle.
+    ///
+    /// Wire name `BattleId`.
+    #[serde(rename = "BattleId", default, skip_serializing_if = "Option::is_none")]
+    pub battle_id: Option<String>,
+    /// Length of the battle in milliseconds.
+    ///
+    /// Wire name `Duration`.
+    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+    /// When the battle started, Unix time in seconds.
+    ///
+    /// Wire name `StartTime`.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
+    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    /// When the battle ends (or ended), Unix time in seconds.
+    ///
+    /// Wire name `EndTime`.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
+    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    /// State of the battle as a number; the values are not documented (the documented sample shows 3).
+    ///
+    /// Wire name `Status`.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<i64>,
+    /// The room that started the battle.
+    ///
+    /// Wire name `FromRoomInfo`.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
+    #[serde(rename = "FromRoomInfo", default, skip_serializing_if = "Option::is_none")]
+    pub from_room_info: Option<LiveBattleRoom>,
+    /// The callee rooms taking part.
+    ///
+    /// Wire name `ToRoomList`.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
+    #[serde(rename = "ToRoomList", default, skip_serializing_if = "Option::is_none")]
+    pub to_room_list: Option<Vec<LiveBattleRoom>>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveGetBattleInfoResponse {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            battle_id: None,
+            duration: None,
+            start_time: None,
+            end_time: None,
+            status: None,
+            from_room_info: None,
+            to_room_list: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `BattleId`: ID of the battle.
+    #[must_use]
+    pub fn battle_id(mut self, value: impl Into<String>) -> Self {
+        self.battle_id = Some(value.into());
+        self
+    }
+    /// Sets `Duration`: Length of the battle in milliseconds.
+    #[must_use]
+    pub fn duration(mut self, value: u64) -> Self {
+        self.duration = Some(value);
+        self
+    }
+    /// Sets `StartTime`: When the battle started, Unix time in seconds.
+    #[must_use]
+    pub fn start_time(mut self, value: i64) -> Self {
+        self.start_time = Some(value);
+        self
+    }
+    /// Sets `EndTime`: When the battle ends (or ended), Unix time in seconds.
+    #[must_use]
+    pub fn end_time(mut self, value: i64) -> Self {
+        self.end_time = Some(value);
+        self
+    }
+    /// Sets `Status`: State of the battle as a number; the values are not documented (the documented sample shows 3).
+    #[must_use]
+    pub fn status(mut self, value: i64) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets `FromRoomInfo`: The room that started the battle.
+    #[must_use]
+    pub fn from_room_info(mut self, value: LiveBattleRoom) -> Self {
+        self.from_room_info = Some(value);
+        self
+    }
+    /// Sets `ToRoomList`: The callee rooms taking part.
+    #[must_use]
+    pub fn to_room_list(
+        mut self,
+        value: impl IntoIterator<Item = LiveBattleRoom>,
+    ) -> Self {
+        self.to_room_list = Some(value.into_iter().collect());
+        self
+    }
+}
+impl crate::validate::Validate for LiveGetBattleInfoResponse {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        if let Some(v) = &self.from_room_info {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "FromRoomInfo"),
+            )?;
+        }
+        if let Some(v) = &self.to_room_list {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "ToRoomList"),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl crate::command::Command for LiveGetBattleInfo {
+    type Response = LiveGetBattleInfoResponse;
+    const INFO: &'static crate::command::CommandInfo = &crate::command::CommandInfo {
+        service: "live_engine_http_pk",
+        command: "get_battle_info",
+        idempotent: true,
+        rate_limit_per_second: 200u32,
+        payload: crate::command::PayloadLocation::Wrapped("Response"),
+        errors: &[],
+        done_by_earlier_attempt: &[],
+        doc_url: "https://trtc.io/document/68256",
+    };
+}
 /// Create a live room (video live stream or voice chat room).
 ///
 /// Creates a live room hosted by `Owner_Account` (or by the calling admin). The seat template
@@ -4026,6 +5241,258 @@ impl crate::validate::Validate for LiveBannedMember {
         Ok(())
     }
 }
+/// Outcome of a battle invitation for one callee room (create_battle).
+///
+/// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveBattleInviteResult {
+    /// The room was invited to the battle. (wire value `0`)
+    Invited,
+    /// The room is already taking part in another battle. (wire value `3`)
+    InAnotherBattle,
+    /// A system error kept the room out of the battle. (wire value `5`)
+    SystemError,
+    /// A value this SDK version does not know, kept as received.
+    Unknown(i64),
+}
+impl LiveBattleInviteResult {
+    /// The number sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Invited => 0,
+            Self::InAnotherBattle => 3,
+            Self::SystemError => 5,
+            Self::Unknown(value) => *value,
+        }
+    }
+    /// The variant for a wire number; numbers this SDK does not know become `Unknown`.
+    pub fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::Invited,
+            3 => Self::InAnotherBattle,
+            5 => Self::SystemError,
+            other => Self::Unknown(other),
+        }
+    }
+}
+crate::wire::open_int_enum!(LiveBattleInviteResult);
+/// A room taking part in a battle, with its score (get_battle_info).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveBattleRoom {
+    /// ID of the room.
+    ///
+    /// Wire name `RoomId`; required.
+    #[serde(rename = "RoomId")]
+    pub room_id: String,
+    /// Battle score of the room.
+    ///
+    /// Wire name `Score`.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
+    #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<i64>,
+    /// User ID of the room owner.
+    ///
+    /// Wire name `Owner_Account`; also accepted as a JSON integer on input.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
+    #[serde(
+        rename = "Owner_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner_account: Option<String>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveBattleRoom {
+    /// Creates a value from its required fields (`RoomId`); optional fields start unset.
+    #[must_use]
+    pub fn new(room_id: impl Into<String>) -> Self {
+        Self {
+            room_id: room_id.into(),
+            score: None,
+            owner_account: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `Score`: Battle score of the room.
+    #[must_use]
+    pub fn score(mut self, value: i64) -> Self {
+        self.score = Some(value);
+        self
+    }
+    /// Sets `Owner_Account`: User ID of the room owner.
+    #[must_use]
+    pub fn owner_account(mut self, value: impl Into<String>) -> Self {
+        self.owner_account = Some(value.into());
+        self
+    }
+}
+impl crate::validate::Validate for LiveBattleRoom {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// What create_battle did for one callee room.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveBattleRoomResult {
+    /// ID of the callee room.
+    ///
+    /// Wire name `RoomId`; required.
+    #[serde(rename = "RoomId")]
+    pub room_id: String,
+    /// Outcome for this room; only `Invited` (0) means the room was invited.
+    ///
+    /// Wire name `ResultCode`; required.
+    #[serde(rename = "ResultCode")]
+    pub result_code: LiveBattleInviteResult,
+    /// Text describing the outcome; empty on success.
+    ///
+    /// Wire name `ResultMessage`.
+    #[serde(rename = "ResultMessage", default, skip_serializing_if = "Option::is_none")]
+    pub result_message: Option<String>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveBattleRoomResult {
+    /// Creates a value from its required fields (`RoomId`, `ResultCode`); optional fields start unset.
+    #[must_use]
+    pub fn new(room_id: impl Into<String>, result_code: LiveBattleInviteResult) -> Self {
+        Self {
+            room_id: room_id.into(),
+            result_code,
+            result_message: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `ResultMessage`: Text describing the outcome; empty on success.
+    #[must_use]
+    pub fn result_message(mut self, value: impl Into<String>) -> Self {
+        self.result_message = Some(value.into());
+        self
+    }
+}
+impl crate::validate::Validate for LiveBattleRoomResult {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// Name of a Live callback (webhook) event, as listed in the callback configuration.
+///
+/// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveCallbackCommand {
+    /// A room was created. (wire value `Live.CallbackAfterCreateRoom`)
+    AfterCreateRoom,
+    /// A room was destroyed. (wire value `Live.CallbackAfterDestroyRoom`)
+    AfterDestroyRoom,
+    /// A room's information was changed. (wire value `Live.CallbackAfterUpdateRoomInfo`)
+    AfterUpdateRoomInfo,
+    /// Room metadata was set. (wire value `Live.CallbackAfterSetMetadata`)
+    AfterSetMetadata,
+    /// Room metadata keys were deleted. (wire value `Live.CallbackAfterDelMetadata`)
+    AfterDelMetadata,
+    /// A room was created and the number of rooms reached the alert threshold (70% of the quota). (wire value `Live.CallbackAfterCreateRoomReachingThreshold`)
+    AfterCreateRoomReachingThreshold,
+    /// A member entered or left a room, or lost or regained its connection. (wire value `Live.CallbackAfterMemberStateChanged`; also read from `"Live.CallbackMemberStateChanged"`)
+    AfterMemberStateChanged,
+    /// The owner of a room changed. (wire value `Live.CallbackAfterChangeOwner`)
+    AfterChangeOwner,
+    /// Administrators of a room were added or removed. (wire value `Live.CallbackAfterModifyAdmin`)
+    AfterModifyAdmin,
+    /// The seat list of a room changed (the same event word as Room's). (wire value `Mic.CallbackAfterSeatInfoChanged`)
+    AfterSeatInfoChanged,
+    /// A PK battle was created. (wire value `Live.CallbackAfterCreateBattle`)
+    AfterCreateBattle,
+    /// A PK battle started. (wire value `Live.CallbackAfterStartBattle`)
+    AfterStartBattle,
+    /// A PK battle ended. (wire value `Live.CallbackAfterEndBattle`)
+    AfterEndBattle,
+    /// A gift is about to be sent; the app's answer decides whether it is. (wire value `Live.CallbackBeforeSendGift`)
+    BeforeSendGift,
+    /// Switch, not an event: when listed, a before-callback (such as BeforeSendGift) that fails
+    /// or is not answered in time lets the action through instead of blocking it. Not on
+    /// Tencent's configuration pages; seen in Tencent's console code. (wire value `Live.CallbackBeforeCallBackNotBlock`)
+    BeforeCallbackNotBlock,
+    /// A message is about to be sent to a room's Chat group. Not on Tencent's Live configuration pages; seen in Tencent's console code. (wire value `Group.CallbackBeforeSendMsg`)
+    GroupBeforeSendMsg,
+    /// A message was sent to a room's Chat group. Not on Tencent's Live configuration pages; seen in Tencent's console code. (wire value `Group.CallbackAfterSendMsg`)
+    GroupAfterSendMsg,
+    /// A user followed another user (an anchor). Not on Tencent's Live configuration pages; seen in Tencent's console code. (wire value `Follow.CallbackAfterFollowAdd`)
+    AfterFollowAdd,
+    /// A user stopped following another user. Not on Tencent's Live configuration pages; seen in Tencent's console code. (wire value `Follow.CallbackAfterFollowDelete`)
+    AfterFollowDelete,
+    /// A value this SDK version does not know, kept as received.
+    Unknown(String),
+}
+impl LiveCallbackCommand {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AfterCreateRoom => "Live.CallbackAfterCreateRoom",
+            Self::AfterDestroyRoom => "Live.CallbackAfterDestroyRoom",
+            Self::AfterUpdateRoomInfo => "Live.CallbackAfterUpdateRoomInfo",
+            Self::AfterSetMetadata => "Live.CallbackAfterSetMetadata",
+            Self::AfterDelMetadata => "Live.CallbackAfterDelMetadata",
+            Self::AfterCreateRoomReachingThreshold => {
+                "Live.CallbackAfterCreateRoomReachingThreshold"
+            }
+            Self::AfterMemberStateChanged => "Live.CallbackAfterMemberStateChanged",
+            Self::AfterChangeOwner => "Live.CallbackAfterChangeOwner",
+            Self::AfterModifyAdmin => "Live.CallbackAfterModifyAdmin",
+            Self::AfterSeatInfoChanged => "Mic.CallbackAfterSeatInfoChanged",
+            Self::AfterCreateBattle => "Live.CallbackAfterCreateBattle",
+            Self::AfterStartBattle => "Live.CallbackAfterStartBattle",
+            Self::AfterEndBattle => "Live.CallbackAfterEndBattle",
+            Self::BeforeSendGift => "Live.CallbackBeforeSendGift",
+            Self::BeforeCallbackNotBlock => "Live.CallbackBeforeCallBackNotBlock",
+            Self::GroupBeforeSendMsg => "Group.CallbackBeforeSendMsg",
+            Self::GroupAfterSendMsg => "Group.CallbackAfterSendMsg",
+            Self::AfterFollowAdd => "Follow.CallbackAfterFollowAdd",
+            Self::AfterFollowDelete => "Follow.CallbackAfterFollowDelete",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for a wire value; values this SDK does not know become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Live.CallbackAfterCreateRoom" => Self::AfterCreateRoom,
+            "Live.CallbackAfterDestroyRoom" => Self::AfterDestroyRoom,
+            "Live.CallbackAfterUpdateRoomInfo" => Self::AfterUpdateRoomInfo,
+            "Live.CallbackAfterSetMetadata" => Self::AfterSetMetadata,
+            "Live.CallbackAfterDelMetadata" => Self::AfterDelMetadata,
+            "Live.CallbackAfterCreateRoomReachingThreshold" => {
+                Self::AfterCreateRoomReachingThreshold
+            }
+            "Live.CallbackAfterMemberStateChanged" => Self::AfterMemberStateChanged,
+            "Live.CallbackAfterChangeOwner" => Self::AfterChangeOwner,
+            "Live.CallbackAfterModifyAdmin" => Self::AfterModifyAdmin,
+            "Mic.CallbackAfterSeatInfoChanged" => Self::AfterSeatInfoChanged,
+            "Live.CallbackAfterCreateBattle" => Self::AfterCreateBattle,
+            "Live.CallbackAfterStartBattle" => Self::AfterStartBattle,
+            "Live.CallbackAfterEndBattle" => Self::AfterEndBattle,
+            "Live.CallbackBeforeSendGift" => Self::BeforeSendGift,
+            "Live.CallbackBeforeCallBackNotBlock" => Self::BeforeCallbackNotBlock,
+            "Group.CallbackBeforeSendMsg" => Self::GroupBeforeSendMsg,
+            "Group.CallbackAfterSendMsg" => Self::GroupAfterSendMsg,
+            "Follow.CallbackAfterFollowAdd" => Self::AfterFollowAdd,
+            "Follow.CallbackAfterFollowDelete" => Self::AfterFollowDelete,
+            "Live.CallbackMemberStateChanged" => Self::AfterMemberStateChanged,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire::open_str_enum!(LiveCallbackCommand);
 /// A member currently in a live room.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

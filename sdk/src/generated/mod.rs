@@ -6,6 +6,7 @@ pub mod seats;
 pub mod callbacks;
 pub mod accounts;
 pub mod live;
+pub mod chat;
 pub mod errors;
 pub mod regions;
 pub mod webhooks;
@@ -25,6 +26,7 @@ pub mod groups {
     pub use super::callbacks;
     pub use super::accounts;
     pub use super::live;
+    pub use super::chat;
 }
 /// The generated types of the modules of commands and webhooks, for a
 /// flat re-export at the crate root (`ErrorCode` and `Region` are
@@ -36,5 +38,6 @@ pub mod prelude {
     pub use super::callbacks::*;
     pub use super::accounts::*;
     pub use super::live::*;
+    pub use super::chat::*;
     pub use super::webhooks::*;
 }

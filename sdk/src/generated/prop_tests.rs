@@ -407,6 +407,48 @@ fn gen_change_room_owner_response(g: &mut Gen) -> super::rooms::ChangeRoomOwnerR
         extra: g.extra(),
     }
 }
+fn gen_chat_group_id_item(g: &mut Gen) -> super::chat::ChatGroupIdItem {
+    super::chat::ChatGroupIdItem {
+        group_id: g.string(),
+        extra: g.extra(),
+    }
+}
+fn gen_chat_group_type(g: &mut Gen) -> super::chat::ChatGroupType {
+    match g.below(5usize + 1) {
+        0usize => super::chat::ChatGroupType::Public,
+        1usize => super::chat::ChatGroupType::Private,
+        2usize => super::chat::ChatGroupType::ChatRoom,
+        3usize => super::chat::ChatGroupType::AvChatRoom,
+        4usize => super::chat::ChatGroupType::BChatRoom,
+        _ => {
+            super::chat::ChatGroupType::Unknown(
+                g
+                    .unknown_string(
+                        &["Public", "Private", "ChatRoom", "AVChatRoom", "BChatRoom"],
+                    ),
+            )
+        }
+    }
+}
+fn gen_chat_msg_element(g: &mut Gen) -> super::chat::ChatMsgElement {
+    super::chat::ChatMsgElement {
+        msg_type: g.string(),
+        msg_content: g.json(),
+    }
+}
+fn gen_chat_msg_priority(g: &mut Gen) -> super::chat::ChatMsgPriority {
+    match g.below(4usize + 1) {
+        0usize => super::chat::ChatMsgPriority::High,
+        1usize => super::chat::ChatMsgPriority::Normal,
+        2usize => super::chat::ChatMsgPriority::Low,
+        3usize => super::chat::ChatMsgPriority::Lowest,
+        _ => {
+            super::chat::ChatMsgPriority::Unknown(
+                g.unknown_string(&["High", "Normal", "Low", "Lowest"]),
+            )
+        }
+    }
+}
 fn gen_create_room(g: &mut Gen) -> super::rooms::CreateRoom {
     super::rooms::CreateRoom {
         room_info: gen_room_info(g),
@@ -443,6 +485,23 @@ fn gen_enter_type(g: &mut Gen) -> super::webhooks::EnterType {
     match g.below(1usize + 1) {
         0usize => super::webhooks::EnterType::Enter,
         _ => super::webhooks::EnterType::Unknown(g.unknown_string(&["Enter"])),
+    }
+}
+fn gen_get_appid_group_list(g: &mut Gen) -> super::chat::GetAppidGroupList {
+    super::chat::GetAppidGroupList {
+        limit: g.opt(|g| g.int::<u32>()),
+        next: g.opt(|g| g.int::<u64>()),
+        group_type: g.opt(|g| gen_chat_group_type(g)),
+    }
+}
+fn gen_get_appid_group_list_response(
+    g: &mut Gen,
+) -> super::chat::GetAppidGroupListResponse {
+    super::chat::GetAppidGroupListResponse {
+        total_count: g.opt(|g| g.int::<u64>()),
+        group_id_list: g.opt(|g| g.list(|g| gen_chat_group_id_item(g))),
+        next: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
     }
 }
 fn gen_get_banned_member_list(g: &mut Gen) -> super::members::GetBannedMemberList {
@@ -523,7 +582,7 @@ fn gen_kick_user_off_seat(g: &mut Gen) -> super::seats::KickUserOffSeat {
     super::seats::KickUserOffSeat {
         room_id: g.string(),
         member_account: g.string(),
-        data: g.string(),
+        data: g.opt(|g| g.string()),
     }
 }
 fn gen_kick_user_off_seat_response(
@@ -596,6 +655,34 @@ fn gen_live_banned_member(g: &mut Gen) -> super::live::LiveBannedMember {
         extra: g.extra(),
     }
 }
+fn gen_live_battle_invite_result(g: &mut Gen) -> super::live::LiveBattleInviteResult {
+    match g.below(3usize + 1) {
+        0usize => super::live::LiveBattleInviteResult::Invited,
+        1usize => super::live::LiveBattleInviteResult::InAnotherBattle,
+        2usize => super::live::LiveBattleInviteResult::SystemError,
+        _ => {
+            super::live::LiveBattleInviteResult::Unknown(
+                g.unknown_int(&[0i64, 3i64, 5i64]),
+            )
+        }
+    }
+}
+fn gen_live_battle_room(g: &mut Gen) -> super::live::LiveBattleRoom {
+    super::live::LiveBattleRoom {
+        room_id: g.string(),
+        score: g.opt(|g| g.int::<i64>()),
+        owner_account: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_battle_room_result(g: &mut Gen) -> super::live::LiveBattleRoomResult {
+    super::live::LiveBattleRoomResult {
+        room_id: g.string(),
+        result_code: gen_live_battle_invite_result(g),
+        result_message: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
 fn gen_live_callback_admin_op_type(
     g: &mut Gen,
 ) -> super::webhooks::LiveCallbackAdminOpType {
@@ -631,6 +718,57 @@ fn gen_live_callback_battle_room(
         owner_account: g.opt(|g| g.string()),
         score: g.opt(|g| g.int::<i64>()),
         extra: g.extra(),
+    }
+}
+fn gen_live_callback_command(g: &mut Gen) -> super::live::LiveCallbackCommand {
+    match g.below(19usize + 1) {
+        0usize => super::live::LiveCallbackCommand::AfterCreateRoom,
+        1usize => super::live::LiveCallbackCommand::AfterDestroyRoom,
+        2usize => super::live::LiveCallbackCommand::AfterUpdateRoomInfo,
+        3usize => super::live::LiveCallbackCommand::AfterSetMetadata,
+        4usize => super::live::LiveCallbackCommand::AfterDelMetadata,
+        5usize => super::live::LiveCallbackCommand::AfterCreateRoomReachingThreshold,
+        6usize => super::live::LiveCallbackCommand::AfterMemberStateChanged,
+        7usize => super::live::LiveCallbackCommand::AfterChangeOwner,
+        8usize => super::live::LiveCallbackCommand::AfterModifyAdmin,
+        9usize => super::live::LiveCallbackCommand::AfterSeatInfoChanged,
+        10usize => super::live::LiveCallbackCommand::AfterCreateBattle,
+        11usize => super::live::LiveCallbackCommand::AfterStartBattle,
+        12usize => super::live::LiveCallbackCommand::AfterEndBattle,
+        13usize => super::live::LiveCallbackCommand::BeforeSendGift,
+        14usize => super::live::LiveCallbackCommand::BeforeCallbackNotBlock,
+        15usize => super::live::LiveCallbackCommand::GroupBeforeSendMsg,
+        16usize => super::live::LiveCallbackCommand::GroupAfterSendMsg,
+        17usize => super::live::LiveCallbackCommand::AfterFollowAdd,
+        18usize => super::live::LiveCallbackCommand::AfterFollowDelete,
+        _ => {
+            super::live::LiveCallbackCommand::Unknown(
+                g
+                    .unknown_string(
+                        &[
+                            "Live.CallbackAfterCreateRoom",
+                            "Live.CallbackAfterDestroyRoom",
+                            "Live.CallbackAfterUpdateRoomInfo",
+                            "Live.CallbackAfterSetMetadata",
+                            "Live.CallbackAfterDelMetadata",
+                            "Live.CallbackAfterCreateRoomReachingThreshold",
+                            "Live.CallbackAfterMemberStateChanged",
+                            "Live.CallbackAfterChangeOwner",
+                            "Live.CallbackAfterModifyAdmin",
+                            "Mic.CallbackAfterSeatInfoChanged",
+                            "Live.CallbackAfterCreateBattle",
+                            "Live.CallbackAfterStartBattle",
+                            "Live.CallbackAfterEndBattle",
+                            "Live.CallbackBeforeSendGift",
+                            "Live.CallbackBeforeCallBackNotBlock",
+                            "Group.CallbackBeforeSendMsg",
+                            "Group.CallbackAfterSendMsg",
+                            "Follow.CallbackAfterFollowAdd",
+                            "Follow.CallbackAfterFollowDelete",
+                        ],
+                    ),
+            )
+        }
     }
 }
 fn gen_live_callback_destroy_event_type(
@@ -756,6 +894,23 @@ fn gen_live_change_room_owner_response(
         extra: g.extra(),
     }
 }
+fn gen_live_create_battle(g: &mut Gen) -> super::live::LiveCreateBattle {
+    super::live::LiveCreateBattle {
+        from_room_id: g.string(),
+        to_room_id_list: g.list(|g| g.string()),
+        duration: g.int::<u64>(),
+        extension_info: g.opt(|g| g.string()),
+    }
+}
+fn gen_live_create_battle_response(
+    g: &mut Gen,
+) -> super::live::LiveCreateBattleResponse {
+    super::live::LiveCreateBattleResponse {
+        battle_id: g.opt(|g| g.string()),
+        result: g.opt(|g| g.list(|g| gen_live_battle_room_result(g))),
+        extra: g.extra(),
+    }
+}
 fn gen_live_create_room(g: &mut Gen) -> super::live::LiveCreateRoom {
     super::live::LiveCreateRoom {
         room_info: gen_live_room_info(g),
@@ -787,6 +942,27 @@ fn gen_live_del_room_metadata_response(
     g: &mut Gen,
 ) -> super::live::LiveDelRoomMetadataResponse {
     super::live::LiveDelRoomMetadataResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_delete_callback(_g: &mut Gen) -> super::live::LiveDeleteCallback {
+    super::live::LiveDeleteCallback {}
+}
+fn gen_live_delete_callback_response(
+    g: &mut Gen,
+) -> super::live::LiveDeleteCallbackResponse {
+    super::live::LiveDeleteCallbackResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_delete_callback_token(_g: &mut Gen) -> super::live::LiveDeleteCallbackToken {
+    super::live::LiveDeleteCallbackToken {
+    }
+}
+fn gen_live_delete_callback_token_response(
+    g: &mut Gen,
+) -> super::live::LiveDeleteCallbackTokenResponse {
+    super::live::LiveDeleteCallbackTokenResponse {
         extra: g.extra(),
     }
 }
@@ -826,6 +1002,49 @@ fn gen_live_get_banned_member_list_response(
     super::live::LiveGetBannedMemberListResponse {
         banned_account_list: g.opt(|g| g.list(|g| gen_live_banned_member(g))),
         next_offset: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_battle_info(g: &mut Gen) -> super::live::LiveGetBattleInfo {
+    super::live::LiveGetBattleInfo {
+        battle_id: g.opt(|g| g.string()),
+        room_id: g.opt(|g| g.string()),
+    }
+}
+fn gen_live_get_battle_info_response(
+    g: &mut Gen,
+) -> super::live::LiveGetBattleInfoResponse {
+    super::live::LiveGetBattleInfoResponse {
+        battle_id: g.opt(|g| g.string()),
+        duration: g.opt(|g| g.int::<u64>()),
+        start_time: g.opt(|g| g.int::<i64>()),
+        end_time: g.opt(|g| g.int::<i64>()),
+        status: g.opt(|g| g.int::<i64>()),
+        from_room_info: g.opt(|g| gen_live_battle_room(g)),
+        to_room_list: g.opt(|g| g.list(|g| gen_live_battle_room(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_callback(_g: &mut Gen) -> super::live::LiveGetCallback {
+    super::live::LiveGetCallback {}
+}
+fn gen_live_get_callback_response(g: &mut Gen) -> super::live::LiveGetCallbackResponse {
+    super::live::LiveGetCallbackResponse {
+        url: g.opt(|g| g.string()),
+        callback_command_list: g.opt(|g| g.list(|g| gen_live_callback_command(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_callback_token(_g: &mut Gen) -> super::live::LiveGetCallbackToken {
+    super::live::LiveGetCallbackToken {
+    }
+}
+fn gen_live_get_callback_token_response(
+    g: &mut Gen,
+) -> super::live::LiveGetCallbackTokenResponse {
+    super::live::LiveGetCallbackTokenResponse {
+        token: g.opt(|g| g.string()),
+        is_token_enable: g.opt(|g| g.bool()),
         extra: g.extra(),
     }
 }
@@ -1141,6 +1360,30 @@ fn gen_live_send_text_msg_response(g: &mut Gen) -> super::live::LiveSendTextMsgR
         extra: g.extra(),
     }
 }
+fn gen_live_set_callback(g: &mut Gen) -> super::live::LiveSetCallback {
+    super::live::LiveSetCallback {
+        url: g.string(),
+        callback_command_list: g.list(|g| gen_live_callback_command(g)),
+    }
+}
+fn gen_live_set_callback_response(g: &mut Gen) -> super::live::LiveSetCallbackResponse {
+    super::live::LiveSetCallbackResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_set_callback_token(g: &mut Gen) -> super::live::LiveSetCallbackToken {
+    super::live::LiveSetCallbackToken {
+        token: g.opt(|g| g.string()),
+        is_token_enable: g.opt(|g| g.bool()),
+    }
+}
+fn gen_live_set_callback_token_response(
+    g: &mut Gen,
+) -> super::live::LiveSetCallbackTokenResponse {
+    super::live::LiveSetCallbackTokenResponse {
+        extra: g.extra(),
+    }
+}
 fn gen_live_set_room_metadata(g: &mut Gen) -> super::live::LiveSetRoomMetadata {
     super::live::LiveSetRoomMetadata {
         room_id: g.string(),
@@ -1173,6 +1416,19 @@ fn gen_live_unban_member(g: &mut Gen) -> super::live::LiveUnbanMember {
 }
 fn gen_live_unban_member_response(g: &mut Gen) -> super::live::LiveUnbanMemberResponse {
     super::live::LiveUnbanMemberResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_update_callback(g: &mut Gen) -> super::live::LiveUpdateCallback {
+    super::live::LiveUpdateCallback {
+        url: g.string(),
+        callback_command_list: g.list(|g| gen_live_callback_command(g)),
+    }
+}
+fn gen_live_update_callback_response(
+    g: &mut Gen,
+) -> super::live::LiveUpdateCallbackResponse {
+    super::live::LiveUpdateCallbackResponse {
         extra: g.extra(),
     }
 }
@@ -1336,6 +1592,37 @@ fn gen_platform_state(g: &mut Gen) -> super::accounts::PlatformState {
         extra: g.extra(),
     }
 }
+fn gen_portrait_get(g: &mut Gen) -> super::accounts::PortraitGet {
+    super::accounts::PortraitGet {
+        to_account: g.list(|g| g.string()),
+        tag_list: g.list(|g| g.string()),
+    }
+}
+fn gen_portrait_get_response(g: &mut Gen) -> super::accounts::PortraitGetResponse {
+    super::accounts::PortraitGetResponse {
+        user_profile_item: g.opt(|g| g.list(|g| gen_user_profile(g))),
+        error_display: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_portrait_set(g: &mut Gen) -> super::accounts::PortraitSet {
+    super::accounts::PortraitSet {
+        from_account: g.string(),
+        profile_item: g.list(|g| gen_profile_item(g)),
+    }
+}
+fn gen_portrait_set_response(g: &mut Gen) -> super::accounts::PortraitSetResponse {
+    super::accounts::PortraitSetResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_profile_item(g: &mut Gen) -> super::accounts::ProfileItem {
+    super::accounts::ProfileItem {
+        tag: g.string(),
+        value: g.json(),
+        extra: g.extra(),
+    }
+}
 fn gen_query_online_status(g: &mut Gen) -> super::accounts::QueryOnlineStatus {
     super::accounts::QueryOnlineStatus {
         to_account: g.list(|g| g.string()),
@@ -1483,6 +1770,30 @@ fn gen_seat_template(g: &mut Gen) -> super::live::SeatTemplate {
         }
     }
 }
+fn gen_send_group_msg(g: &mut Gen) -> super::chat::SendGroupMsg {
+    super::chat::SendGroupMsg {
+        group_id: g.string(),
+        random: g.int::<u32>(),
+        msg_body: g.list(|g| gen_chat_msg_element(g)),
+        from_account: g.opt(|g| g.string()),
+        msg_priority: g.opt(|g| gen_chat_msg_priority(g)),
+        online_only_flag: g.opt(|g| g.int::<u32>()),
+        send_msg_control: g.opt(|g| g.list(|g| g.string())),
+        forbid_callback_control: g.opt(|g| g.list(|g| g.string())),
+        cloud_custom_data: g.opt(|g| g.string()),
+        offline_push_info: g.opt(|g| g.json()),
+        to_account: g.opt(|g| g.list(|g| g.string())),
+        topic_id: g.opt(|g| g.string()),
+    }
+}
+fn gen_send_group_msg_response(g: &mut Gen) -> super::chat::SendGroupMsgResponse {
+    super::chat::SendGroupMsgResponse {
+        msg_time: g.opt(|g| g.int::<i64>()),
+        msg_seq: g.opt(|g| g.int::<u64>()),
+        msg_drop_reason: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
 fn gen_set_callback(g: &mut Gen) -> super::callbacks::SetCallback {
     super::callbacks::SetCallback {
         url: g.string(),
@@ -1567,6 +1878,15 @@ fn gen_update_room_member_info_response(
         extra: g.extra(),
     }
 }
+fn gen_user_profile(g: &mut Gen) -> super::accounts::UserProfile {
+    super::accounts::UserProfile {
+        to_account: g.string(),
+        profile_item: g.opt(|g| g.list(|g| gen_profile_item(g))),
+        result_code: g.int::<i64>(),
+        result_info: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48u32))] #[test] fn
     round_trip_account_check(seed in any:: < u64 > ()) { round_trip(& gen_account_check(&
@@ -1637,6 +1957,14 @@ proptest! {
     gen_change_room_owner(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_change_room_owner_response(seed in any:: < u64 > ()) { round_trip(&
     gen_change_room_owner_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_chat_group_id_item(seed in any:: < u64 > ()) { round_trip(&
+    gen_chat_group_id_item(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_chat_group_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_chat_group_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_chat_msg_element(seed in any:: < u64 > ()) { round_trip(&
+    gen_chat_msg_element(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_chat_msg_priority(seed in any:: < u64 > ()) { round_trip(&
+    gen_chat_msg_priority(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_create_room(seed in any:: < u64 > ()) { round_trip(& gen_create_room(& mut
     Gen::new(seed))) ?; } #[test] fn round_trip_create_room_response(seed in any:: < u64
     > ()) { round_trip(& gen_create_room_response(& mut Gen::new(seed))) ?; } #[test] fn
@@ -1649,6 +1977,10 @@ proptest! {
     u64 > ()) { round_trip(& gen_destroy_room_response(& mut Gen::new(seed))) ?; }
     #[test] fn round_trip_enter_type(seed in any:: < u64 > ()) { round_trip(&
     gen_enter_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_get_appid_group_list(seed in any:: < u64 > ()) { round_trip(&
+    gen_get_appid_group_list(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_get_appid_group_list_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_get_appid_group_list_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_get_banned_member_list(seed in any:: < u64 > ()) { round_trip(&
     gen_get_banned_member_list(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_get_banned_member_list_response(seed in any:: < u64 > ()) { round_trip(&
@@ -1690,12 +2022,20 @@ proptest! {
     gen_live_ban_member_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_banned_member(seed in any:: < u64 > ()) { round_trip(&
     gen_live_banned_member(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_battle_invite_result(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_battle_invite_result(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_battle_room(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_battle_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_battle_room_result(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_battle_room_result(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_callback_admin_op_type(seed in any:: < u64 > ()) { round_trip(&
     gen_live_callback_admin_op_type(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_callback_battle_end_op_type(seed in any:: < u64 > ()) { round_trip(&
     gen_live_callback_battle_end_op_type(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_callback_battle_room(seed in any:: < u64 > ()) { round_trip(&
     gen_live_callback_battle_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_command(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_command(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_callback_destroy_event_type(seed in any:: < u64 > ()) { round_trip(&
     gen_live_callback_destroy_event_type(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_callback_gift(seed in any:: < u64 > ()) { round_trip(&
@@ -1716,6 +2056,10 @@ proptest! {
     gen_live_change_room_owner(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_change_room_owner_response(seed in any:: < u64 > ()) { round_trip(&
     gen_live_change_room_owner_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_create_battle(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_create_battle(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_create_battle_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_create_battle_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_create_room(seed in any:: < u64 > ()) { round_trip(&
     gen_live_create_room(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_create_room_response(seed in any:: < u64 > ()) { round_trip(&
@@ -1728,7 +2072,15 @@ proptest! {
     gen_live_del_room_metadata(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_del_room_metadata_response(seed in any:: < u64 > ()) { round_trip(&
     gen_live_del_room_metadata_response(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_live_destroy_room(seed in any:: < u64 > ()) { round_trip(&
+    round_trip_live_delete_callback(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_delete_callback(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_delete_callback_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_delete_callback_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_delete_callback_token(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_delete_callback_token(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_delete_callback_token_response(seed in any:: < u64 > ()) {
+    round_trip(& gen_live_delete_callback_token_response(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_live_destroy_room(seed in any:: < u64 > ()) { round_trip(&
     gen_live_destroy_room(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_destroy_room_response(seed in any:: < u64 > ()) { round_trip(&
     gen_live_destroy_room_response(& mut Gen::new(seed))) ?; } #[test] fn
@@ -1740,7 +2092,19 @@ proptest! {
     gen_live_get_banned_member_list(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_get_banned_member_list_response(seed in any:: < u64 > ()) {
     round_trip(& gen_live_get_banned_member_list_response(& mut Gen::new(seed))) ?; }
-    #[test] fn round_trip_live_get_gift_count(seed in any:: < u64 > ()) { round_trip(&
+    #[test] fn round_trip_live_get_battle_info(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_battle_info(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_battle_info_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_battle_info_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_callback(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_callback(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_callback_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_callback_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_callback_token(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_callback_token(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_callback_token_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_callback_token_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_gift_count(seed in any:: < u64 > ()) { round_trip(&
     gen_live_get_gift_count(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_get_gift_count_response(seed in any:: < u64 > ()) { round_trip(&
     gen_live_get_gift_count_response(& mut Gen::new(seed))) ?; } #[test] fn
@@ -1811,6 +2175,14 @@ proptest! {
     gen_live_send_text_msg(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_send_text_msg_response(seed in any:: < u64 > ()) { round_trip(&
     gen_live_send_text_msg_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_set_callback(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_set_callback(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_set_callback_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_set_callback_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_set_callback_token(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_set_callback_token(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_set_callback_token_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_set_callback_token_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_set_room_metadata(seed in any:: < u64 > ()) { round_trip(&
     gen_live_set_room_metadata(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_set_room_metadata_response(seed in any:: < u64 > ()) { round_trip(&
@@ -1821,6 +2193,10 @@ proptest! {
     gen_live_unban_member(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_unban_member_response(seed in any:: < u64 > ()) { round_trip(&
     gen_live_unban_member_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_update_callback(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_update_callback(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_update_callback_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_update_callback_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_update_room_info(seed in any:: < u64 > ()) { round_trip(&
     gen_live_update_room_info(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_live_update_room_info_response(seed in any:: < u64 > ()) { round_trip(&
@@ -1861,9 +2237,17 @@ proptest! {
     gen_pick_user_on_seat_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_platform_state(seed in any:: < u64 > ()) { round_trip(&
     gen_platform_state(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_query_online_status(seed in any:: < u64 > ()) { round_trip(&
-    gen_query_online_status(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_query_online_status_response(seed in any:: < u64 > ()) { round_trip(&
+    round_trip_portrait_get(seed in any:: < u64 > ()) { round_trip(& gen_portrait_get(&
+    mut Gen::new(seed))) ?; } #[test] fn round_trip_portrait_get_response(seed in any:: <
+    u64 > ()) { round_trip(& gen_portrait_get_response(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_portrait_set(seed in any:: < u64 > ()) { round_trip(&
+    gen_portrait_set(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_portrait_set_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_portrait_set_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_profile_item(seed in any:: < u64 > ()) { round_trip(& gen_profile_item(&
+    mut Gen::new(seed))) ?; } #[test] fn round_trip_query_online_status(seed in any:: <
+    u64 > ()) { round_trip(& gen_query_online_status(& mut Gen::new(seed))) ?; } #[test]
+    fn round_trip_query_online_status_response(seed in any:: < u64 > ()) { round_trip(&
     gen_query_online_status_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_room_details(seed in any:: < u64 > ()) { round_trip(& gen_room_details(&
     mut Gen::new(seed))) ?; } #[test] fn round_trip_room_info(seed in any:: < u64 > ()) {
@@ -1877,13 +2261,17 @@ proptest! {
     Gen::new(seed))) ?; } #[test] fn round_trip_seat_info(seed in any:: < u64 > ()) {
     round_trip(& gen_seat_info(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_seat_template(seed in any:: < u64 > ()) { round_trip(& gen_seat_template(&
-    mut Gen::new(seed))) ?; } #[test] fn round_trip_set_callback(seed in any:: < u64 >
-    ()) { round_trip(& gen_set_callback(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_set_callback_response(seed in any:: < u64 > ()) { round_trip(&
-    gen_set_callback_response(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_switch_seat(seed in any:: < u64 > ()) { round_trip(& gen_switch_seat(& mut
-    Gen::new(seed))) ?; } #[test] fn round_trip_switch_seat_response(seed in any:: < u64
-    > ()) { round_trip(& gen_switch_seat_response(& mut Gen::new(seed))) ?; } #[test] fn
+    mut Gen::new(seed))) ?; } #[test] fn round_trip_send_group_msg(seed in any:: < u64 >
+    ()) { round_trip(& gen_send_group_msg(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_send_group_msg_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_send_group_msg_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_set_callback(seed in any:: < u64 > ()) { round_trip(& gen_set_callback(&
+    mut Gen::new(seed))) ?; } #[test] fn round_trip_set_callback_response(seed in any:: <
+    u64 > ()) { round_trip(& gen_set_callback_response(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_switch_seat(seed in any:: < u64 > ()) { round_trip(&
+    gen_switch_seat(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_switch_seat_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_switch_seat_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_take_seat_mode(seed in any:: < u64 > ()) { round_trip(&
     gen_take_seat_mode(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_unban_room_member(seed in any:: < u64 > ()) { round_trip(&
@@ -1902,6 +2290,11 @@ proptest! {
     gen_update_room_member_info(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_update_room_member_info_response(seed in any:: < u64 > ()) { round_trip(&
     gen_update_room_member_info_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_user_profile(seed in any:: < u64 > ()) { round_trip(& gen_user_profile(&
+    mut Gen::new(seed))) ?; } #[test] fn arbitrary_json_into_get_appid_group_list_body(v
+    in arbitrary_json()) { decode_any:: < super::bodies::GetAppidGroupListBody > (v) ?; }
+    #[test] fn arbitrary_json_into_send_group_msg_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::SendGroupMsgBody > (v) ?; } #[test] fn
     arbitrary_json_into_account_import_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::AccountImportBody > (v) ?; } #[test] fn
     arbitrary_json_into_multiaccount_import_body(v in arbitrary_json()) { decode_any:: <
@@ -1911,6 +2304,24 @@ proptest! {
     arbitrary_json_into_account_check_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::AccountCheckBody > (v) ?; } #[test] fn arbitrary_json_into_kick_body(v
     in arbitrary_json()) { decode_any:: < super::bodies::KickBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_set_callback_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveSetCallbackBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_update_callback_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveUpdateCallbackBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_callback_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetCallbackBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_delete_callback_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveDeleteCallbackBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_callback_token_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveGetCallbackTokenBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_set_callback_token_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveSetCallbackTokenBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_delete_callback_token_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveDeleteCallbackTokenBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_create_battle_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveCreateBattleBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_battle_info_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetBattleInfoBody > (v) ?; } #[test] fn
     arbitrary_json_into_live_create_room_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::LiveCreateRoomBody > (v) ?; } #[test] fn
     arbitrary_json_into_live_destroy_room_body(v in arbitrary_json()) { decode_any:: <
@@ -1965,6 +2376,10 @@ proptest! {
     super::bodies::LiveGetGiftCountBody > (v) ?; } #[test] fn
     arbitrary_json_into_query_online_status_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::QueryOnlineStatusBody > (v) ?; } #[test] fn
+    arbitrary_json_into_portrait_get_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::PortraitGetBody > (v) ?; } #[test] fn
+    arbitrary_json_into_portrait_set_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::PortraitSetBody > (v) ?; } #[test] fn
     arbitrary_json_into_set_callback_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::SetCallbackBody > (v) ?; } #[test] fn
     arbitrary_json_into_update_callback_body(v in arbitrary_json()) { decode_any:: <

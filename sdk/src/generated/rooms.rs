@@ -36,6 +36,9 @@
 /// - `100001`: Internal server error; try again.
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `84005`: A room with this ID already exists (for a create_room re-sent after a timeout, possibly the one the first attempt created).
+/// - `100003`: A room with this ID already exists.
+/// - `100010`: A room with this ID already exists and has the same owner (for a create_room re-sent after a timeout, possibly the one the first attempt created).
+/// - `100011`: The room ID is already used by a Chat group.
 ///
 /// # Example
 ///
@@ -162,6 +165,18 @@ impl crate::command::Command for CreateRoom {
             crate::command::CommandError {
                 code: 84005i64,
                 meaning: "A room with this ID already exists (for a create_room re-sent after a timeout, possibly the one the first attempt created).",
+            },
+            crate::command::CommandError {
+                code: 100003i64,
+                meaning: "A room with this ID already exists.",
+            },
+            crate::command::CommandError {
+                code: 100010i64,
+                meaning: "A room with this ID already exists and has the same owner (for a create_room re-sent after a timeout, possibly the one the first attempt created).",
+            },
+            crate::command::CommandError {
+                code: 100011i64,
+                meaning: "The room ID is already used by a Chat group.",
             },
         ],
         done_by_earlier_attempt: &[],
