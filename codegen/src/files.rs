@@ -625,6 +625,15 @@ pub fn webhooks_rs(spec: &Spec) -> TokenStream {
                 #budget_body
             }
 
+            /// The payload as JSON, as it would be sent (for forwarding or
+            /// storing an event; fields this SDK does not know are kept).
+            pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+                match self {
+                    #(Self::#variants(payload) => serde_json::to_value(payload),)*
+                    Self::Unknown { body, .. } => Ok(body.clone()),
+                }
+            }
+
             /// The callback command (canonical spelling for known callbacks).
             pub fn command(&self) -> &str {
                 match self {

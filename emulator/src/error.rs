@@ -44,9 +44,11 @@ pub mod codes {
     pub const OPENIM_ACCOUNT_LIST_MALFORMED: i64 = 90003;
     /// openim: too many accounts in one call.
     pub const OPENIM_TOO_MANY_ACCOUNTS: i64 = 90011;
-    /// A room with this ID already exists (Tencent's legacy room server
-    /// code; the v4 docs name none).
-    pub const ROOM_ID_IN_USE: i64 = 84005;
+    /// A room with this ID already exists (documented on Live's
+    /// create_room for the engine both products share).
+    pub const ROOM_ID_EXISTS: i64 = 100003;
+    /// A room with this ID already exists with the same owner (reuse it).
+    pub const ROOM_ID_EXISTS_SAME_OWNER: i64 = 100010;
     /// Server internal error.
     pub const INTERNAL: i64 = 100001;
     /// Invalid request parameter.

@@ -64,8 +64,9 @@ async fn create_refuses_duplicates_and_bad_parameters() {
             json!({"RoomInfo": {"RoomId": "dup", "RoomType": "Conference"}}),
         )
         .await;
-    // The legacy "room already exists" code (the v4 docs name none).
-    assert_code(&again, 84005);
+    // The engine's "exists with the same owner" code (documented on Live's
+    // create_room): the admin created it, and the admin asks again.
+    assert_code(&again, 100010);
     for (info, why) in [
         (
             json!({"RoomId": "x".repeat(49), "RoomType": "Conference"}),

@@ -123,8 +123,12 @@ async fn a_create_room_whose_answer_was_lost_is_not_resent_and_a_resend_is_recog
     }
     assert_eq!(s.emu.requests_received("create_room"), 1);
     assert_eq!(s.emu.room_count(), 1);
-    // The caller re-sends: the typed answer says the ID exists.
-    let err = expect_service(s.client.create_room(create()).await, ErrorCode::RoomIdInUse);
+    // The caller re-sends: the typed answer says the ID exists, with the
+    // same owner (the first attempt created it).
+    let err = expect_service(
+        s.client.create_room(create()).await,
+        ErrorCode::RoomIdExistsSameOwner,
+    );
     assert!(err.is_room_id_in_use(), "{err}");
     // A different refusal is not mistaken for it.
     let other = s

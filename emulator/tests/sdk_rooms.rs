@@ -6,7 +6,7 @@ mod sdk_support;
 
 use sdk_support::{expect_ok, expect_service, Setup};
 use trtc_room::{
-    BanRoomMember, ChangeRoomOwner, CreateRoom, DestroyRoom, ErrorCode, GetBannedMemberList,
+    BanRoomMember, ChangeRoomOwner, CreateRoom, DestroyRoom, Error, ErrorCode, GetBannedMemberList,
     GetRoomInfo, GetRoomMemberList, GetSeatList, KickUserOut, MarkCommandType, MarkRoomMember,
     MemberInfo, MemberMarks, MemberRole, RoomInfo, RoomInfoUpdate, RoomMember, RoomType,
     TakeSeatMode, UnbanRoomMember, UpdateRoomInfo, UpdateRoomMemberInfo,
@@ -87,7 +87,17 @@ async fn create_room_with_a_taken_room_id_is_refused() {
         .client
         .create_room(CreateRoom::new(RoomInfo::new("dup", RoomType::Conference)))
         .await;
-    let err = expect_service(again, ErrorCode::RoomIdInUse);
+    let err = again.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::Service {
+                code: ErrorCode::RoomIdExists | ErrorCode::RoomIdExistsSameOwner,
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert!(err.is_room_id_in_use());
     assert_eq!(s.emu.room_count(), 1);
 }

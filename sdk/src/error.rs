@@ -306,16 +306,23 @@ impl Error {
         }
     }
 
-    /// Whether `create_room` was refused because a room with this ID already
-    /// exists ([`ErrorCode::RoomIdInUse`]). After a `create_room` that timed
-    /// out and was sent again by the caller, this usually means the first
-    /// attempt created the room: check it with `get_room_info` (its owner,
-    /// type, creation time) before treating the ID as taken by someone else.
+    /// Whether `create_room` (Room's or Live's) was refused because the room
+    /// ID is taken: [`ErrorCode::RoomIdExists`] (100003),
+    /// [`ErrorCode::RoomIdExistsSameOwner`] (100010: same owner, the room can
+    /// be used as it is), [`ErrorCode::RoomIdTakenByGroup`] (100011: a Chat
+    /// group has the ID) or the older [`ErrorCode::RoomIdInUse`] (84005).
+    /// After a `create_room` that timed out and was sent again by the caller,
+    /// this usually means the first attempt created the room: check it with
+    /// `get_room_info` (its owner, type, creation time) before treating the ID
+    /// as taken by someone else.
     pub fn is_room_id_in_use(&self) -> bool {
         matches!(
             self,
             Error::Service {
-                code: ErrorCode::RoomIdInUse,
+                code: ErrorCode::RoomIdInUse
+                    | ErrorCode::RoomIdExists
+                    | ErrorCode::RoomIdExistsSameOwner
+                    | ErrorCode::RoomIdTakenByGroup,
                 ..
             }
         )

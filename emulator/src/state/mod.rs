@@ -150,11 +150,21 @@ impl State {
         info: RoomInfo,
         invitees: Vec<String>,
     ) -> Result<(), ApiError> {
-        if self.rooms.contains_key(&info.room_id) {
-            return Err(ApiError::new(
-                codes::ROOM_ID_IN_USE,
-                format!("room ID {:?} is already in use", info.room_id),
-            ));
+        if let Some(existing) = self.rooms.get(&info.room_id) {
+            // The engine's codes (documented on Live's create_room): the same
+            // owner may reuse the room; anyone else must pick another ID.
+            let owner = info.owner_account.as_deref().unwrap_or(&self.admin);
+            return Err(if existing.owner == owner {
+                ApiError::new(
+                    codes::ROOM_ID_EXISTS_SAME_OWNER,
+                    format!("room {:?} already exists with this owner", info.room_id),
+                )
+            } else {
+                ApiError::new(
+                    codes::ROOM_ID_EXISTS,
+                    format!("room ID {:?} is already in use", info.room_id),
+                )
+            });
         }
         let room = Room::create(ctx, info, invitees, &self.admin, self.package_max_members)?;
         let mut callback =

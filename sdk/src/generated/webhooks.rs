@@ -3239,6 +3239,34 @@ impl WebhookEvent {
             _ => None,
         }
     }
+    /// The payload as JSON, as it would be sent (for forwarding or
+    /// storing an event; fields this SDK does not know are kept).
+    pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        match self {
+            Self::AfterCreateRoom(payload) => serde_json::to_value(payload),
+            Self::AfterDestroyRoom(payload) => serde_json::to_value(payload),
+            Self::AfterUpdateRoomInfo(payload) => serde_json::to_value(payload),
+            Self::AfterMemberEnter(payload) => serde_json::to_value(payload),
+            Self::AfterMemberLeave(payload) => serde_json::to_value(payload),
+            Self::AfterSeatInfoChanged(payload) => serde_json::to_value(payload),
+            Self::LiveAfterCreateRoom(payload) => serde_json::to_value(payload),
+            Self::LiveAfterDestroyRoom(payload) => serde_json::to_value(payload),
+            Self::LiveAfterUpdateRoomInfo(payload) => serde_json::to_value(payload),
+            Self::LiveAfterSetMetadata(payload) => serde_json::to_value(payload),
+            Self::LiveAfterDelMetadata(payload) => serde_json::to_value(payload),
+            Self::LiveAfterCreateRoomReachingThreshold(payload) => {
+                serde_json::to_value(payload)
+            }
+            Self::LiveAfterMemberStateChanged(payload) => serde_json::to_value(payload),
+            Self::LiveAfterChangeOwner(payload) => serde_json::to_value(payload),
+            Self::LiveAfterModifyAdmin(payload) => serde_json::to_value(payload),
+            Self::LiveAfterCreateBattle(payload) => serde_json::to_value(payload),
+            Self::LiveAfterStartBattle(payload) => serde_json::to_value(payload),
+            Self::LiveAfterEndBattle(payload) => serde_json::to_value(payload),
+            Self::LiveBeforeSendGift(payload) => serde_json::to_value(payload),
+            Self::Unknown { body, .. } => Ok(body.clone()),
+        }
+    }
     /// The callback command (canonical spelling for known callbacks).
     pub fn command(&self) -> &str {
         match self {
