@@ -14,6 +14,7 @@ mod props;
 pub mod publish;
 mod samples;
 mod spec;
+mod wire_tests;
 
 use std::path::{Path, PathBuf};
 
@@ -63,7 +64,7 @@ fn generate_rust(spec: &ir::Spec) -> Result<Vec<GeneratedFile>, SpecError> {
     out.push(("client.rs".into(), files::client_rs(spec)));
     out.push(("catalog.rs".into(), files::catalog_rs(spec)));
     out.push(("bodies.rs".into(), files::bodies_rs(spec)));
-    out.push(("wire_tests.rs".into(), files::wire_tests_rs(spec)?));
+    out.push(("wire_tests.rs".into(), wire_tests::wire_tests_rs(spec)?));
     out.push(("prop_tests.rs".into(), props::prop_tests_rs(spec)));
     out.sort_by(|a, b| a.0.cmp(&b.0));
     let sdk = out
