@@ -378,7 +378,7 @@ fn openapi_has_every_command_and_webhook() {
     for c in spec.services.iter().flat_map(|s| &s.commands) {
         let op = &openapi["paths"][format!("/v4/{}/{}", c.service, c.command)]["post"];
         assert_eq!(op["operationId"], json!(c.method));
-        assert!(ids.insert(c.command.clone()));
+        assert!(ids.insert(c.method.clone()));
         assert_eq!(op["x-rate-limit"], json!(c.rate_limit));
         assert_eq!(op["x-idempotent"], json!(c.idempotent));
         assert_eq!(

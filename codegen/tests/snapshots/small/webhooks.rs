@@ -272,6 +272,15 @@ impl WebhookEvent {
             _ => None,
         }
     }
+    /// The payload as JSON, as it would be sent (for forwarding or
+    /// storing an event; fields this SDK does not know are kept).
+    pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        match self {
+            Self::AfterCreateRoom(payload) => serde_json::to_value(payload),
+            Self::BeforeSendGift(payload) => serde_json::to_value(payload),
+            Self::Unknown { body, .. } => Ok(body.clone()),
+        }
+    }
     /// The callback command (canonical spelling for known callbacks).
     pub fn command(&self) -> &str {
         match self {
