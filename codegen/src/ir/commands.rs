@@ -109,10 +109,7 @@ fn resolve_command(
         rate_limit: c.rate_limit,
         idempotent: c.idempotent,
         payload,
-        errors: errors
-            .into_iter()
-            .map(|(code, meaning)| (code, meaning))
-            .collect(),
+        errors,
         samples,
         paging,
         cli: c.cli.clone(),
