@@ -22,6 +22,7 @@
 
 mod auth;
 mod catalog;
+pub mod clock;
 pub mod config;
 pub mod control;
 pub mod error;
@@ -151,6 +152,23 @@ impl Emulator {
     /// A member takes seat `index` (negative: the first free seat).
     pub fn take_seat(&self, room_id: &str, account: &str, index: i64) -> Result<(), ApiError> {
         control::take_seat(&self.app, room_id, account, index)
+    }
+
+    /// Now by the emulator's clock, unix seconds (see [`clock`]).
+    pub fn now(&self) -> u64 {
+        self.app.clock.now()
+    }
+
+    /// Moves the emulator's clock `secs` seconds forward; battles whose
+    /// time ran out end at once. Returns the new now (unix seconds).
+    pub fn advance_clock(&self, secs: u64) -> u64 {
+        control::move_clock(&self.app, control::ClockMove::Advance(secs))
+    }
+
+    /// Sets the emulator's clock to `unix_secs` (forward or back); battles
+    /// whose time ran out end at once. Returns the new now.
+    pub fn set_clock(&self, unix_secs: u64) -> u64 {
+        control::move_clock(&self.app, control::ClockMove::Set(unix_secs))
     }
 
     /// Adds a fault for upcoming calls.
