@@ -149,6 +149,9 @@ pub fn field_doc(f: &Field) -> String {
         _ => {}
     }
     s.push_str(&format!("\n\n{}.", facts.join("; ")));
+    if let Some(src) = f.source {
+        s.push_str(&format!("\n\n{}", src.note()));
+    }
     s
 }
 
@@ -531,7 +534,27 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
             } else {
                 ""
             };
-            let d = doc(&format!("{} (wire value `{wire}`{only})", v.doc));
+            let aliases: Vec<String> = v
+                .aliases
+                .iter()
+                .map(|a| match a {
+                    WireValue::Int(i) => format!("`{i}`"),
+                    WireValue::Str(s) => format!("`{s:?}`"),
+                })
+                .collect();
+            let also = if aliases.is_empty() {
+                String::new()
+            } else {
+                format!("; also read from {}", aliases.join(", "))
+            };
+            let source = v
+                .source
+                .map(|s| format!("\n\n{}", s.note()))
+                .unwrap_or_default();
+            let d = doc(&format!(
+                "{} (wire value `{wire}`{only}{also}){source}",
+                v.doc
+            ));
             quote! { #d #vn, }
         })
         .collect();
@@ -571,6 +594,42 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
                     WireValue::Int(i) => i.to_string(),
                 })
                 .collect();
+            // Aliases: other strings, and numbers, read as a value.
+            let mut str_alias = Vec::new();
+            let mut str_alias_v = Vec::new();
+            let mut num_alias = Vec::new();
+            let mut num_alias_v = Vec::new();
+            for v in values {
+                for a in &v.aliases {
+                    match a {
+                        WireValue::Str(s) => {
+                            str_alias.push(s.clone());
+                            str_alias_v.push(ident(&v.variant));
+                        }
+                        WireValue::Int(i) => {
+                            num_alias.push(proc_macro2::Literal::i64_unsuffixed(*i));
+                            num_alias_v.push(ident(&v.variant));
+                        }
+                    }
+                }
+            }
+            let (from_number, serde_impl) = if num_alias.is_empty() {
+                (quote! {}, quote! { crate::wire::open_str_enum!(#name); })
+            } else {
+                (
+                    quote! {
+                        /// The variant for a number the service writes instead of the string;
+                        /// numbers this SDK does not know become `Unknown` (as their decimal text).
+                        pub fn from_number(value: i64) -> Self {
+                            match value {
+                                #(#num_alias => Self::#num_alias_v,)*
+                                other => Self::Unknown(other.to_string()),
+                            }
+                        }
+                    },
+                    quote! { crate::wire::open_str_enum!(#name, numbers); },
+                )
+            };
             quote! {
                 #tdoc
                 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -594,13 +653,15 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
                     pub fn from_wire(value: &str) -> Self {
                         match value {
                             #(#wires => Self::#vns,)*
+                            #(#str_alias => Self::#str_alias_v,)*
                             other => Self::Unknown(other.to_owned()),
                         }
                     }
+                    #from_number
                     #response_only_fn
                 }
 
-                crate::wire::open_str_enum!(#name);
+                #serde_impl
                 #validate
             }
         }
@@ -612,6 +673,17 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
                     WireValue::Str(_) => proc_macro2::Literal::i64_unsuffixed(0),
                 })
                 .collect();
+            let (int_alias, int_alias_v): (Vec<_>, Vec<_>) = values
+                .iter()
+                .flat_map(|v| {
+                    v.aliases.iter().filter_map(move |a| match a {
+                        WireValue::Int(i) => {
+                            Some((proc_macro2::Literal::i64_unsuffixed(*i), ident(&v.variant)))
+                        }
+                        WireValue::Str(_) => None,
+                    })
+                })
+                .unzip();
             quote! {
                 #tdoc
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -635,6 +707,7 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
                     pub fn from_value(value: i64) -> Self {
                         match value {
                             #(#nums => Self::#vns,)*
+                            #(#int_alias => Self::#int_alias_v,)*
                             other => Self::Unknown(other),
                         }
                     }

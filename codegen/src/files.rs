@@ -21,6 +21,9 @@ fn yes_no(b: bool) -> &'static str {
 /// The reference text of a command (request type and client method docs).
 pub fn command_doc(c: &Command) -> String {
     let mut s = format!("{}\n", c.summary);
+    if let Some(src) = c.source {
+        s.push_str(&format!("\n{}\n", src.note()));
+    }
     if let Some(d) = &c.doc {
         s.push_str(&format!("\n{d}\n"));
     }
@@ -103,7 +106,7 @@ pub fn request_example(spec: &Spec, c: &Command) -> Result<Option<String>, SpecE
     let normal = samples::normalize_object(spec, &sample, fields, false, &c.type_name, &ctx, "")?;
     let mut uses = std::collections::BTreeSet::new();
     let build = samples::user_object(spec, &normal, &c.type_name, fields, &mut uses);
-    let method = ident(&c.command);
+    let method = ident(&c.method);
     let show = match spec.types.get(&c.response_name).map(|t| &t.kind) {
         Some(TypeKind::Object(f)) if !f.is_empty() => {
             let first = ident(&f[0].name);
@@ -169,7 +172,7 @@ pub fn request_example(spec: &Spec, c: &Command) -> Result<Option<String>, SpecE
          # Ok(())\n\
          # }}\n\
          ```\n",
-        cmd = c.command,
+        cmd = c.method,
         code = code.join("\n"),
     )))
 }
@@ -201,8 +204,9 @@ pub fn module_rs(spec: &Spec, module: &crate::ir::Module) -> Result<TokenStream,
     mdoc.push_str("| client method | request | Tencent command |\n| --- | --- | --- |\n");
     for (s, c) in &commands {
         mdoc.push_str(&format!(
-            "| [`{m}`](crate::Client::{m}) | [`{t}`] | `{svc}/{m}` |\n",
-            m = c.command,
+            "| [`{m}`](crate::Client::{m}) | [`{t}`] | `{svc}/{cmd}` |\n",
+            m = c.method,
+            cmd = c.command,
             t = c.type_name,
             svc = s.name
         ));
@@ -519,6 +523,9 @@ pub fn webhooks_rs(spec: &Spec) -> TokenStream {
             d.push_str(&format!(" (also seen as {})", a.join(", ")));
         }
         d.push('.');
+        if let Some(src) = w.source {
+            d.push_str(&format!("\n\n{}", src.note()));
+        }
         if let Some(x) = &w.doc {
             d.push_str(&format!("\n\n{x}"));
         }
@@ -526,6 +533,7 @@ pub fn webhooks_rs(spec: &Spec) -> TokenStream {
             d.push_str(&format!("\n\nTencent documentation: <{u}>"));
         }
         items.push(named(spec, t, Some(doc(&d))));
+        items.extend(crate::decision::decision_type(w));
     }
     items.extend(types_in(spec, "webhooks"));
     let variants: Vec<_> = spec.webhooks.iter().map(|w| ident(&w.name)).collect();
@@ -536,6 +544,26 @@ pub fn webhooks_rs(spec: &Spec) -> TokenStream {
         .map(|w| doc(&format!("`{}`: {}", w.command, w.summary)))
         .collect();
     let commands: Vec<&str> = spec.webhooks.iter().map(|w| w.command.as_str()).collect();
+    let budget_arms: Vec<TokenStream> = spec
+        .webhooks
+        .iter()
+        .filter_map(|w| {
+            let d = w.decision.as_ref()?;
+            let v = ident(&w.name);
+            let ms = proc_macro2::Literal::u64_unsuffixed(d.budget_ms);
+            Some(quote! { Self::#v(_) => Some(std::time::Duration::from_millis(#ms)), })
+        })
+        .collect();
+    let budget_body = if budget_arms.is_empty() {
+        quote! { None }
+    } else {
+        quote! {
+            match self {
+                #(#budget_arms)*
+                _ => None,
+            }
+        }
+    };
     let patterns: Vec<TokenStream> = spec
         .webhooks
         .iter()
@@ -590,6 +618,13 @@ pub fn webhooks_rs(spec: &Spec) -> TokenStream {
                 Self::parse(&command, body)
             }
 
+            /// How long the service waits for the receiver's answer, for a
+            /// before-callback whose answer decides (see
+            /// [`Decision`](crate::webhook::Decision)); `None` for notifications.
+            pub fn decision_budget(&self) -> Option<std::time::Duration> {
+                #budget_body
+            }
+
             /// The callback command (canonical spelling for known callbacks).
             pub fn command(&self) -> &str {
                 match self {
@@ -605,7 +640,7 @@ pub fn client_rs(spec: &Spec) -> TokenStream {
     let mut methods = Vec::new();
     for svc in &spec.services {
         for c in &svc.commands {
-            let m = ident(&c.command);
+            let m = ident(&c.method);
             let req = type_path(spec, &c.type_name, "client");
             let resp = type_path(spec, &c.response_name, "client");
             let d = doc(&format!(
@@ -621,7 +656,7 @@ pub fn client_rs(spec: &Spec) -> TokenStream {
                 }
             });
             if let Some(p) = &c.paging {
-                let all = format_ident!("{}_all", c.command);
+                let all = format_ident!("{}_all", c.method);
                 let item = rust_ty(spec, &p.item_ty, "client");
                 let end = match p.end {
                     PagingEnd::Empty => "comes back empty or absent",
@@ -651,7 +686,7 @@ pub fn client_rs(spec: &Spec) -> TokenStream {
                         self.call_all(request).await
                     }
                 });
-                let pages = format_ident!("{}_pages", c.command);
+                let pages = format_ident!("{}_pages", c.method);
                 let d = doc(&format!(
                     "The pages of `{cmd}` as a stream: each page is the typed answer with its \
                      `RequestId`. Sends [`{t}`]({m}) when the first page is polled, then again \

@@ -5,6 +5,7 @@
 //! same spec gives byte-identical files.
 
 mod cli;
+mod decision;
 mod emit;
 mod error;
 mod files;

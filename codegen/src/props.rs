@@ -138,7 +138,7 @@ pub fn prop_tests_rs(spec: &Spec) -> TokenStream {
     }
     for c in spec.services.iter().flat_map(|s| &s.commands) {
         let body = body_name(c);
-        let test = format_ident!("arbitrary_json_into_{}_body", c.command);
+        let test = format_ident!("arbitrary_json_into_{}_body", c.method);
         props.push(quote! {
             #[test]
             fn #test(v in arbitrary_json()) {

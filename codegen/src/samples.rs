@@ -82,19 +82,25 @@ pub fn normalize(
                 .get(n)
                 .ok_or_else(|| ctx.err(format!("unknown type {n}")))?;
             match &t.kind {
-                TypeKind::Enum(EnumKind::String, _) => match v {
-                    Value::String(_) => v.clone(),
-                    _ => return Err(bad(&format!("a string ({n})"))),
+                // A value written as one of its aliases is read as (and
+                // written back as) the value itself.
+                TypeKind::Enum(EnumKind::String, values) => match aliased(values, v) {
+                    Some(wire) => wire,
+                    None if v.is_string() => v.clone(),
+                    None => return Err(bad(&format!("a string ({n})"))),
                 },
-                TypeKind::Enum(EnumKind::Integer, _) => match v {
-                    Value::Number(_) if int_of(v).is_some_and(|i| i64::try_from(i).is_ok()) => {
-                        v.clone()
-                    }
-                    Value::String(s) => match s.trim().parse::<i64>() {
-                        Ok(i) => Value::from(i),
-                        Err(_) => return Err(bad(&format!("an integer ({n})"))),
+                TypeKind::Enum(EnumKind::Integer, values) => match aliased(values, v) {
+                    Some(wire) => wire,
+                    None => match v {
+                        Value::Number(_) if int_of(v).is_some_and(|i| i64::try_from(i).is_ok()) => {
+                            v.clone()
+                        }
+                        Value::String(s) => match s.trim().parse::<i64>() {
+                            Ok(i) => Value::from(i),
+                            Err(_) => return Err(bad(&format!("an integer ({n})"))),
+                        },
+                        _ => return Err(bad(&format!("an integer ({n})"))),
                     },
-                    _ => return Err(bad(&format!("an integer ({n})"))),
                 },
                 TypeKind::Object(fields) => {
                     normalize_object(spec, v, fields, t.extra, n, ctx, path)?
@@ -102,6 +108,22 @@ pub fn normalize(
             }
         }
     })
+}
+
+/// The wire value of the enum value that `v` is an alias of, if any.
+fn aliased(values: &[crate::ir::EnumValue], v: &Value) -> Option<Value> {
+    let hit = |a: &crate::spec::WireValue| match (a, v) {
+        (crate::spec::WireValue::Int(i), Value::Number(_)) => v.as_i64() == Some(*i),
+        (crate::spec::WireValue::Str(s), Value::String(x)) => s == x,
+        _ => false,
+    };
+    values
+        .iter()
+        .find(|val| val.aliases.iter().any(hit))
+        .map(|val| match &val.wire {
+            crate::spec::WireValue::Int(i) => Value::from(*i),
+            crate::spec::WireValue::Str(s) => Value::from(s.clone()),
+        })
 }
 
 /// Normalizes an object of `fields` (unknown keys kept if `extra`).

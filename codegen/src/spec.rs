@@ -148,8 +148,30 @@ pub struct EnumValueDef {
     /// The service reports this value but refuses it in requests.
     #[serde(default)]
     pub response_only: bool,
+    /// Other wire values read as this value (never sent), e.g. `1` for a
+    /// string value the service also reports as a number.
+    #[serde(default)]
+    pub aliases: Vec<WireValue>,
+    /// Where the value is known from, when not from a documented table.
+    #[serde(default)]
+    pub source: Option<Source>,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// Where a command, field, value or webhook is known from, when it is not
+/// plainly documented (`source:`); absent means Tencent's documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Only in an official JSON sample, not in the field tables.
+    Sample,
+    /// Not in the documentation; seen in Tencent's public console code.
+    ConsoleCode,
+    /// A guess, from neighbouring commands or the service's behaviour.
+    Inferred,
+    /// Documented on a page that could not be read in full.
+    DocsNotRead,
 }
 
 /// An enum value as written: a number or a string.
@@ -198,6 +220,9 @@ pub struct FieldDef {
     /// A secret value (a password): redacted in the generated `Debug`.
     #[serde(default)]
     pub secret: bool,
+    /// Where the field is known from, when not from a documented table.
+    #[serde(default)]
+    pub source: Option<Source>,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -208,6 +233,10 @@ pub struct FieldDef {
 pub struct ServiceFile {
     pub servicename: String,
     pub doc: String,
+    /// Prefix of the Rust names of the service's commands (`Live`:
+    /// `LiveCreateRoom`, `LiveCreateRoomResponse`, `client.live_create_room`).
+    #[serde(default)]
+    pub rust_prefix: Option<String>,
     #[serde(default)]
     pub types: IndexMap<String, TypeDef>,
     #[serde(default)]
@@ -245,6 +274,9 @@ pub struct CommandDef {
     /// reached the server, mean the earlier attempt did the work.
     #[serde(default)]
     pub done_by_earlier_attempt: Vec<i64>,
+    /// Where the command is known from, when not from its documentation page.
+    #[serde(default)]
+    pub source: Option<Source>,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -363,6 +395,45 @@ pub struct WebhookDef {
     pub fields: Vec<FieldDef>,
     #[serde(default)]
     pub samples: Vec<String>,
+    /// Where the callback is known from, when not from its documentation page.
+    #[serde(default)]
+    pub source: Option<Source>,
+    /// A before-callback: the receiver's answer decides whether the action
+    /// goes ahead.
+    #[serde(default)]
+    pub decision: Option<DecisionDef>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `decision:` of a before-callback: how the receiver's answer is read.
+/// `ErrorCode` 0 allows the action; the listed codes refuse it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionDef {
+    /// How long the service waits for the answer, in milliseconds.
+    pub budget_ms: u64,
+    /// What the decision means (Markdown).
+    pub doc: String,
+    /// The refusals a receiver may answer.
+    pub refusals: Vec<RefusalDef>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One way of refusing a before-callback: a single code or a range.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefusalDef {
+    /// The one `ErrorCode` of this refusal.
+    #[serde(default)]
+    pub code: Option<i64>,
+    /// The inclusive range of `ErrorCode`s of this refusal (the code is the receiver's choice).
+    #[serde(default)]
+    pub range: Option<[i64; 2]>,
+    /// Rust variant name.
+    pub name: String,
+    pub doc: String,
     #[serde(default)]
     pub note: Option<String>,
 }

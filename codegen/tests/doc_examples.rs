@@ -46,7 +46,7 @@ fn every_request_type_has_a_compiled_example() {
         let ok = doc.contains("# Example")
             && doc.contains("```no_run")
             && doc.contains(&format!("let request = {}::new(", c.type_name))
-            && doc.contains(&format!("client.{}(request).await?", c.command));
+            && doc.contains(&format!("client.{}(request).await?", c.method));
         if !ok {
             missing.push(format!("{} ({}/{})", c.type_name, c.service, c.command));
         }

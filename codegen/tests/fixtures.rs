@@ -244,3 +244,39 @@ fn command_line_group_without_a_module_doc() {
         "api-spec/services/room_svc.yaml: command create_room: cli: group \"halls\" is not declared under `groups:` in common.yaml"
     );
 }
+
+#[test]
+fn same_command_in_two_services_needs_a_prefix() {
+    let e = error_of("broken_prefix_missing");
+    assert_names(
+        &e,
+        &[
+            "api-spec/services/room_svc.yaml",
+            "command create_room",
+            "client method create_room clashes with command create_room in api-spec/services/live_svc.yaml",
+        ],
+    );
+}
+
+#[test]
+fn a_refusal_cannot_include_the_allowing_code() {
+    let e = error_of("broken_decision_overlap");
+    assert_eq!(
+        e,
+        "api-spec/webhooks.yaml: command Live.CallbackBeforeSendGift: decision: refusal PassThrough: 0 allows the action; a refusal cannot include it"
+    );
+}
+
+#[test]
+fn an_enum_alias_is_taken_once() {
+    let e = error_of("broken_enum_alias_taken");
+    assert_names(
+        &e,
+        &[
+            "api-spec/common.yaml",
+            "type TakeMode",
+            "value ApplyToTake",
+            "alias 1 is already a value or alias",
+        ],
+    );
+}

@@ -337,7 +337,7 @@ async fn seats(demo: &mut Demo) -> Result<(), Failure> {
     if demo.has_emulator() {
         let reply = demo
             .client
-            .kick_user_off_seat(KickUserOffSeat::new(&demo.room, BOB, "make room"))
+            .kick_user_off_seat(KickUserOffSeat::new(&demo.room, BOB).data("make room"))
             .await
             .map_err(failed("kick_user_off_seat"))?;
         demo.done("kick_user_off_seat", "bob left seat 2", reply.request_id());

@@ -274,7 +274,7 @@ async fn cycle(
     timed!(
         lat,
         errors,
-        c.kick_user_off_seat(KickUserOffSeat::new(room, &a, "soak"))
+        c.kick_user_off_seat(KickUserOffSeat::new(room, &a).data("soak"))
     );
     timed!(
         lat,

@@ -226,7 +226,7 @@ async fn kick_user_off_seat_frees_the_seat_but_keeps_the_member() {
     s.emu.take_seat("ko", "alice", 1).expect("alice sits");
     expect_ok(
         s.client
-            .kick_user_off_seat(KickUserOffSeat::new("ko", "alice", "{\"why\":\"noise\"}"))
+            .kick_user_off_seat(KickUserOffSeat::new("ko", "alice").data("{\"why\":\"noise\"}"))
             .await,
     );
     assert_eq!(occupants(&s, "ko").await, ["", ""]);

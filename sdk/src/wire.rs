@@ -261,8 +261,69 @@ macro_rules! open_str_enum {
             }
         }
     };
+    // A string enum the service also writes as numbers (`from_number`).
+    ($name:ident, numbers) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                Ok(match $crate::wire::str_or_int(deserializer)? {
+                    $crate::wire::StrOrInt::Str(value) => Self::from_wire(&value),
+                    $crate::wire::StrOrInt::Int(value) => Self::from_number(value),
+                })
+            }
+        }
+    };
 }
 pub(crate) use open_str_enum;
+
+/// A JSON string or integer, as read by [`str_or_int`].
+pub(crate) enum StrOrInt<'de> {
+    Str(std::borrow::Cow<'de, str>),
+    Int(i64),
+}
+
+/// Reads a JSON string or an integer (within `i64`) for a string enum that
+/// the service also writes as numbers.
+pub(crate) fn str_or_int<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<StrOrInt<'de>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = StrOrInt<'de>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string or an integer")
+        }
+        fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(StrOrInt::Str(std::borrow::Cow::Borrowed(v)))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(StrOrInt::Str(std::borrow::Cow::Owned(v.to_owned())))
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(StrOrInt::Str(std::borrow::Cow::Owned(v)))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(StrOrInt::Int(v))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            i64::try_from(v)
+                .map(StrOrInt::Int)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+        }
+    }
+    deserializer.deserialize_any(V)
+}
 
 /// `Display` and serde for a generated open enum over integers, from its
 /// inherent `value(&self) -> i64` and `from_value(i64) -> Self`. The number

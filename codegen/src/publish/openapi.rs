@@ -33,7 +33,22 @@ pub fn document(spec: &Spec, components: &[Component]) -> Value {
                 .join(", ");
             description.push_str(&format!("\n\nAlso delivered with CallbackCommand {list}."));
         }
+        if let Some(src) = w.source {
+            description.push_str(&format!("\n\n{}", src.note()));
+        }
+        if let Some(d) = &w.decision {
+            description.push_str(&format!(
+                "\n\nA before-callback: the answer decides within {} ms. {}",
+                d.budget_ms, d.doc
+            ));
+        }
         let mut op = Map::new();
+        if let Some(src) = w.source {
+            op.insert("x-source".into(), json!(src.key()));
+        }
+        if let Some(d) = &w.decision {
+            op.insert("x-decision".into(), decision(d));
+        }
         op.insert(
             "operationId".into(),
             json!(format!(
@@ -189,7 +204,11 @@ fn operation(c: &Command) -> Value {
         }
     }
     let mut op = Map::new();
-    op.insert("operationId".into(), json!(c.command));
+    if let Some(src) = c.source {
+        desc.push_str(&format!("\n\n{}", src.note()));
+        op.insert("x-source".into(), json!(src.key()));
+    }
+    op.insert("operationId".into(), json!(c.method));
     op.insert("summary".into(), json!(c.summary));
     op.insert("description".into(), json!(desc));
     op.insert("tags".into(), json!([c.service]));
@@ -248,4 +267,17 @@ fn operation(c: &Command) -> Value {
         ),
     );
     Value::Object(op)
+}
+
+/// `x-decision` of a before-callback: its budget and the refusal codes.
+fn decision(d: &crate::ir::Decision) -> Value {
+    let refusals: Vec<Value> = d
+        .refusals
+        .iter()
+        .map(|r| match r.code() {
+            Some(code) => json!({ "name": r.name, "code": code, "description": r.doc }),
+            None => json!({ "name": r.name, "range": [r.lo, r.hi], "description": r.doc }),
+        })
+        .collect();
+    json!({ "budget_ms": d.budget_ms, "allow": 0, "refusals": refusals })
 }

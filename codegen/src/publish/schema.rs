@@ -399,6 +399,9 @@ impl<'a> Builder<'a> {
             };
             doc.push_str(&format!(" Default: {d}."));
         }
+        if let Some(src) = f.source {
+            doc.push_str(&format!("\n\n{}", src.note()));
+        }
         if let Some(o) = s.as_object_mut() {
             o.insert("description".into(), Value::String(doc));
         }
@@ -553,12 +556,32 @@ fn enum_schema(kind: EnumKind, values: &[EnumValue], side: Side, doc: &str) -> V
     );
     let list = shown
         .iter()
-        .map(|v| match &v.wire {
-            WireValue::Int(i) => format!("`{i}` ({})", v.variant),
-            WireValue::Str(s) => format!("`{s}`"),
+        .map(|v| {
+            let shown = match &v.wire {
+                WireValue::Int(i) => format!("`{i}` ({})", v.variant),
+                WireValue::Str(s) => format!("`{s}`"),
+            };
+            if side == Side::Response && !v.aliases.is_empty() {
+                let also: Vec<String> = v
+                    .aliases
+                    .iter()
+                    .map(|a| match a {
+                        WireValue::Int(i) => format!("`{i}`"),
+                        WireValue::Str(s) => format!("`{s}`"),
+                    })
+                    .collect();
+                format!("{shown} (also written {})", also.join(", "))
+            } else {
+                shown
+            }
         })
         .collect::<Vec<_>>()
         .join(", ");
+    // A string enum the service also writes as numbers.
+    let numbers = kind == EnumKind::String
+        && shown
+            .iter()
+            .any(|v| v.aliases.iter().any(|a| matches!(a, WireValue::Int(_))));
     match side {
         Side::Request => {
             known.insert(
@@ -572,6 +595,9 @@ fn enum_schema(kind: EnumKind, values: &[EnumValue], side: Side, doc: &str) -> V
             if kind == EnumKind::Integer {
                 // Integer enums are sometimes written as strings ("1").
                 any.push(json!({ "type": "string", "pattern": "^-?[0-9]+$" }));
+            }
+            if numbers {
+                any.push(json!({ "type": "integer" }));
             }
             json!({
                 "description": format!(

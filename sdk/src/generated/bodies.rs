@@ -2,6 +2,26 @@
 
 //! Whole HTTP response bodies (envelope + payload), for the wire tests.
 #![allow(dead_code)]
+/// The whole HTTP body answering `group_open_http_svc/get_appid_group_list`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAppidGroupListBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload fields, next to the envelope.
+    #[serde(flatten)]
+    pub payload: super::chat::GetAppidGroupListResponse,
+}
+/// The whole HTTP body answering `group_open_http_svc/send_group_msg`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SendGroupMsgBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload fields, next to the envelope.
+    #[serde(flatten)]
+    pub payload: super::chat::SendGroupMsgResponse,
+}
 /// The whole HTTP body answering `im_open_login_svc/account_import`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountImportBody {
@@ -52,6 +72,407 @@ pub struct KickBody {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+/// The whole HTTP body answering `live_config/set_callback`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveSetCallbackBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/update_callback`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveUpdateCallbackBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/get_callback`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetCallbackBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetCallbackResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/delete_callback`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveDeleteCallbackBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/get_callback_token`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetCallbackTokenBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetCallbackTokenResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/set_callback_token`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveSetCallbackTokenBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_config/delete_callback_token`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveDeleteCallbackTokenBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_pk/create_battle`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveCreateBattleBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveCreateBattleResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_pk/get_battle_info`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetBattleInfoBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetBattleInfoResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/create_room`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveCreateRoomBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/destroy_room`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveDestroyRoomBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/update_room_info`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveUpdateRoomInfoBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/get_room_info`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetRoomInfoBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetRoomInfoResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/get_room_list`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetRoomListBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetRoomListResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/set_room_metadata`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveSetRoomMetadataBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/get_room_metadata`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetRoomMetadataBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetRoomMetadataResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/del_room_metadata`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveDelRoomMetadataBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/get_member_list`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetMemberListBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetMemberListResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/get_admin_list`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetAdminListBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetAdminListResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/modify_admin`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveModifyAdminBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/ban_member`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveBanMemberBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/unban_member`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveUnbanMemberBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/get_banned_member_list`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetBannedMemberListBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetBannedMemberListResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/mute_member`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveMuteMemberBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/get_muted_member_list`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetMutedMemberListBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetMutedMemberListResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/change_room_owner`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveChangeRoomOwnerBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/add_robot`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveAddRobotBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/get_robot`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetRobotBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetRobotResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/del_robot`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveDelRobotBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/send_text_msg`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveSendTextMsgBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveSendTextMsgResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/send_custom_msg`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveSendCustomMsgBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveSendCustomMsgResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/get_room_stats`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetRoomStatsBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetRoomStatsResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/get_room_statistic`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetRoomStatisticBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetRoomStatisticResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/send_gift`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveSendGiftBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_engine_http_srv/get_gift_count`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetGiftCountBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveGetGiftCountResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 /// The whole HTTP body answering `openim/query_online_status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QueryOnlineStatusBody {
@@ -61,6 +482,26 @@ pub struct QueryOnlineStatusBody {
     /// The payload fields, next to the envelope.
     #[serde(flatten)]
     pub payload: super::accounts::QueryOnlineStatusResponse,
+}
+/// The whole HTTP body answering `profile/portrait_get`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PortraitGetBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload fields, next to the envelope.
+    #[serde(flatten)]
+    pub payload: super::accounts::PortraitGetResponse,
+}
+/// The whole HTTP body answering `profile/portrait_set`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PortraitSetBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The whole HTTP body answering `room_config/set_callback`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

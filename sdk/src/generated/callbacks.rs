@@ -480,7 +480,7 @@ impl crate::command::Command for DeleteCallback {
         doc_url: "https://trtc.io/document/60727",
     };
 }
-/// Name of a room callback (webhook) event.
+/// Name of a room or live-room callback (webhook) event.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -498,8 +498,36 @@ pub enum CallbackCommand {
     AfterMemberEnter,
     /// Users left a room. (wire value `Room.CallbackAfterMemberLeave`)
     AfterMemberLeave,
-    /// The seat list of a room changed. (wire value `Mic.CallbackAfterSeatInfoChanged`)
+    /// The seat list of a room changed (Room and Live rooms). (wire value `Mic.CallbackAfterSeatInfoChanged`)
     AfterSeatInfoChanged,
+    /// A live room was created. (wire value `Live.CallbackAfterCreateRoom`)
+    LiveAfterCreateRoom,
+    /// A live room was dismissed. (wire value `Live.CallbackAfterDestroyRoom`)
+    LiveAfterDestroyRoom,
+    /// A live room's attributes were changed. (wire value `Live.CallbackAfterUpdateRoomInfo`)
+    LiveAfterUpdateRoomInfo,
+    /// Metadata of a live room was added or changed. (wire value `Live.CallbackAfterSetMetadata`)
+    LiveAfterSetMetadata,
+    /// Metadata keys of a live room were deleted. (wire value `Live.CallbackAfterDelMetadata`)
+    LiveAfterDelMetadata,
+    /// The number of live rooms reached 70% of the app's quota. (wire value `Live.CallbackAfterCreateRoomReachingThreshold`)
+    LiveAfterCreateRoomReachingThreshold,
+    /// Members of a live room went online or offline. (wire value `Live.CallbackAfterMemberStateChanged`)
+    LiveAfterMemberStateChanged,
+    /// Spelling of `Live.CallbackAfterMemberStateChanged` used by its documented field table. (wire value `Live.CallbackMemberStateChanged`)
+    LiveMemberStateChanged,
+    /// The owner of a live room changed. (wire value `Live.CallbackAfterChangeOwner`)
+    LiveAfterChangeOwner,
+    /// Administrators of a live room were added or removed. (wire value `Live.CallbackAfterModifyAdmin`)
+    LiveAfterModifyAdmin,
+    /// A PK battle between live rooms was created. (wire value `Live.CallbackAfterCreateBattle`)
+    LiveAfterCreateBattle,
+    /// A PK battle started. (wire value `Live.CallbackAfterStartBattle`)
+    LiveAfterStartBattle,
+    /// A PK battle ended. (wire value `Live.CallbackAfterEndBattle`)
+    LiveAfterEndBattle,
+    /// A gift is about to be sent in a live room (the receiver may block it). (wire value `Live.CallbackBeforeSendGift`)
+    LiveBeforeSendGift,
     /// A value this SDK version does not know, kept as received.
     Unknown(String),
 }
@@ -514,6 +542,22 @@ impl CallbackCommand {
             Self::AfterMemberEnter => "Room.CallbackAfterMemberEnter",
             Self::AfterMemberLeave => "Room.CallbackAfterMemberLeave",
             Self::AfterSeatInfoChanged => "Mic.CallbackAfterSeatInfoChanged",
+            Self::LiveAfterCreateRoom => "Live.CallbackAfterCreateRoom",
+            Self::LiveAfterDestroyRoom => "Live.CallbackAfterDestroyRoom",
+            Self::LiveAfterUpdateRoomInfo => "Live.CallbackAfterUpdateRoomInfo",
+            Self::LiveAfterSetMetadata => "Live.CallbackAfterSetMetadata",
+            Self::LiveAfterDelMetadata => "Live.CallbackAfterDelMetadata",
+            Self::LiveAfterCreateRoomReachingThreshold => {
+                "Live.CallbackAfterCreateRoomReachingThreshold"
+            }
+            Self::LiveAfterMemberStateChanged => "Live.CallbackAfterMemberStateChanged",
+            Self::LiveMemberStateChanged => "Live.CallbackMemberStateChanged",
+            Self::LiveAfterChangeOwner => "Live.CallbackAfterChangeOwner",
+            Self::LiveAfterModifyAdmin => "Live.CallbackAfterModifyAdmin",
+            Self::LiveAfterCreateBattle => "Live.CallbackAfterCreateBattle",
+            Self::LiveAfterStartBattle => "Live.CallbackAfterStartBattle",
+            Self::LiveAfterEndBattle => "Live.CallbackAfterEndBattle",
+            Self::LiveBeforeSendGift => "Live.CallbackBeforeSendGift",
             Self::Unknown(value) => value,
         }
     }
@@ -527,6 +571,22 @@ impl CallbackCommand {
             "Room.CallbackAfterMemberEnter" => Self::AfterMemberEnter,
             "Room.CallbackAfterMemberLeave" => Self::AfterMemberLeave,
             "Mic.CallbackAfterSeatInfoChanged" => Self::AfterSeatInfoChanged,
+            "Live.CallbackAfterCreateRoom" => Self::LiveAfterCreateRoom,
+            "Live.CallbackAfterDestroyRoom" => Self::LiveAfterDestroyRoom,
+            "Live.CallbackAfterUpdateRoomInfo" => Self::LiveAfterUpdateRoomInfo,
+            "Live.CallbackAfterSetMetadata" => Self::LiveAfterSetMetadata,
+            "Live.CallbackAfterDelMetadata" => Self::LiveAfterDelMetadata,
+            "Live.CallbackAfterCreateRoomReachingThreshold" => {
+                Self::LiveAfterCreateRoomReachingThreshold
+            }
+            "Live.CallbackAfterMemberStateChanged" => Self::LiveAfterMemberStateChanged,
+            "Live.CallbackMemberStateChanged" => Self::LiveMemberStateChanged,
+            "Live.CallbackAfterChangeOwner" => Self::LiveAfterChangeOwner,
+            "Live.CallbackAfterModifyAdmin" => Self::LiveAfterModifyAdmin,
+            "Live.CallbackAfterCreateBattle" => Self::LiveAfterCreateBattle,
+            "Live.CallbackAfterStartBattle" => Self::LiveAfterStartBattle,
+            "Live.CallbackAfterEndBattle" => Self::LiveAfterEndBattle,
+            "Live.CallbackBeforeSendGift" => Self::LiveBeforeSendGift,
             other => Self::Unknown(other.to_owned()),
         }
     }

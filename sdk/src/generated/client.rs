@@ -2,6 +2,93 @@
 
 //! One typed method per command on [`crate::Client`].
 impl crate::Client {
+    /// List the IDs of the app's Chat groups, page by page.
+    ///
+    /// Returns up to `Limit` group IDs, optionally of one `GroupType`, and a `Next` cursor: send it
+    /// back to read the next page; 0 means the list is complete. `TotalCount` counts every group
+    /// (of that type), regardless of paging. Live rooms appear as `AVChatRoom` groups.
+    ///
+    /// Endpoint: `v4/group_open_http_svc/get_appid_group_list`.
+    ///
+    /// - Rate limit: 1 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34960>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34960>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/1614>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `10002`: Internal error of the Chat group service; try again.
+    /// - `10004`: A parameter of the Chat group request is invalid; the error text names it.
+    /// - `10007`: The operator lacks the permission for this group operation.
+    /// - `10018`: The answer would exceed 1 MB; ask for fewer groups with `Limit`.
+    ///
+    ///
+    /// Sends [`GetAppidGroupList`](super::chat::GetAppidGroupList); see it for the fields.
+    pub async fn get_appid_group_list(
+        &self,
+        request: super::chat::GetAppidGroupList,
+    ) -> Result<crate::Reply<super::chat::GetAppidGroupListResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Every item of `get_appid_group_list`: sends [`GetAppidGroupList`](super::chat::GetAppidGroupList) for the first page, then again with `Next` set to the `Next` of each answer until it comes back as 0 or absent, and returns the `GroupIdList` entries of all pages in order.
+    ///
+    /// The page size is the one set on `request`; a cursor set on `request` is the starting point. Each page is a separate call through [`call`](crate::Client::call) (same validation, signing, retries and errors); the first failing page fails the whole listing. If the server returns a cursor already sent in this listing, it stops with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) rather than loop forever or return a partial list.
+    pub async fn get_appid_group_list_all(
+        &self,
+        request: super::chat::GetAppidGroupList,
+    ) -> Result<Vec<super::chat::ChatGroupIdItem>, crate::Error> {
+        self.call_all(request).await
+    }
+    /// The pages of `get_appid_group_list` as a stream: each page is the typed answer with its `RequestId`. Sends [`GetAppidGroupList`](super::chat::GetAppidGroupList) when the first page is polled, then again with `Next` set to the `Next` of each answer until it comes back as 0 or absent.
+    ///
+    /// Stop early by dropping the stream; a failing page ends it with the error. See [`paging`](crate::paging).
+    pub fn get_appid_group_list_pages(
+        &self,
+        request: super::chat::GetAppidGroupList,
+    ) -> crate::paging::Pages<super::chat::GetAppidGroupList> {
+        self.pages(request)
+    }
+    /// Post a message to a Chat group, such as a live room's group (GroupId = RoomId).
+    ///
+    /// Sends a message to every member of the group, as the admin or as `From_Account`. For a live
+    /// room, `GroupId` is the room's ID. Two calls with the same `Random` within five minutes count
+    /// as one message. The message triggers the app's Chat group-message callbacks unless
+    /// `ForbidCallbackControl` turns them off.
+    ///
+    /// Endpoint: `v4/group_open_http_svc/send_group_msg`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34959>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34959>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/1629>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `10002`: Internal error of the Chat group service; try again.
+    /// - `10004`: A parameter of the Chat group request is invalid; the error text names it.
+    /// - `10007`: The sender may not post in this group (not a member, or the admin lacks permission).
+    /// - `10010`: The group does not exist or has been dismissed.
+    /// - `10015`: The group ID is not valid; check it.
+    /// - `10016`: The app's before-send-message callback refused the message.
+    /// - `10017`: The sender is muted in this group and may not post.
+    /// - `10023`: The group's message rate limit was exceeded; send more slowly.
+    /// - `80001`: The message contains sensitive words and was blocked by content security.
+    /// - `80002`: The message body is longer than the allowed 12 KB.
+    ///
+    ///
+    /// Sends [`SendGroupMsg`](super::chat::SendGroupMsg); see it for the fields.
+    pub async fn send_group_msg(
+        &self,
+        request: super::chat::SendGroupMsg,
+    ) -> Result<crate::Reply<super::chat::SendGroupMsgResponse>, crate::Error> {
+        self.call(&request).await
+    }
     /// Import one user ID (with optional nickname and photo) into the Chat account system.
     ///
     /// Registers `UserID` so that it can log in and take part in rooms. Importing an ID that
@@ -196,6 +283,1070 @@ impl crate::Client {
     ) -> Result<crate::Reply<super::accounts::KickResponse>, crate::Error> {
         self.call(&request).await
     }
+    /// Create the Live callback configuration (URL and events).
+    ///
+    /// Creates the app's only Live callback configuration. Fails with 100300 if one already exists;
+    /// use update_callback to change it.
+    ///
+    /// Endpoint: `v4/live_config/set_callback`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/64420>
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/647/64420>
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1071/78178>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100300`: A callback configuration already exists; change it with update_callback.
+    ///
+    /// When a retry, after an attempt that may have reached the server, is answered `100300`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
+    ///
+    ///
+    /// Sends [`LiveSetCallback`](super::live::LiveSetCallback); see it for the fields.
+    pub async fn live_set_callback(
+        &self,
+        request: super::live::LiveSetCallback,
+    ) -> Result<crate::Reply<super::live::LiveSetCallbackResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Replace the URL and events of the Live callback configuration.
+    ///
+    /// Changes the existing Live callback configuration.
+    ///
+    /// Endpoint: `v4/live_config/update_callback`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/64419>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100301`: No callback configuration exists; create one with set_callback first.
+    ///
+    ///
+    /// Sends [`LiveUpdateCallback`](super::live::LiveUpdateCallback); see it for the fields.
+    pub async fn live_update_callback(
+        &self,
+        request: super::live::LiveUpdateCallback,
+    ) -> Result<crate::Reply<super::live::LiveUpdateCallbackResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Read the Live callback configuration.
+    ///
+    /// Endpoint: `v4/live_config/get_callback`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/64418>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100301`: No Live callback configuration exists.
+    ///
+    ///
+    /// Sends [`LiveGetCallback`](super::live::LiveGetCallback); see it for the fields.
+    pub async fn live_get_callback(
+        &self,
+        request: super::live::LiveGetCallback,
+    ) -> Result<crate::Reply<super::live::LiveGetCallbackResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Delete the Live callback configuration; no more Live callbacks are sent.
+    ///
+    /// Endpoint: `v4/live_config/delete_callback`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/647/64421>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/78179>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100301`: No Live callback configuration exists (inferred; the page does not list it).
+    ///
+    /// When a retry, after an attempt that may have reached the server, is answered `100301`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
+    ///
+    ///
+    /// Sends [`LiveDeleteCallback`](super::live::LiveDeleteCallback); see it for the fields.
+    pub async fn live_delete_callback(
+        &self,
+        request: super::live::LiveDeleteCallback,
+    ) -> Result<crate::Reply<super::live::LiveDeleteCallbackResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Read the token that signs Live callbacks, and whether signing is on.
+    ///
+    /// Endpoint: `v4/live_config/get_callback_token`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/69529>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/647/118334>
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1071/78181>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100302`: No callback token is configured; set one with set_callback_token.
+    ///
+    ///
+    /// Sends [`LiveGetCallbackToken`](super::live::LiveGetCallbackToken); see it for the fields.
+    pub async fn live_get_callback_token(
+        &self,
+        request: super::live::LiveGetCallbackToken,
+    ) -> Result<crate::Reply<super::live::LiveGetCallbackTokenResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Create or change the token that signs Live callbacks, or switch signing on or off.
+    ///
+    /// The first call must give both `Token` and `IsTokenEnable`; once a token configuration exists,
+    /// give only what changes. The token is 1 to 128 characters long.
+    ///
+    /// Endpoint: `v4/live_config/set_callback_token`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/69528>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/647/118333>
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1071/78180>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    ///
+    ///
+    /// Sends [`LiveSetCallbackToken`](super::live::LiveSetCallbackToken); see it for the fields.
+    pub async fn live_set_callback_token(
+        &self,
+        request: super::live::LiveSetCallbackToken,
+    ) -> Result<crate::Reply<super::live::LiveSetCallbackTokenResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Delete the callback token configuration; Live callbacks are no longer signed.
+    ///
+    /// Endpoint: `v4/live_config/delete_callback_token`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/69530>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/78182>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100302`: No callback token is configured (inferred; the page does not list it).
+    ///
+    /// When a retry, after an attempt that may have reached the server, is answered `100302`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
+    ///
+    ///
+    /// Sends [`LiveDeleteCallbackToken`](super::live::LiveDeleteCallbackToken); see it for the fields.
+    pub async fn live_delete_callback_token(
+        &self,
+        request: super::live::LiveDeleteCallbackToken,
+    ) -> Result<
+        crate::Reply<super::live::LiveDeleteCallbackTokenResponse>,
+        crate::Error,
+    > {
+        self.call(&request).await
+    }
+    /// Start a PK battle between a room and one or more other rooms.
+    ///
+    /// Invites the owners of the rooms in `ToRoomIdList` to a battle with `FromRoomId` that lasts
+    /// `Duration` milliseconds; the owners of every room taking part are notified. The rooms should
+    /// already be connected (co-hosting): the service does not check it. The call can succeed while
+    /// some callee rooms fail: check `ResultCode` of each item of `Result` (3 = already in another
+    /// battle, 5 = system error). Triggers the `Live.CallbackAfterCreateBattle` callback.
+    ///
+    /// Endpoint: `v4/live_engine_http_pk/create_battle`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: no (never re-sent automatically once it may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/68254>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/68254>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76866>
+    ///
+    ///
+    /// Sends [`LiveCreateBattle`](super::live::LiveCreateBattle); see it for the fields.
+    pub async fn live_create_battle(
+        &self,
+        request: super::live::LiveCreateBattle,
+    ) -> Result<crate::Reply<super::live::LiveCreateBattleResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Read the state, times and scores of a battle.
+    ///
+    /// Returns a battle by `BattleId`. Without the battle ID, give `RoomId` instead: the answer is
+    /// then the battle that room is taking part in.
+    ///
+    /// Endpoint: `v4/live_engine_http_pk/get_battle_info`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/68256>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/68256>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76868>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/117531>
+    ///
+    ///
+    /// Sends [`LiveGetBattleInfo`](super::live::LiveGetBattleInfo); see it for the fields.
+    pub async fn live_get_battle_info(
+        &self,
+        request: super::live::LiveGetBattleInfo,
+    ) -> Result<crate::Reply<super::live::LiveGetBattleInfoResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Create a live room (video live stream or voice chat room).
+    ///
+    /// Creates a live room hosted by `Owner_Account` (or by the calling admin). The seat template
+    /// decides between a video layout and a voice room (`AudioSalon`, `Karaoke`). Triggers the
+    /// `Live.CallbackAfterCreateRoom` callback. A room ID that already exists with the same owner
+    /// answers 100010: the room is there and can be used as it is.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/create_room`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: no (never re-sent automatically once it may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/63401>
+    /// - Tencent documentation: <https://trtc.io/document/63418>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/63401>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/63418>
+    /// - Tencent documentation: <https://cloud.tencent.cn/document/product/269/125712>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100003`: A room with this ID already exists (with another owner); choose another ID.
+    /// - `100007`: The app has no billing information for Live; buy a plan in the console.
+    /// - `100010`: A room with this ID already exists with the same owner; it can be used as it is.
+    /// - `100011`: The room ID is taken by a Chat group; choose another ID.
+    /// - `100012`: The same room ID may be created only once per second.
+    /// - `100026`: The room name or another attribute contains sensitive words.
+    ///
+    ///
+    /// Sends [`LiveCreateRoom`](super::live::LiveCreateRoom); see it for the fields.
+    pub async fn live_create_room(
+        &self,
+        request: super::live::LiveCreateRoom,
+    ) -> Result<crate::Reply<super::live::LiveCreateRoomResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Dismiss a live room.
+    ///
+    /// Dismisses the room and removes everyone in it. Triggers the `Live.CallbackAfterDestroyRoom`
+    /// callback. Rooms are also dismissed automatically under conditions configured per app (a room
+    /// with robots is not).
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/destroy_room`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/63406>
+    /// - Tencent documentation: <https://trtc.io/document/63422>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/63422>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76889>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    /// - `100006`: The operator may not dismiss this room.
+    ///
+    /// When a retry, after an attempt that may have reached the server, is answered `100004`, the earlier attempt did the work: the call succeeds and its `Reply` says `completed_by_earlier_attempt()`.
+    ///
+    ///
+    /// Sends [`LiveDestroyRoom`](super::live::LiveDestroyRoom); see it for the fields.
+    pub async fn live_destroy_room(
+        &self,
+        request: super::live::LiveDestroyRoom,
+    ) -> Result<crate::Reply<super::live::LiveDestroyRoomResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Change the attributes of a live room.
+    ///
+    /// Changes the given attributes of a live room; fields left out keep their value. Triggers the
+    /// `Live.CallbackAfterUpdateRoomInfo` callback.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/update_room_info`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/63419>
+    /// - Tencent documentation: <https://trtc.io/zh/document/63403>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/63403>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/647/110055>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/647/110037>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveUpdateRoomInfo`](super::live::LiveUpdateRoomInfo); see it for the fields.
+    pub async fn live_update_room_info(
+        &self,
+        request: super::live::LiveUpdateRoomInfo,
+    ) -> Result<crate::Reply<super::live::LiveUpdateRoomInfoResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Read the attributes of a live room.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/get_room_info`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/63404>
+    /// - Tencent documentation: <https://trtc.io/zh/document/63404>
+    /// - Tencent documentation: <https://trtc.io/zh/document/63420>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/63420>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/647/110056>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/125714>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76887>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveGetRoomInfo`](super::live::LiveGetRoomInfo); see it for the fields.
+    pub async fn live_get_room_info(
+        &self,
+        request: super::live::LiveGetRoomInfo,
+    ) -> Result<crate::Reply<super::live::LiveGetRoomInfoResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// List the public live rooms, most viewed first, one page at a time.
+    ///
+    /// Pages through the rooms that are publicly visible (`IsPublicVisible`), sorted by view count
+    /// from highest to lowest. Start with an empty `Next`, then pass the `Next` of each answer until
+    /// it comes back empty. Only 10 calls per second are allowed.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/get_room_list`.
+    ///
+    /// - Rate limit: 10 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/63405>
+    /// - Tencent documentation: <https://trtc.io/document/63421>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/63421>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76888>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/647/110039>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    ///
+    ///
+    /// Sends [`LiveGetRoomList`](super::live::LiveGetRoomList); see it for the fields.
+    pub async fn live_get_room_list(
+        &self,
+        request: super::live::LiveGetRoomList,
+    ) -> Result<crate::Reply<super::live::LiveGetRoomListResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Every item of `get_room_list`: sends [`LiveGetRoomList`](super::live::LiveGetRoomList) for the first page, then again with `Next` set to the `Next` of each answer until it comes back empty or absent, and returns the `RoomList` entries of all pages in order.
+    ///
+    /// The page size is the one set on `request`; a cursor set on `request` is the starting point. Each page is a separate call through [`call`](crate::Client::call) (same validation, signing, retries and errors); the first failing page fails the whole listing. If the server returns a cursor already sent in this listing, it stops with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) rather than loop forever or return a partial list.
+    pub async fn live_get_room_list_all(
+        &self,
+        request: super::live::LiveGetRoomList,
+    ) -> Result<Vec<super::live::LiveRoomSummary>, crate::Error> {
+        self.call_all(request).await
+    }
+    /// The pages of `get_room_list` as a stream: each page is the typed answer with its `RequestId`. Sends [`LiveGetRoomList`](super::live::LiveGetRoomList) when the first page is polled, then again with `Next` set to the `Next` of each answer until it comes back empty or absent.
+    ///
+    /// Stop early by dropping the stream; a failing page ends it with the error. See [`paging`](crate::paging).
+    pub fn live_get_room_list_pages(
+        &self,
+        request: super::live::LiveGetRoomList,
+    ) -> crate::paging::Pages<super::live::LiveGetRoomList> {
+        self.pages(request)
+    }
+    /// Add or change key/value metadata of a live room.
+    ///
+    /// Sets the given keys: an existing key gets the new value, a new key is added. A room holds at
+    /// most 10 keys; a key is at most 50 bytes, a value at most 2 KB and all values together at
+    /// most 16 KB. Triggers the `Live.CallbackAfterSetMetadata` callback.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/set_room_metadata`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/64375>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/64375>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    /// - `100500`: The room's metadata would have more than 10 keys.
+    /// - `100501`: A metadata value is larger than 2 KB.
+    /// - `100502`: The room's metadata values would exceed 16 KB in total.
+    ///
+    ///
+    /// Sends [`LiveSetRoomMetadata`](super::live::LiveSetRoomMetadata); see it for the fields.
+    pub async fn live_set_room_metadata(
+        &self,
+        request: super::live::LiveSetRoomMetadata,
+    ) -> Result<crate::Reply<super::live::LiveSetRoomMetadataResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Read metadata of a live room.
+    ///
+    /// Returns the values of the given keys, or every key/value pair when `Keys` is empty.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/get_room_metadata`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/64374>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/64374>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveGetRoomMetadata`](super::live::LiveGetRoomMetadata); see it for the fields.
+    pub async fn live_get_room_metadata(
+        &self,
+        request: super::live::LiveGetRoomMetadata,
+    ) -> Result<crate::Reply<super::live::LiveGetRoomMetadataResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Delete metadata keys of a live room.
+    ///
+    /// Removes the given keys and their values. Triggers the `Live.CallbackAfterDelMetadata` callback.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/del_room_metadata`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/64376>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/64376>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76892>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100003`: Listed in the shared metadata error table (copied from create_room).
+    /// - `100006`: The operator may not change this room's metadata.
+    /// - `100007`: The app has no billing information for Live; buy a plan in the console.
+    /// - `100500`: The room's metadata would have more than 10 keys.
+    /// - `100501`: A metadata value is larger than 2 KB.
+    /// - `100502`: The room's metadata values would exceed 16 KB in total.
+    ///
+    ///
+    /// Sends [`LiveDelRoomMetadata`](super::live::LiveDelRoomMetadata); see it for the fields.
+    pub async fn live_del_room_metadata(
+        &self,
+        request: super::live::LiveDelRoomMetadata,
+    ) -> Result<crate::Reply<super::live::LiveDelRoomMetadataResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// List the people currently in a live room, one page at a time.
+    ///
+    /// Pages through the online members of a room. Start with an empty `Next`, then pass the `Next`
+    /// of each answer until it comes back empty. The list is refreshed about every 40 seconds, and
+    /// a room with more than 1000 people lists only 1000 of them.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/get_member_list`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/78156>
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1071/78156>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveGetMemberList`](super::live::LiveGetMemberList); see it for the fields.
+    pub async fn live_get_member_list(
+        &self,
+        request: super::live::LiveGetMemberList,
+    ) -> Result<crate::Reply<super::live::LiveGetMemberListResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Every item of `get_member_list`: sends [`LiveGetMemberList`](super::live::LiveGetMemberList) for the first page, then again with `Next` set to the `Next` of each answer until it comes back empty or absent, and returns the `MemberList` entries of all pages in order.
+    ///
+    /// The page size is the one set on `request`; a cursor set on `request` is the starting point. Each page is a separate call through [`call`](crate::Client::call) (same validation, signing, retries and errors); the first failing page fails the whole listing. If the server returns a cursor already sent in this listing, it stops with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) rather than loop forever or return a partial list.
+    pub async fn live_get_member_list_all(
+        &self,
+        request: super::live::LiveGetMemberList,
+    ) -> Result<Vec<super::live::LiveMember>, crate::Error> {
+        self.call_all(request).await
+    }
+    /// The pages of `get_member_list` as a stream: each page is the typed answer with its `RequestId`. Sends [`LiveGetMemberList`](super::live::LiveGetMemberList) when the first page is polled, then again with `Next` set to the `Next` of each answer until it comes back empty or absent.
+    ///
+    /// Stop early by dropping the stream; a failing page ends it with the error. See [`paging`](crate::paging).
+    pub fn live_get_member_list_pages(
+        &self,
+        request: super::live::LiveGetMemberList,
+    ) -> crate::paging::Pages<super::live::LiveGetMemberList> {
+        self.pages(request)
+    }
+    /// List the administrators of a live room.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/get_admin_list`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/63425>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveGetAdminList`](super::live::LiveGetAdminList); see it for the fields.
+    pub async fn live_get_admin_list(
+        &self,
+        request: super::live::LiveGetAdminList,
+    ) -> Result<crate::Reply<super::live::LiveGetAdminListResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Make users administrators of a live room, or take the role away.
+    ///
+    /// Adds (`OpType` `add`) or removes (`delete`) administrators; a room has at most 5. Triggers
+    /// the `Live.CallbackAfterModifyAdmin` callback.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/modify_admin`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/63411>
+    /// - Tencent documentation: <https://trtc.io/document/63427>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/647/110064>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76881>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    /// - `100020`: The room would have more administrators than allowed (5).
+    ///
+    ///
+    /// Sends [`LiveModifyAdmin`](super::live::LiveModifyAdmin); see it for the fields.
+    pub async fn live_modify_admin(
+        &self,
+        request: super::live::LiveModifyAdmin,
+    ) -> Result<crate::Reply<super::live::LiveModifyAdminResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Keep users out of a live room for a while.
+    ///
+    /// Removes up to 20 users from the room and keeps them from entering again until the ban
+    /// expires. Unlike Room's ban, the reason is optional.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/ban_member`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: no (never re-sent automatically once it may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/63407>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76878>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    /// - `100006`: The operator may not ban members of this room.
+    /// - `100016`: Listed on the page with the change-owner text (new owner banned).
+    ///
+    ///
+    /// Sends [`LiveBanMember`](super::live::LiveBanMember); see it for the fields.
+    pub async fn live_ban_member(
+        &self,
+        request: super::live::LiveBanMember,
+    ) -> Result<crate::Reply<super::live::LiveBanMemberResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Lift the ban on users of a live room.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/unban_member`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/63410>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveUnbanMember`](super::live::LiveUnbanMember); see it for the fields.
+    pub async fn live_unban_member(
+        &self,
+        request: super::live::LiveUnbanMember,
+    ) -> Result<crate::Reply<super::live::LiveUnbanMemberResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// List the users banned from a live room, one page at a time.
+    ///
+    /// Pages through the banned users. Start with `Offset` 0, then pass the `NextOffset` of each
+    /// answer until it comes back as 0.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/get_banned_member_list`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/63424>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/63424>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveGetBannedMemberList`](super::live::LiveGetBannedMemberList); see it for the fields.
+    pub async fn live_get_banned_member_list(
+        &self,
+        request: super::live::LiveGetBannedMemberList,
+    ) -> Result<
+        crate::Reply<super::live::LiveGetBannedMemberListResponse>,
+        crate::Error,
+    > {
+        self.call(&request).await
+    }
+    /// Every item of `get_banned_member_list`: sends [`LiveGetBannedMemberList`](super::live::LiveGetBannedMemberList) for the first page, then again with `Offset` set to the `NextOffset` of each answer until it comes back as 0 or absent, and returns the `BannedAccountList` entries of all pages in order.
+    ///
+    /// The page size is the one set on `request`; a cursor set on `request` is the starting point. Each page is a separate call through [`call`](crate::Client::call) (same validation, signing, retries and errors); the first failing page fails the whole listing. If the server returns a cursor already sent in this listing, it stops with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) rather than loop forever or return a partial list.
+    pub async fn live_get_banned_member_list_all(
+        &self,
+        request: super::live::LiveGetBannedMemberList,
+    ) -> Result<Vec<super::live::LiveBannedMember>, crate::Error> {
+        self.call_all(request).await
+    }
+    /// The pages of `get_banned_member_list` as a stream: each page is the typed answer with its `RequestId`. Sends [`LiveGetBannedMemberList`](super::live::LiveGetBannedMemberList) when the first page is polled, then again with `Offset` set to the `NextOffset` of each answer until it comes back as 0 or absent.
+    ///
+    /// Stop early by dropping the stream; a failing page ends it with the error. See [`paging`](crate::paging).
+    pub fn live_get_banned_member_list_pages(
+        &self,
+        request: super::live::LiveGetBannedMemberList,
+    ) -> crate::paging::Pages<super::live::LiveGetBannedMemberList> {
+        self.pages(request)
+    }
+    /// Stop members of a live room from sending comments for a while, or lift that.
+    ///
+    /// Mutes the members for `MuteTime` seconds; `MuteTime` 0 lifts the mute. Muted members stay in
+    /// the room.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/mute_member`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: no (never re-sent automatically once it may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/66969>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/66969>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76876>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveMuteMember`](super::live::LiveMuteMember); see it for the fields.
+    pub async fn live_mute_member(
+        &self,
+        request: super::live::LiveMuteMember,
+    ) -> Result<crate::Reply<super::live::LiveMuteMemberResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// List the members muted in a live room.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/get_muted_member_list`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/69894>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/69894>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76877>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveGetMutedMemberList`](super::live::LiveGetMutedMemberList); see it for the fields.
+    pub async fn live_get_muted_member_list(
+        &self,
+        request: super::live::LiveGetMutedMemberList,
+    ) -> Result<
+        crate::Reply<super::live::LiveGetMutedMemberListResponse>,
+        crate::Error,
+    > {
+        self.call(&request).await
+    }
+    /// Make another user the host (owner) of a live room.
+    ///
+    /// Hands the room to `NewOwner_Account`. Unlike Room's command of the same name, the current
+    /// owner is not named. Triggers the `Live.CallbackAfterChangeOwner` callback.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/change_room_owner`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/72534>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/72534>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76884>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/647/122441>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    /// - `100016`: The user chosen as the new owner is banned; lift the ban first.
+    ///
+    ///
+    /// Sends [`LiveChangeRoomOwner`](super::live::LiveChangeRoomOwner); see it for the fields.
+    pub async fn live_change_room_owner(
+        &self,
+        request: super::live::LiveChangeRoomOwner,
+    ) -> Result<crate::Reply<super::live::LiveChangeRoomOwnerResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Add robot accounts to a live room.
+    ///
+    /// Puts robot accounts (imported user IDs) into the room, at most 3 per room; a room with robots
+    /// is not dismissed automatically. Tencent's console adds a robot and then puts it on seat 0 so
+    /// that a stream pushed from OBS appears as the host.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/add_robot`.
+    ///
+    /// - Rate limit: 100 calls per second.
+    /// - Idempotent: no (never re-sent automatically once it may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/69079>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76863>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    /// - `100006`: Robots can only be added to rooms of type `Live`.
+    ///
+    ///
+    /// Sends [`LiveAddRobot`](super::live::LiveAddRobot); see it for the fields.
+    pub async fn live_add_robot(
+        &self,
+        request: super::live::LiveAddRobot,
+    ) -> Result<crate::Reply<super::live::LiveAddRobotResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// List the robot accounts in a live room.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/get_robot`.
+    ///
+    /// - Rate limit: 100 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/69081>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76865>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveGetRobot`](super::live::LiveGetRobot); see it for the fields.
+    pub async fn live_get_robot(
+        &self,
+        request: super::live::LiveGetRobot,
+    ) -> Result<crate::Reply<super::live::LiveGetRobotResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Remove robot accounts from a live room.
+    ///
+    /// *Source:* not in Tencent's docs; seen in Tencent's console code.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/del_robot`.
+    ///
+    /// - Rate limit: 100 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveDelRobot`](super::live::LiveDelRobot); see it for the fields.
+    pub async fn live_del_robot(
+        &self,
+        request: super::live::LiveDelRobot,
+    ) -> Result<crate::Reply<super::live::LiveDelRobotResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Send a text message to everyone in a live room.
+    ///
+    /// Sends a text message to the room's chat group in the name of `Sender_Account`.
+    /// `ExtensionInfo` (a JSON text) reaches the clients as the message's cloud custom data. The
+    /// Chat group-message callbacks (`Group.CallbackBeforeSendMsg`, `Group.CallbackAfterSendMsg`)
+    /// fire for it. The answer says when a message was dropped, for example by frequency control.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/send_text_msg`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: no (never re-sent automatically once it may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/74353>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/74353>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76842>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/125771>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveSendTextMsg`](super::live::LiveSendTextMsg); see it for the fields.
+    pub async fn live_send_text_msg(
+        &self,
+        request: super::live::LiveSendTextMsg,
+    ) -> Result<crate::Reply<super::live::LiveSendTextMsgResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Send a custom (application-defined) message to everyone in a live room.
+    ///
+    /// Sends an application-defined message to the room's chat group: `BusinessId` tells the
+    /// clients what kind of message it is and `Data` carries its content. It arrives as a custom
+    /// message element whose data is a JSON text holding both.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/send_custom_msg`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: no (never re-sent automatically once it may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/74354>
+    /// - Tencent documentation: <https://trtc.io/zh/document/74354>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76843>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/125772>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveSendCustomMsg`](super::live::LiveSendCustomMsg); see it for the fields.
+    pub async fn live_send_custom_msg(
+        &self,
+        request: super::live::LiveSendCustomMsg,
+    ) -> Result<crate::Reply<super::live::LiveSendCustomMsgResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Read the totals of a live room (viewers, likes, messages, gifts).
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/get_room_stats`.
+    ///
+    /// - Rate limit: 100 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/80421>
+    /// - Tencent documentation: <https://trtc.io/zh/document/80421>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/647/132566>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveGetRoomStats`](super::live::LiveGetRoomStats); see it for the fields.
+    pub async fn live_get_room_stats(
+        &self,
+        request: super::live::LiveGetRoomStats,
+    ) -> Result<crate::Reply<super::live::LiveGetRoomStatsResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Read the totals of a live room, as Tencent's Live console does.
+    ///
+    /// *Source:* not in Tencent's docs; seen in Tencent's console code.
+    ///
+    /// The statistics command Tencent's own Live console calls; it answers the same totals as
+    /// get_room_stats, which is the documented one.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/get_room_statistic`.
+    ///
+    /// - Rate limit: 100 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveGetRoomStatistic`](super::live::LiveGetRoomStatistic); see it for the fields.
+    pub async fn live_get_room_statistic(
+        &self,
+        request: super::live::LiveGetRoomStatistic,
+    ) -> Result<crate::Reply<super::live::LiveGetRoomStatisticResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Send a gift in a live room on behalf of a user.
+    ///
+    /// Sends `Count` of the gift `GiftId` from `From_Account` to the receivers. The gift must
+    /// already be configured for the app. When the app handles `Live.CallbackBeforeSendGift`, its
+    /// answer may block the gift; codes 102100 to 102200 returned by the callback are passed on
+    /// to the sender.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/send_gift`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: no (never re-sent automatically once it may have reached the server).
+    /// - Tencent documentation: <https://www.tencentcloud.com/zh/document/product/1071/76861>
+    /// - Tencent documentation: <https://trtc.io/document/72556>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/647/122443>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100003`: Listed in the table (copied from create_room).
+    /// - `102001`: Gifts are not enabled for the app (no plan includes them).
+    /// - `102002`: No gift with this ID is configured.
+    /// - `102004`: The app's gift before-callback (Live.CallbackBeforeSendGift) failed.
+    /// - `102008`: Gifts are switched off in this room.
+    ///
+    ///
+    /// Sends [`LiveSendGift`](super::live::LiveSendGift); see it for the fields.
+    pub async fn live_send_gift(
+        &self,
+        request: super::live::LiveSendGift,
+    ) -> Result<crate::Reply<super::live::LiveSendGiftResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Read the gift totals of a user in a live room.
+    ///
+    /// Endpoint: `v4/live_engine_http_srv/get_gift_count`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/72557>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/72557>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76862>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `100001`: Internal server error; try again.
+    /// - `100002`: A request parameter is invalid; the error text names it.
+    /// - `100004`: The room does not exist (it was never created or has been dismissed).
+    ///
+    ///
+    /// Sends [`LiveGetGiftCount`](super::live::LiveGetGiftCount); see it for the fields.
+    pub async fn live_get_gift_count(
+        &self,
+        request: super::live::LiveGetGiftCount,
+    ) -> Result<crate::Reply<super::live::LiveGetGiftCountResponse>, crate::Error> {
+        self.call(&request).await
+    }
     /// Query the login state of up to 500 accounts, optionally per device.
     ///
     /// Reports `Online`, `PushOnline` or `Offline` for each user ID, and with `IsNeedDetail` 1 the
@@ -233,6 +1384,69 @@ impl crate::Client {
         &self,
         request: super::accounts::QueryOnlineStatus,
     ) -> Result<crate::Reply<super::accounts::QueryOnlineStatusResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Read profile fields (nickname, photo, ...) of up to 100 users.
+    ///
+    /// Returns the fields named in `TagList` for each user of `To_Account`. The users must exist as
+    /// Chat accounts. The call as a whole can succeed while some users failed: check `ResultCode`
+    /// of each item.
+    ///
+    /// Endpoint: `v4/profile/portrait_get`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34917>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34917>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/1639>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `40001`: A parameter of the profile request is invalid (for example malformed JSON or a wrong field type).
+    /// - `40003`: A user ID in the profile request does not exist in the app's Chat account system.
+    /// - `40004`: The profile operation needs App administrator permission.
+    /// - `40006`: Internal error while writing or clearing profile data; try again later.
+    ///
+    ///
+    /// Sends [`PortraitGet`](super::accounts::PortraitGet); see it for the fields.
+    pub async fn portrait_get(
+        &self,
+        request: super::accounts::PortraitGet,
+    ) -> Result<crate::Reply<super::accounts::PortraitGetResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Set profile fields (nickname, photo, role, ...) of one user.
+    ///
+    /// Writes the given fields of `From_Account`'s profile; fields left out keep their value. Each
+    /// value must have the field's type (a string for the nickname, an integer for the role).
+    ///
+    /// Endpoint: `v4/profile/portrait_set`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    /// - Tencent documentation: <https://trtc.io/document/34916>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1047/34916>
+    /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/1640>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes of this command:
+    ///
+    /// - `40001`: A parameter of the profile request is invalid (for example malformed JSON or a wrong field type).
+    /// - `40003`: A user ID in the profile request does not exist in the app's Chat account system.
+    /// - `40004`: The profile operation needs App administrator permission.
+    /// - `40005`: A profile value (such as the nickname) contains sensitive words.
+    /// - `40006`: Internal error while writing or clearing profile data; try again later.
+    /// - `40601`: A profile value (such as the nickname or photo URL) is longer than 500 bytes.
+    ///
+    ///
+    /// Sends [`PortraitSet`](super::accounts::PortraitSet); see it for the fields.
+    pub async fn portrait_set(
+        &self,
+        request: super::accounts::PortraitSet,
+    ) -> Result<crate::Reply<super::accounts::PortraitSetResponse>, crate::Error> {
         self.call(&request).await
     }
     /// Create the callback configuration (URL and events).
@@ -353,6 +1567,8 @@ impl crate::Client {
     /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/60719>
     /// - Tencent documentation: <https://tencentcloud.com/zh/document/product/647/60719>
     /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/117692>
+    /// - Tencent documentation: <https://trtc.io/document/64427>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76869>
     ///
     /// # Errors
     ///
@@ -407,8 +1623,8 @@ impl crate::Client {
     }
     /// Take a user off their seat.
     ///
-    /// Removes the user from the seat they occupy; `Data` travels with the notification the user
-    /// receives. Triggers the `Mic.CallbackAfterSeatInfoChanged` callback.
+    /// Removes the user from the seat they occupy; the optional `Data` travels with the notification
+    /// the user receives. Triggers the `Mic.CallbackAfterSeatInfoChanged` callback.
     ///
     /// Endpoint: `v4/room_engine_http_mic/kick_user_off_seat`.
     ///
@@ -446,6 +1662,7 @@ impl crate::Client {
     /// - Tencent documentation: <https://trtc.io/document/60716>
     /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/60716>
     /// - Tencent documentation: <https://trtc.io/document/64430>
+    /// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76872>
     ///
     /// # Errors
     ///
@@ -543,6 +1760,9 @@ impl crate::Client {
     /// - `100001`: Internal server error; try again.
     /// - `100002`: A request parameter is invalid; the error text names it.
     /// - `84005`: A room with this ID already exists (for a create_room re-sent after a timeout, possibly the one the first attempt created).
+    /// - `100003`: A room with this ID already exists.
+    /// - `100010`: A room with this ID already exists and has the same owner (for a create_room re-sent after a timeout, possibly the one the first attempt created).
+    /// - `100011`: The room ID is already used by a Chat group.
     ///
     ///
     /// Sends [`CreateRoom`](super::rooms::CreateRoom); see it for the fields.

@@ -91,6 +91,34 @@ pub enum ErrorCode {
     AccountServiceInternalError,
     /// `71000`: This app may not delete accounts; only trial editions may by default, other editions must enable deletion in the console.
     AccountDeletionNotAllowed,
+    /// `10002`: Internal error of the Chat group service; try again.
+    ChatInternalError,
+    /// `10004`: A parameter of the Chat group request is invalid; the error text names it.
+    ChatInvalidParameter,
+    /// `10007`: The operator lacks the permission for this group operation.
+    ChatPermissionDenied,
+    /// `10010`: The group does not exist or has been dismissed.
+    GroupNotFound,
+    /// `10015`: The group ID is not valid; check it.
+    GroupIdInvalid,
+    /// `10016`: The app's before-send-message callback refused the message.
+    MessageRejectedByCallback,
+    /// `10017`: The sender is muted in this group and may not post.
+    SenderMuted,
+    /// `10018`: The answer would exceed 1 MB; ask for less data (for example a smaller Limit).
+    ChatResponseTooLarge,
+    /// `10023`: The group's message rate limit was exceeded; send more slowly.
+    GroupMessageRateLimited,
+    /// `80001`: The message contains sensitive words and was blocked by content security.
+    MessageSensitiveWords,
+    /// `80002`: The message body is longer than the allowed 12 KB.
+    MessageTooLong,
+    /// `40001`: A parameter of the profile request is invalid (for example malformed JSON or a wrong field type).
+    ProfileParameterInvalid,
+    /// `40003`: A user ID in the profile request does not exist in the app's Chat account system.
+    ProfileAccountNotFound,
+    /// `40004`: The profile operation needs App administrator permission.
+    ProfileAdminRequired,
     /// `30006`: Internal error while reading or clearing relationship-chain (contacts) data; try again later.
     RelationChainInternalError,
     /// `30007`: Reading or clearing relationship-chain (contacts) data timed out; try again later.
@@ -133,6 +161,34 @@ pub enum ErrorCode {
     PermissionDenied,
     /// `100016`: The user chosen as the new owner is banned; lift the ban first.
     NewOwnerBanned,
+    /// `100003`: A room with this ID already exists; choose another ID.
+    RoomIdExists,
+    /// `100007`: The app has no billing information for Live; buy a plan in the console.
+    NoPaymentInfo,
+    /// `100010`: A room with this ID already exists with the same owner; it can be used as it is.
+    RoomIdExistsSameOwner,
+    /// `100011`: The room ID is taken by a Chat group; choose another ID.
+    RoomIdTakenByGroup,
+    /// `100012`: Called too often for the same target (create_room - the same room ID at most once per second); slow down.
+    FrequencyLimited,
+    /// `100020`: The room would have more administrators than allowed (5).
+    TooManyAdmins,
+    /// `100026`: The room name or another attribute contains sensitive words.
+    SensitiveContent,
+    /// `100500`: The room's metadata would have more than 10 keys.
+    MetadataTooManyKeys,
+    /// `100501`: A metadata value is larger than 2 KB.
+    MetadataValueTooLarge,
+    /// `100502`: The room's metadata values would exceed 16 KB in total.
+    MetadataTooLarge,
+    /// `102001`: Gifts are not enabled for the app (no plan includes them).
+    GiftsNotEnabled,
+    /// `102002`: No gift with this ID is configured.
+    GiftNotFound,
+    /// `102004`: The app's gift before-callback (Live.CallbackBeforeSendGift) failed.
+    GiftCallbackFailed,
+    /// `102008`: Gifts are switched off in this room.
+    GiftsDisabledInRoom,
     /// `100200`: The seat is locked; pick another seat.
     SeatLocked,
     /// `100202`: The user is already waiting for a seat.
@@ -149,6 +205,8 @@ pub enum ErrorCode {
     CallbackConfigExists,
     /// `100301`: No callback configuration exists; create one with set_callback first.
     CallbackConfigNotFound,
+    /// `100302`: No callback token configuration exists; create one with live_config set_callback_token first.
+    CallbackTokenNotFound,
     /// A code this SDK version does not know.
     Other(i64),
 }
@@ -197,6 +255,20 @@ impl ErrorCode {
         Self::AccountParameterInvalid,
         Self::AccountServiceInternalError,
         Self::AccountDeletionNotAllowed,
+        Self::ChatInternalError,
+        Self::ChatInvalidParameter,
+        Self::ChatPermissionDenied,
+        Self::GroupNotFound,
+        Self::GroupIdInvalid,
+        Self::MessageRejectedByCallback,
+        Self::SenderMuted,
+        Self::ChatResponseTooLarge,
+        Self::GroupMessageRateLimited,
+        Self::MessageSensitiveWords,
+        Self::MessageTooLong,
+        Self::ProfileParameterInvalid,
+        Self::ProfileAccountNotFound,
+        Self::ProfileAdminRequired,
         Self::RelationChainInternalError,
         Self::RelationChainTimeout,
         Self::RelationChainWriteConflict,
@@ -218,6 +290,20 @@ impl ErrorCode {
         Self::NotRoomMember,
         Self::PermissionDenied,
         Self::NewOwnerBanned,
+        Self::RoomIdExists,
+        Self::NoPaymentInfo,
+        Self::RoomIdExistsSameOwner,
+        Self::RoomIdTakenByGroup,
+        Self::FrequencyLimited,
+        Self::TooManyAdmins,
+        Self::SensitiveContent,
+        Self::MetadataTooManyKeys,
+        Self::MetadataValueTooLarge,
+        Self::MetadataTooLarge,
+        Self::GiftsNotEnabled,
+        Self::GiftNotFound,
+        Self::GiftCallbackFailed,
+        Self::GiftsDisabledInRoom,
         Self::SeatLocked,
         Self::AlreadyApplyingForSeat,
         Self::AlreadyOnSeat,
@@ -226,6 +312,7 @@ impl ErrorCode {
         Self::SeatsNotSupported,
         Self::CallbackConfigExists,
         Self::CallbackConfigNotFound,
+        Self::CallbackTokenNotFound,
     ];
     /// The variant for a numeric code.
     pub fn from_code(code: i64) -> Self {
@@ -272,6 +359,20 @@ impl ErrorCode {
             70402i64 => Self::AccountParameterInvalid,
             70500i64 => Self::AccountServiceInternalError,
             71000i64 => Self::AccountDeletionNotAllowed,
+            10002i64 => Self::ChatInternalError,
+            10004i64 => Self::ChatInvalidParameter,
+            10007i64 => Self::ChatPermissionDenied,
+            10010i64 => Self::GroupNotFound,
+            10015i64 => Self::GroupIdInvalid,
+            10016i64 => Self::MessageRejectedByCallback,
+            10017i64 => Self::SenderMuted,
+            10018i64 => Self::ChatResponseTooLarge,
+            10023i64 => Self::GroupMessageRateLimited,
+            80001i64 => Self::MessageSensitiveWords,
+            80002i64 => Self::MessageTooLong,
+            40001i64 => Self::ProfileParameterInvalid,
+            40003i64 => Self::ProfileAccountNotFound,
+            40004i64 => Self::ProfileAdminRequired,
             30006i64 => Self::RelationChainInternalError,
             30007i64 => Self::RelationChainTimeout,
             30008i64 => Self::RelationChainWriteConflict,
@@ -293,6 +394,20 @@ impl ErrorCode {
             100005i64 => Self::NotRoomMember,
             100006i64 => Self::PermissionDenied,
             100016i64 => Self::NewOwnerBanned,
+            100003i64 => Self::RoomIdExists,
+            100007i64 => Self::NoPaymentInfo,
+            100010i64 => Self::RoomIdExistsSameOwner,
+            100011i64 => Self::RoomIdTakenByGroup,
+            100012i64 => Self::FrequencyLimited,
+            100020i64 => Self::TooManyAdmins,
+            100026i64 => Self::SensitiveContent,
+            100500i64 => Self::MetadataTooManyKeys,
+            100501i64 => Self::MetadataValueTooLarge,
+            100502i64 => Self::MetadataTooLarge,
+            102001i64 => Self::GiftsNotEnabled,
+            102002i64 => Self::GiftNotFound,
+            102004i64 => Self::GiftCallbackFailed,
+            102008i64 => Self::GiftsDisabledInRoom,
             100200i64 => Self::SeatLocked,
             100202i64 => Self::AlreadyApplyingForSeat,
             100203i64 => Self::AlreadyOnSeat,
@@ -301,6 +416,7 @@ impl ErrorCode {
             100211i64 => Self::SeatsNotSupported,
             100300i64 => Self::CallbackConfigExists,
             100301i64 => Self::CallbackConfigNotFound,
+            100302i64 => Self::CallbackTokenNotFound,
             other => Self::Other(other),
         }
     }
@@ -349,6 +465,20 @@ impl ErrorCode {
             Self::AccountParameterInvalid => 70402i64,
             Self::AccountServiceInternalError => 70500i64,
             Self::AccountDeletionNotAllowed => 71000i64,
+            Self::ChatInternalError => 10002i64,
+            Self::ChatInvalidParameter => 10004i64,
+            Self::ChatPermissionDenied => 10007i64,
+            Self::GroupNotFound => 10010i64,
+            Self::GroupIdInvalid => 10015i64,
+            Self::MessageRejectedByCallback => 10016i64,
+            Self::SenderMuted => 10017i64,
+            Self::ChatResponseTooLarge => 10018i64,
+            Self::GroupMessageRateLimited => 10023i64,
+            Self::MessageSensitiveWords => 80001i64,
+            Self::MessageTooLong => 80002i64,
+            Self::ProfileParameterInvalid => 40001i64,
+            Self::ProfileAccountNotFound => 40003i64,
+            Self::ProfileAdminRequired => 40004i64,
             Self::RelationChainInternalError => 30006i64,
             Self::RelationChainTimeout => 30007i64,
             Self::RelationChainWriteConflict => 30008i64,
@@ -370,6 +500,20 @@ impl ErrorCode {
             Self::NotRoomMember => 100005i64,
             Self::PermissionDenied => 100006i64,
             Self::NewOwnerBanned => 100016i64,
+            Self::RoomIdExists => 100003i64,
+            Self::NoPaymentInfo => 100007i64,
+            Self::RoomIdExistsSameOwner => 100010i64,
+            Self::RoomIdTakenByGroup => 100011i64,
+            Self::FrequencyLimited => 100012i64,
+            Self::TooManyAdmins => 100020i64,
+            Self::SensitiveContent => 100026i64,
+            Self::MetadataTooManyKeys => 100500i64,
+            Self::MetadataValueTooLarge => 100501i64,
+            Self::MetadataTooLarge => 100502i64,
+            Self::GiftsNotEnabled => 102001i64,
+            Self::GiftNotFound => 102002i64,
+            Self::GiftCallbackFailed => 102004i64,
+            Self::GiftsDisabledInRoom => 102008i64,
             Self::SeatLocked => 100200i64,
             Self::AlreadyApplyingForSeat => 100202i64,
             Self::AlreadyOnSeat => 100203i64,
@@ -378,6 +522,7 @@ impl ErrorCode {
             Self::SeatsNotSupported => 100211i64,
             Self::CallbackConfigExists => 100300i64,
             Self::CallbackConfigNotFound => 100301i64,
+            Self::CallbackTokenNotFound => 100302i64,
             Self::Other(code) => *code,
         }
     }
@@ -528,6 +673,56 @@ impl ErrorCode {
                     "This app may not delete accounts; only trial editions may by default, other editions must enable deletion in the console.",
                 )
             }
+            Self::ChatInternalError => {
+                Some("Internal error of the Chat group service; try again.")
+            }
+            Self::ChatInvalidParameter => {
+                Some(
+                    "A parameter of the Chat group request is invalid; the error text names it.",
+                )
+            }
+            Self::ChatPermissionDenied => {
+                Some("The operator lacks the permission for this group operation.")
+            }
+            Self::GroupNotFound => {
+                Some("The group does not exist or has been dismissed.")
+            }
+            Self::GroupIdInvalid => Some("The group ID is not valid; check it."),
+            Self::MessageRejectedByCallback => {
+                Some("The app's before-send-message callback refused the message.")
+            }
+            Self::SenderMuted => {
+                Some("The sender is muted in this group and may not post.")
+            }
+            Self::ChatResponseTooLarge => {
+                Some(
+                    "The answer would exceed 1 MB; ask for less data (for example a smaller Limit).",
+                )
+            }
+            Self::GroupMessageRateLimited => {
+                Some("The group's message rate limit was exceeded; send more slowly.")
+            }
+            Self::MessageSensitiveWords => {
+                Some(
+                    "The message contains sensitive words and was blocked by content security.",
+                )
+            }
+            Self::MessageTooLong => {
+                Some("The message body is longer than the allowed 12 KB.")
+            }
+            Self::ProfileParameterInvalid => {
+                Some(
+                    "A parameter of the profile request is invalid (for example malformed JSON or a wrong field type).",
+                )
+            }
+            Self::ProfileAccountNotFound => {
+                Some(
+                    "A user ID in the profile request does not exist in the app's Chat account system.",
+                )
+            }
+            Self::ProfileAdminRequired => {
+                Some("The profile operation needs App administrator permission.")
+            }
             Self::RelationChainInternalError => {
                 Some(
                     "Internal error while reading or clearing relationship-chain (contacts) data; try again later.",
@@ -601,6 +796,50 @@ impl ErrorCode {
             Self::NewOwnerBanned => {
                 Some("The user chosen as the new owner is banned; lift the ban first.")
             }
+            Self::RoomIdExists => {
+                Some("A room with this ID already exists; choose another ID.")
+            }
+            Self::NoPaymentInfo => {
+                Some(
+                    "The app has no billing information for Live; buy a plan in the console.",
+                )
+            }
+            Self::RoomIdExistsSameOwner => {
+                Some(
+                    "A room with this ID already exists with the same owner; it can be used as it is.",
+                )
+            }
+            Self::RoomIdTakenByGroup => {
+                Some("The room ID is taken by a Chat group; choose another ID.")
+            }
+            Self::FrequencyLimited => {
+                Some(
+                    "Called too often for the same target (create_room - the same room ID at most once per second); slow down.",
+                )
+            }
+            Self::TooManyAdmins => {
+                Some("The room would have more administrators than allowed (5).")
+            }
+            Self::SensitiveContent => {
+                Some("The room name or another attribute contains sensitive words.")
+            }
+            Self::MetadataTooManyKeys => {
+                Some("The room's metadata would have more than 10 keys.")
+            }
+            Self::MetadataValueTooLarge => Some("A metadata value is larger than 2 KB."),
+            Self::MetadataTooLarge => {
+                Some("The room's metadata values would exceed 16 KB in total.")
+            }
+            Self::GiftsNotEnabled => {
+                Some("Gifts are not enabled for the app (no plan includes them).")
+            }
+            Self::GiftNotFound => Some("No gift with this ID is configured."),
+            Self::GiftCallbackFailed => {
+                Some(
+                    "The app's gift before-callback (Live.CallbackBeforeSendGift) failed.",
+                )
+            }
+            Self::GiftsDisabledInRoom => Some("Gifts are switched off in this room."),
             Self::SeatLocked => Some("The seat is locked; pick another seat."),
             Self::AlreadyApplyingForSeat => {
                 Some("The user is already waiting for a seat.")
@@ -621,6 +860,11 @@ impl ErrorCode {
                     "No callback configuration exists; create one with set_callback first.",
                 )
             }
+            Self::CallbackTokenNotFound => {
+                Some(
+                    "No callback token configuration exists; create one with live_config set_callback_token first.",
+                )
+            }
             Self::Other(_) => None,
         }
     }
@@ -628,7 +872,7 @@ impl ErrorCode {
     pub fn is_rate_limited(&self) -> bool {
         matches!(
             self, Self::RateLimited | Self::AppRateLimited | Self::TooManyRequests |
-            Self::TooManyRequestsRetryLater
+            Self::TooManyRequestsRetryLater | Self::FrequencyLimited
         )
     }
     /// A temporary failure that may succeed later.
@@ -636,6 +880,7 @@ impl ErrorCode {
         matches!(
             self, Self::ServiceTimeout | Self::AccountServiceTimeout |
             Self::AccountServiceBackendTimeout | Self::AccountServiceInternalError |
+            Self::ChatInternalError | Self::GroupMessageRateLimited |
             Self::RelationChainInternalError | Self::RelationChainTimeout |
             Self::RelationChainWriteConflict | Self::ProfileInternalError |
             Self::OpenimBackendTimeout | Self::OpenimInternalError |

@@ -5,6 +5,8 @@ pub mod members;
 pub mod seats;
 pub mod callbacks;
 pub mod accounts;
+pub mod live;
+pub mod chat;
 pub mod errors;
 pub mod regions;
 pub mod webhooks;
@@ -23,6 +25,8 @@ pub mod groups {
     pub use super::seats;
     pub use super::callbacks;
     pub use super::accounts;
+    pub use super::live;
+    pub use super::chat;
 }
 /// The generated types of the modules of commands and webhooks, for a
 /// flat re-export at the crate root (`ErrorCode` and `Region` are
@@ -33,5 +37,7 @@ pub mod prelude {
     pub use super::seats::*;
     pub use super::callbacks::*;
     pub use super::accounts::*;
+    pub use super::live::*;
+    pub use super::chat::*;
     pub use super::webhooks::*;
 }

@@ -168,7 +168,7 @@ fn gen_callback_after_update_room_info(
     }
 }
 fn gen_callback_command(g: &mut Gen) -> super::callbacks::CallbackCommand {
-    match g.below(7usize + 1) {
+    match g.below(21usize + 1) {
         0usize => super::callbacks::CallbackCommand::AfterCreateRoom,
         1usize => super::callbacks::CallbackCommand::AfterDestroyRoom,
         2usize => super::callbacks::CallbackCommand::AfterUpdateRoomInfo,
@@ -176,6 +176,22 @@ fn gen_callback_command(g: &mut Gen) -> super::callbacks::CallbackCommand {
         4usize => super::callbacks::CallbackCommand::AfterMemberEnter,
         5usize => super::callbacks::CallbackCommand::AfterMemberLeave,
         6usize => super::callbacks::CallbackCommand::AfterSeatInfoChanged,
+        7usize => super::callbacks::CallbackCommand::LiveAfterCreateRoom,
+        8usize => super::callbacks::CallbackCommand::LiveAfterDestroyRoom,
+        9usize => super::callbacks::CallbackCommand::LiveAfterUpdateRoomInfo,
+        10usize => super::callbacks::CallbackCommand::LiveAfterSetMetadata,
+        11usize => super::callbacks::CallbackCommand::LiveAfterDelMetadata,
+        12usize => {
+            super::callbacks::CallbackCommand::LiveAfterCreateRoomReachingThreshold
+        }
+        13usize => super::callbacks::CallbackCommand::LiveAfterMemberStateChanged,
+        14usize => super::callbacks::CallbackCommand::LiveMemberStateChanged,
+        15usize => super::callbacks::CallbackCommand::LiveAfterChangeOwner,
+        16usize => super::callbacks::CallbackCommand::LiveAfterModifyAdmin,
+        17usize => super::callbacks::CallbackCommand::LiveAfterCreateBattle,
+        18usize => super::callbacks::CallbackCommand::LiveAfterStartBattle,
+        19usize => super::callbacks::CallbackCommand::LiveAfterEndBattle,
+        20usize => super::callbacks::CallbackCommand::LiveBeforeSendGift,
         _ => {
             super::callbacks::CallbackCommand::Unknown(
                 g
@@ -188,10 +204,195 @@ fn gen_callback_command(g: &mut Gen) -> super::callbacks::CallbackCommand {
                             "Room.CallbackAfterMemberEnter",
                             "Room.CallbackAfterMemberLeave",
                             "Mic.CallbackAfterSeatInfoChanged",
+                            "Live.CallbackAfterCreateRoom",
+                            "Live.CallbackAfterDestroyRoom",
+                            "Live.CallbackAfterUpdateRoomInfo",
+                            "Live.CallbackAfterSetMetadata",
+                            "Live.CallbackAfterDelMetadata",
+                            "Live.CallbackAfterCreateRoomReachingThreshold",
+                            "Live.CallbackAfterMemberStateChanged",
+                            "Live.CallbackMemberStateChanged",
+                            "Live.CallbackAfterChangeOwner",
+                            "Live.CallbackAfterModifyAdmin",
+                            "Live.CallbackAfterCreateBattle",
+                            "Live.CallbackAfterStartBattle",
+                            "Live.CallbackAfterEndBattle",
+                            "Live.CallbackBeforeSendGift",
                         ],
                     ),
             )
         }
+    }
+}
+fn gen_callback_live_after_change_owner(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterChangeOwner {
+    super::webhooks::CallbackLiveAfterChangeOwner {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        room_id: g.string(),
+        current_owner_account: g.opt(|g| g.string()),
+        original_owner_account: g.opt(|g| g.string()),
+        operator_account: g.opt(|g| g.string()),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_create_battle(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterCreateBattle {
+    super::webhooks::CallbackLiveAfterCreateBattle {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        battle_id: g.string(),
+        from_room_id: g.opt(|g| g.string()),
+        to_room_id_list: g.opt(|g| g.list(|g| g.string())),
+        timeout: g.opt(|g| g.int::<u64>()),
+        duration: g.opt(|g| g.int::<u64>()),
+        need_response: g.opt(|g| g.bool()),
+        extension_info: g.opt(|g| g.string()),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_create_room(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterCreateRoom {
+    super::webhooks::CallbackLiveAfterCreateRoom {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        room_info: gen_live_callback_room_info(g),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_create_room_reaching_threshold(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterCreateRoomReachingThreshold {
+    super::webhooks::CallbackLiveAfterCreateRoomReachingThreshold {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        cur_room_count: g.opt(|g| g.int::<u64>()),
+        max_room_count: g.opt(|g| g.int::<u64>()),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_del_metadata(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterDelMetadata {
+    super::webhooks::CallbackLiveAfterDelMetadata {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        room_id: g.string(),
+        keys: g.opt(|g| g.list(|g| g.string())),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_destroy_room(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterDestroyRoom {
+    super::webhooks::CallbackLiveAfterDestroyRoom {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        room_id: g.string(),
+        event_type: g.opt(|g| gen_live_callback_destroy_event_type(g)),
+        event_time: g.opt(|g| g.int::<i64>()),
+        room_info: g.opt(|g| gen_live_callback_room_info(g)),
+        statistic: g.opt(|g| gen_live_callback_room_stats(g)),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_end_battle(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterEndBattle {
+    super::webhooks::CallbackLiveAfterEndBattle {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        battle_id: g.string(),
+        duration: g.opt(|g| g.int::<u64>()),
+        create_time: g.opt(|g| g.int::<i64>()),
+        start_time: g.opt(|g| g.int::<i64>()),
+        end_time: g.opt(|g| g.int::<i64>()),
+        op_type: g.opt(|g| gen_live_callback_battle_end_op_type(g)),
+        from_room_info: g.opt(|g| gen_live_callback_battle_room(g)),
+        to_room_list: g.opt(|g| g.list(|g| gen_live_callback_battle_room(g))),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_member_state_changed(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterMemberStateChanged {
+    super::webhooks::CallbackLiveAfterMemberStateChanged {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        room_id: g.string(),
+        event_type: g.opt(|g| gen_live_callback_member_event_type(g)),
+        event_cause: g.opt(|g| gen_live_callback_member_event_cause(g)),
+        member_list: g.opt(|g| g.list(|g| gen_live_callback_member(g))),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_modify_admin(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterModifyAdmin {
+    super::webhooks::CallbackLiveAfterModifyAdmin {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        room_id: g.string(),
+        admin_account: g.opt(|g| g.list(|g| g.string())),
+        op_type: g.opt(|g| gen_live_callback_admin_op_type(g)),
+        operator_account: g.opt(|g| g.string()),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_set_metadata(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterSetMetadata {
+    super::webhooks::CallbackLiveAfterSetMetadata {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        room_id: g.string(),
+        metadata: g.opt(|g| g.list(|g| gen_live_callback_metadata_item(g))),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_start_battle(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterStartBattle {
+    super::webhooks::CallbackLiveAfterStartBattle {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        battle_id: g.string(),
+        duration: g.opt(|g| g.int::<u64>()),
+        create_time: g.opt(|g| g.int::<i64>()),
+        start_time: g.opt(|g| g.int::<i64>()),
+        from_room_info: g.opt(|g| gen_live_callback_battle_room(g)),
+        to_room_list: g.opt(|g| g.list(|g| gen_live_callback_battle_room(g))),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_after_update_room_info(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveAfterUpdateRoomInfo {
+    super::webhooks::CallbackLiveAfterUpdateRoomInfo {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        room_info: gen_live_callback_room_info(g),
+        event_time: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_callback_live_before_send_gift(
+    g: &mut Gen,
+) -> super::webhooks::CallbackLiveBeforeSendGift {
+    super::webhooks::CallbackLiveBeforeSendGift {
+        callback_command: g.opt(|g| gen_callback_command(g)),
+        operator_account: g.opt(|g| g.string()),
+        room_id: g.string(),
+        gift_water: g.opt(|g| gen_live_callback_gift(g)),
+        extra: g.extra(),
     }
 }
 fn gen_change_room_owner(g: &mut Gen) -> super::rooms::ChangeRoomOwner {
@@ -204,6 +405,48 @@ fn gen_change_room_owner(g: &mut Gen) -> super::rooms::ChangeRoomOwner {
 fn gen_change_room_owner_response(g: &mut Gen) -> super::rooms::ChangeRoomOwnerResponse {
     super::rooms::ChangeRoomOwnerResponse {
         extra: g.extra(),
+    }
+}
+fn gen_chat_group_id_item(g: &mut Gen) -> super::chat::ChatGroupIdItem {
+    super::chat::ChatGroupIdItem {
+        group_id: g.string(),
+        extra: g.extra(),
+    }
+}
+fn gen_chat_group_type(g: &mut Gen) -> super::chat::ChatGroupType {
+    match g.below(5usize + 1) {
+        0usize => super::chat::ChatGroupType::Public,
+        1usize => super::chat::ChatGroupType::Private,
+        2usize => super::chat::ChatGroupType::ChatRoom,
+        3usize => super::chat::ChatGroupType::AvChatRoom,
+        4usize => super::chat::ChatGroupType::BChatRoom,
+        _ => {
+            super::chat::ChatGroupType::Unknown(
+                g
+                    .unknown_string(
+                        &["Public", "Private", "ChatRoom", "AVChatRoom", "BChatRoom"],
+                    ),
+            )
+        }
+    }
+}
+fn gen_chat_msg_element(g: &mut Gen) -> super::chat::ChatMsgElement {
+    super::chat::ChatMsgElement {
+        msg_type: g.string(),
+        msg_content: g.json(),
+    }
+}
+fn gen_chat_msg_priority(g: &mut Gen) -> super::chat::ChatMsgPriority {
+    match g.below(4usize + 1) {
+        0usize => super::chat::ChatMsgPriority::High,
+        1usize => super::chat::ChatMsgPriority::Normal,
+        2usize => super::chat::ChatMsgPriority::Low,
+        3usize => super::chat::ChatMsgPriority::Lowest,
+        _ => {
+            super::chat::ChatMsgPriority::Unknown(
+                g.unknown_string(&["High", "Normal", "Low", "Lowest"]),
+            )
+        }
     }
 }
 fn gen_create_room(g: &mut Gen) -> super::rooms::CreateRoom {
@@ -242,6 +485,23 @@ fn gen_enter_type(g: &mut Gen) -> super::webhooks::EnterType {
     match g.below(1usize + 1) {
         0usize => super::webhooks::EnterType::Enter,
         _ => super::webhooks::EnterType::Unknown(g.unknown_string(&["Enter"])),
+    }
+}
+fn gen_get_appid_group_list(g: &mut Gen) -> super::chat::GetAppidGroupList {
+    super::chat::GetAppidGroupList {
+        limit: g.opt(|g| g.int::<u32>()),
+        next: g.opt(|g| g.int::<u64>()),
+        group_type: g.opt(|g| gen_chat_group_type(g)),
+    }
+}
+fn gen_get_appid_group_list_response(
+    g: &mut Gen,
+) -> super::chat::GetAppidGroupListResponse {
+    super::chat::GetAppidGroupListResponse {
+        total_count: g.opt(|g| g.int::<u64>()),
+        group_id_list: g.opt(|g| g.list(|g| gen_chat_group_id_item(g))),
+        next: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
     }
 }
 fn gen_get_banned_member_list(g: &mut Gen) -> super::members::GetBannedMemberList {
@@ -322,7 +582,7 @@ fn gen_kick_user_off_seat(g: &mut Gen) -> super::seats::KickUserOffSeat {
     super::seats::KickUserOffSeat {
         room_id: g.string(),
         member_account: g.string(),
-        data: g.string(),
+        data: g.opt(|g| g.string()),
     }
 }
 fn gen_kick_user_off_seat_response(
@@ -354,6 +614,834 @@ fn gen_leave_type(g: &mut Gen) -> super::webhooks::LeaveType {
                 g.unknown_string(&["Leave", "Kicked", "Expired"]),
             )
         }
+    }
+}
+fn gen_live_add_robot(g: &mut Gen) -> super::live::LiveAddRobot {
+    super::live::LiveAddRobot {
+        room_id: g.string(),
+        robot_list_account: g.list(|g| g.string()),
+    }
+}
+fn gen_live_add_robot_response(g: &mut Gen) -> super::live::LiveAddRobotResponse {
+    super::live::LiveAddRobotResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_admin_op_type(g: &mut Gen) -> super::live::LiveAdminOpType {
+    match g.below(2usize + 1) {
+        0usize => super::live::LiveAdminOpType::Add,
+        1usize => super::live::LiveAdminOpType::Delete,
+        _ => super::live::LiveAdminOpType::Unknown(g.unknown_string(&["add", "delete"])),
+    }
+}
+fn gen_live_ban_member(g: &mut Gen) -> super::live::LiveBanMember {
+    super::live::LiveBanMember {
+        room_id: g.string(),
+        member_list_account: g.list(|g| g.string()),
+        reason: g.opt(|g| g.string()),
+        duration: g.int::<u64>(),
+    }
+}
+fn gen_live_ban_member_response(g: &mut Gen) -> super::live::LiveBanMemberResponse {
+    super::live::LiveBanMemberResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_banned_member(g: &mut Gen) -> super::live::LiveBannedMember {
+    super::live::LiveBannedMember {
+        member_account: g.string(),
+        banned_until: g.opt(|g| g.int::<i64>()),
+        reason: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_battle_invite_result(g: &mut Gen) -> super::live::LiveBattleInviteResult {
+    match g.below(3usize + 1) {
+        0usize => super::live::LiveBattleInviteResult::Invited,
+        1usize => super::live::LiveBattleInviteResult::InAnotherBattle,
+        2usize => super::live::LiveBattleInviteResult::SystemError,
+        _ => {
+            super::live::LiveBattleInviteResult::Unknown(
+                g.unknown_int(&[0i64, 3i64, 5i64]),
+            )
+        }
+    }
+}
+fn gen_live_battle_room(g: &mut Gen) -> super::live::LiveBattleRoom {
+    super::live::LiveBattleRoom {
+        room_id: g.string(),
+        score: g.opt(|g| g.int::<i64>()),
+        owner_account: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_battle_room_result(g: &mut Gen) -> super::live::LiveBattleRoomResult {
+    super::live::LiveBattleRoomResult {
+        room_id: g.string(),
+        result_code: gen_live_battle_invite_result(g),
+        result_message: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_callback_admin_op_type(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackAdminOpType {
+    match g.below(2usize + 1) {
+        0usize => super::webhooks::LiveCallbackAdminOpType::Add,
+        1usize => super::webhooks::LiveCallbackAdminOpType::Delete,
+        _ => {
+            super::webhooks::LiveCallbackAdminOpType::Unknown(
+                g.unknown_string(&["add", "delete"]),
+            )
+        }
+    }
+}
+fn gen_live_callback_battle_end_op_type(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackBattleEndOpType {
+    match g.below(3usize + 1) {
+        0usize => super::webhooks::LiveCallbackBattleEndOpType::Timeout,
+        1usize => super::webhooks::LiveCallbackBattleEndOpType::OwnersLeft,
+        2usize => super::webhooks::LiveCallbackBattleEndOpType::NeverStarted,
+        _ => {
+            super::webhooks::LiveCallbackBattleEndOpType::Unknown(
+                g.unknown_int(&[0i64, 1i64, 2i64]),
+            )
+        }
+    }
+}
+fn gen_live_callback_battle_room(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackBattleRoom {
+    super::webhooks::LiveCallbackBattleRoom {
+        room_id: g.opt(|g| g.string()),
+        owner_account: g.opt(|g| g.string()),
+        score: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_callback_command(g: &mut Gen) -> super::live::LiveCallbackCommand {
+    match g.below(19usize + 1) {
+        0usize => super::live::LiveCallbackCommand::AfterCreateRoom,
+        1usize => super::live::LiveCallbackCommand::AfterDestroyRoom,
+        2usize => super::live::LiveCallbackCommand::AfterUpdateRoomInfo,
+        3usize => super::live::LiveCallbackCommand::AfterSetMetadata,
+        4usize => super::live::LiveCallbackCommand::AfterDelMetadata,
+        5usize => super::live::LiveCallbackCommand::AfterCreateRoomReachingThreshold,
+        6usize => super::live::LiveCallbackCommand::AfterMemberStateChanged,
+        7usize => super::live::LiveCallbackCommand::AfterChangeOwner,
+        8usize => super::live::LiveCallbackCommand::AfterModifyAdmin,
+        9usize => super::live::LiveCallbackCommand::AfterSeatInfoChanged,
+        10usize => super::live::LiveCallbackCommand::AfterCreateBattle,
+        11usize => super::live::LiveCallbackCommand::AfterStartBattle,
+        12usize => super::live::LiveCallbackCommand::AfterEndBattle,
+        13usize => super::live::LiveCallbackCommand::BeforeSendGift,
+        14usize => super::live::LiveCallbackCommand::BeforeCallbackNotBlock,
+        15usize => super::live::LiveCallbackCommand::GroupBeforeSendMsg,
+        16usize => super::live::LiveCallbackCommand::GroupAfterSendMsg,
+        17usize => super::live::LiveCallbackCommand::AfterFollowAdd,
+        18usize => super::live::LiveCallbackCommand::AfterFollowDelete,
+        _ => {
+            super::live::LiveCallbackCommand::Unknown(
+                g
+                    .unknown_string(
+                        &[
+                            "Live.CallbackAfterCreateRoom",
+                            "Live.CallbackAfterDestroyRoom",
+                            "Live.CallbackAfterUpdateRoomInfo",
+                            "Live.CallbackAfterSetMetadata",
+                            "Live.CallbackAfterDelMetadata",
+                            "Live.CallbackAfterCreateRoomReachingThreshold",
+                            "Live.CallbackAfterMemberStateChanged",
+                            "Live.CallbackAfterChangeOwner",
+                            "Live.CallbackAfterModifyAdmin",
+                            "Mic.CallbackAfterSeatInfoChanged",
+                            "Live.CallbackAfterCreateBattle",
+                            "Live.CallbackAfterStartBattle",
+                            "Live.CallbackAfterEndBattle",
+                            "Live.CallbackBeforeSendGift",
+                            "Live.CallbackBeforeCallBackNotBlock",
+                            "Group.CallbackBeforeSendMsg",
+                            "Group.CallbackAfterSendMsg",
+                            "Follow.CallbackAfterFollowAdd",
+                            "Follow.CallbackAfterFollowDelete",
+                        ],
+                    ),
+            )
+        }
+    }
+}
+fn gen_live_callback_destroy_event_type(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackDestroyEventType {
+    match g.below(2usize + 1) {
+        0usize => super::webhooks::LiveCallbackDestroyEventType::DestroyByUser,
+        1usize => super::webhooks::LiveCallbackDestroyEventType::DestroyBySystem,
+        _ => {
+            super::webhooks::LiveCallbackDestroyEventType::Unknown(
+                g.unknown_string(&["DestroyByUser", "DestroyBySystem"]),
+            )
+        }
+    }
+}
+fn gen_live_callback_gift(g: &mut Gen) -> super::webhooks::LiveCallbackGift {
+    super::webhooks::LiveCallbackGift {
+        from_account: g.opt(|g| g.string()),
+        to_account: g.opt(|g| g.list(|g| g.string())),
+        time: g.opt(|g| g.int::<i64>()),
+        gift_id: g.opt(|g| g.string()),
+        count: g.opt(|g| g.int::<u64>()),
+        coins: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_callback_member(g: &mut Gen) -> super::webhooks::LiveCallbackMember {
+    super::webhooks::LiveCallbackMember {
+        member_account: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_callback_member_event_cause(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackMemberEventCause {
+    match g.below(5usize + 1) {
+        0usize => super::webhooks::LiveCallbackMemberEventCause::Enter,
+        1usize => super::webhooks::LiveCallbackMemberEventCause::Leave,
+        2usize => super::webhooks::LiveCallbackMemberEventCause::HeartbeatInterrupt,
+        3usize => super::webhooks::LiveCallbackMemberEventCause::HeartbeatRecover,
+        4usize => super::webhooks::LiveCallbackMemberEventCause::Kicked,
+        _ => {
+            super::webhooks::LiveCallbackMemberEventCause::Unknown(
+                g
+                    .unknown_string(
+                        &[
+                            "Enter",
+                            "Leave",
+                            "HeartbeatInterrupt",
+                            "HeartbeatRecover",
+                            "Kicked",
+                        ],
+                    ),
+            )
+        }
+    }
+}
+fn gen_live_callback_member_event_type(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackMemberEventType {
+    match g.below(2usize + 1) {
+        0usize => super::webhooks::LiveCallbackMemberEventType::Online,
+        1usize => super::webhooks::LiveCallbackMemberEventType::Offline,
+        _ => {
+            super::webhooks::LiveCallbackMemberEventType::Unknown(
+                g.unknown_string(&["Online", "Offline"]),
+            )
+        }
+    }
+}
+fn gen_live_callback_metadata_item(
+    g: &mut Gen,
+) -> super::webhooks::LiveCallbackMetadataItem {
+    super::webhooks::LiveCallbackMetadataItem {
+        key: g.opt(|g| g.string()),
+        value: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_callback_room_info(g: &mut Gen) -> super::webhooks::LiveCallbackRoomInfo {
+    super::webhooks::LiveCallbackRoomInfo {
+        room_id: g.opt(|g| g.string()),
+        room_name: g.opt(|g| g.string()),
+        room_type: g.opt(|g| g.string()),
+        owner_account: g.opt(|g| g.string()),
+        max_member_count: g.opt(|g| g.int::<u64>()),
+        is_message_disabled: g.opt(|g| g.bool()),
+        custom_info: g.opt(|g| g.string()),
+        is_seat_enabled: g.opt(|g| g.bool()),
+        max_seat_count: g.opt(|g| g.int::<u64>()),
+        take_seat_mode: g.opt(|g| gen_take_seat_mode(g)),
+        create_time: g.opt(|g| g.int::<i64>()),
+        is_public_visible: g.opt(|g| g.bool()),
+        cover_url: g.opt(|g| g.string()),
+        category: g.opt(|g| g.list(|g| g.int::<u64>())),
+        activity_status: g.opt(|g| g.int::<i64>()),
+        view_count: g.opt(|g| g.int::<u64>()),
+        background_url: g.opt(|g| g.string()),
+        is_unlimited_room_enabled: g.opt(|g| g.bool()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_callback_room_stats(g: &mut Gen) -> super::webhooks::LiveCallbackRoomStats {
+    super::webhooks::LiveCallbackRoomStats {
+        total_viewers: g.opt(|g| g.int::<u64>()),
+        total_gifts_sent: g.opt(|g| g.int::<u64>()),
+        total_gift_coins: g.opt(|g| g.int::<u64>()),
+        total_unique_gift_senders: g.opt(|g| g.int::<u64>()),
+        total_likes_received: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_change_room_owner(g: &mut Gen) -> super::live::LiveChangeRoomOwner {
+    super::live::LiveChangeRoomOwner {
+        room_id: g.string(),
+        new_owner_account: g.string(),
+    }
+}
+fn gen_live_change_room_owner_response(
+    g: &mut Gen,
+) -> super::live::LiveChangeRoomOwnerResponse {
+    super::live::LiveChangeRoomOwnerResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_create_battle(g: &mut Gen) -> super::live::LiveCreateBattle {
+    super::live::LiveCreateBattle {
+        from_room_id: g.string(),
+        to_room_id_list: g.list(|g| g.string()),
+        duration: g.int::<u64>(),
+        extension_info: g.opt(|g| g.string()),
+    }
+}
+fn gen_live_create_battle_response(
+    g: &mut Gen,
+) -> super::live::LiveCreateBattleResponse {
+    super::live::LiveCreateBattleResponse {
+        battle_id: g.opt(|g| g.string()),
+        result: g.opt(|g| g.list(|g| gen_live_battle_room_result(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_create_room(g: &mut Gen) -> super::live::LiveCreateRoom {
+    super::live::LiveCreateRoom {
+        room_info: gen_live_room_info(g),
+    }
+}
+fn gen_live_create_room_response(g: &mut Gen) -> super::live::LiveCreateRoomResponse {
+    super::live::LiveCreateRoomResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_del_robot(g: &mut Gen) -> super::live::LiveDelRobot {
+    super::live::LiveDelRobot {
+        room_id: g.string(),
+        robot_list_account: g.list(|g| g.string()),
+    }
+}
+fn gen_live_del_robot_response(g: &mut Gen) -> super::live::LiveDelRobotResponse {
+    super::live::LiveDelRobotResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_del_room_metadata(g: &mut Gen) -> super::live::LiveDelRoomMetadata {
+    super::live::LiveDelRoomMetadata {
+        room_id: g.string(),
+        keys: g.list(|g| g.string()),
+    }
+}
+fn gen_live_del_room_metadata_response(
+    g: &mut Gen,
+) -> super::live::LiveDelRoomMetadataResponse {
+    super::live::LiveDelRoomMetadataResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_delete_callback(_g: &mut Gen) -> super::live::LiveDeleteCallback {
+    super::live::LiveDeleteCallback {}
+}
+fn gen_live_delete_callback_response(
+    g: &mut Gen,
+) -> super::live::LiveDeleteCallbackResponse {
+    super::live::LiveDeleteCallbackResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_delete_callback_token(_g: &mut Gen) -> super::live::LiveDeleteCallbackToken {
+    super::live::LiveDeleteCallbackToken {
+    }
+}
+fn gen_live_delete_callback_token_response(
+    g: &mut Gen,
+) -> super::live::LiveDeleteCallbackTokenResponse {
+    super::live::LiveDeleteCallbackTokenResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_destroy_room(g: &mut Gen) -> super::live::LiveDestroyRoom {
+    super::live::LiveDestroyRoom {
+        room_id: g.string(),
+    }
+}
+fn gen_live_destroy_room_response(g: &mut Gen) -> super::live::LiveDestroyRoomResponse {
+    super::live::LiveDestroyRoomResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_admin_list(g: &mut Gen) -> super::live::LiveGetAdminList {
+    super::live::LiveGetAdminList {
+        room_id: g.string(),
+    }
+}
+fn gen_live_get_admin_list_response(
+    g: &mut Gen,
+) -> super::live::LiveGetAdminListResponse {
+    super::live::LiveGetAdminListResponse {
+        admin_account: g.opt(|g| g.list(|g| g.string())),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_banned_member_list(g: &mut Gen) -> super::live::LiveGetBannedMemberList {
+    super::live::LiveGetBannedMemberList {
+        room_id: g.string(),
+        offset: g.opt(|g| g.int::<u64>()),
+        limit: g.opt(|g| g.int::<u32>()),
+    }
+}
+fn gen_live_get_banned_member_list_response(
+    g: &mut Gen,
+) -> super::live::LiveGetBannedMemberListResponse {
+    super::live::LiveGetBannedMemberListResponse {
+        banned_account_list: g.opt(|g| g.list(|g| gen_live_banned_member(g))),
+        next_offset: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_battle_info(g: &mut Gen) -> super::live::LiveGetBattleInfo {
+    super::live::LiveGetBattleInfo {
+        battle_id: g.opt(|g| g.string()),
+        room_id: g.opt(|g| g.string()),
+    }
+}
+fn gen_live_get_battle_info_response(
+    g: &mut Gen,
+) -> super::live::LiveGetBattleInfoResponse {
+    super::live::LiveGetBattleInfoResponse {
+        battle_id: g.opt(|g| g.string()),
+        duration: g.opt(|g| g.int::<u64>()),
+        start_time: g.opt(|g| g.int::<i64>()),
+        end_time: g.opt(|g| g.int::<i64>()),
+        status: g.opt(|g| g.int::<i64>()),
+        from_room_info: g.opt(|g| gen_live_battle_room(g)),
+        to_room_list: g.opt(|g| g.list(|g| gen_live_battle_room(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_callback(_g: &mut Gen) -> super::live::LiveGetCallback {
+    super::live::LiveGetCallback {}
+}
+fn gen_live_get_callback_response(g: &mut Gen) -> super::live::LiveGetCallbackResponse {
+    super::live::LiveGetCallbackResponse {
+        url: g.opt(|g| g.string()),
+        callback_command_list: g.opt(|g| g.list(|g| gen_live_callback_command(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_callback_token(_g: &mut Gen) -> super::live::LiveGetCallbackToken {
+    super::live::LiveGetCallbackToken {
+    }
+}
+fn gen_live_get_callback_token_response(
+    g: &mut Gen,
+) -> super::live::LiveGetCallbackTokenResponse {
+    super::live::LiveGetCallbackTokenResponse {
+        token: g.opt(|g| g.string()),
+        is_token_enable: g.opt(|g| g.bool()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_gift_count(g: &mut Gen) -> super::live::LiveGetGiftCount {
+    super::live::LiveGetGiftCount {
+        room_id: g.string(),
+        from_account: g.string(),
+        start_time: g.opt(|g| g.int::<i64>()),
+        end_time: g.opt(|g| g.int::<i64>()),
+    }
+}
+fn gen_live_get_gift_count_response(
+    g: &mut Gen,
+) -> super::live::LiveGetGiftCountResponse {
+    super::live::LiveGetGiftCountResponse {
+        sequence: g.opt(|g| g.int::<u64>()),
+        total_count: g.opt(|g| g.int::<u64>()),
+        total_coins: g.opt(|g| g.int::<u64>()),
+        gift_sender_count: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_member_list(g: &mut Gen) -> super::live::LiveGetMemberList {
+    super::live::LiveGetMemberList {
+        room_id: g.string(),
+        next: g.string(),
+    }
+}
+fn gen_live_get_member_list_response(
+    g: &mut Gen,
+) -> super::live::LiveGetMemberListResponse {
+    super::live::LiveGetMemberListResponse {
+        next: g.opt(|g| g.string()),
+        member_count: g.opt(|g| g.int::<u64>()),
+        member_list: g.opt(|g| g.list(|g| gen_live_member(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_muted_member_list(g: &mut Gen) -> super::live::LiveGetMutedMemberList {
+    super::live::LiveGetMutedMemberList {
+        room_id: g.string(),
+        offset: g.opt(|g| g.int::<u64>()),
+        limit: g.opt(|g| g.int::<u32>()),
+    }
+}
+fn gen_live_get_muted_member_list_response(
+    g: &mut Gen,
+) -> super::live::LiveGetMutedMemberListResponse {
+    super::live::LiveGetMutedMemberListResponse {
+        muted_account_list: g.opt(|g| g.list(|g| gen_live_muted_member(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_robot(g: &mut Gen) -> super::live::LiveGetRobot {
+    super::live::LiveGetRobot {
+        room_id: g.string(),
+    }
+}
+fn gen_live_get_robot_response(g: &mut Gen) -> super::live::LiveGetRobotResponse {
+    super::live::LiveGetRobotResponse {
+        robot_list_account: g.opt(|g| g.list(|g| g.string())),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_room_info(g: &mut Gen) -> super::live::LiveGetRoomInfo {
+    super::live::LiveGetRoomInfo {
+        room_id: g.string(),
+    }
+}
+fn gen_live_get_room_info_response(g: &mut Gen) -> super::live::LiveGetRoomInfoResponse {
+    super::live::LiveGetRoomInfoResponse {
+        room_info: gen_live_room_details(g),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_room_list(g: &mut Gen) -> super::live::LiveGetRoomList {
+    super::live::LiveGetRoomList {
+        next: g.string(),
+        count: g.int::<u32>(),
+        sort_direction: g.opt(|g| gen_live_sort_direction(g)),
+    }
+}
+fn gen_live_get_room_list_response(g: &mut Gen) -> super::live::LiveGetRoomListResponse {
+    super::live::LiveGetRoomListResponse {
+        next: g.opt(|g| g.string()),
+        room_list: g.opt(|g| g.list(|g| gen_live_room_summary(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_room_metadata(g: &mut Gen) -> super::live::LiveGetRoomMetadata {
+    super::live::LiveGetRoomMetadata {
+        room_id: g.string(),
+        keys: g.list(|g| g.string()),
+    }
+}
+fn gen_live_get_room_metadata_response(
+    g: &mut Gen,
+) -> super::live::LiveGetRoomMetadataResponse {
+    super::live::LiveGetRoomMetadataResponse {
+        metadata: g.opt(|g| g.list(|g| gen_live_metadata(g))),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_room_statistic(g: &mut Gen) -> super::live::LiveGetRoomStatistic {
+    super::live::LiveGetRoomStatistic {
+        room_id: g.string(),
+    }
+}
+fn gen_live_get_room_statistic_response(
+    g: &mut Gen,
+) -> super::live::LiveGetRoomStatisticResponse {
+    super::live::LiveGetRoomStatisticResponse {
+        total_viewers: g.opt(|g| g.int::<u64>()),
+        total_likes_received: g.opt(|g| g.int::<u64>()),
+        total_gifts_sent: g.opt(|g| g.int::<u64>()),
+        total_gift_coins: g.opt(|g| g.int::<u64>()),
+        total_unique_gift_senders: g.opt(|g| g.int::<u64>()),
+        total_msg_count: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_room_stats(g: &mut Gen) -> super::live::LiveGetRoomStats {
+    super::live::LiveGetRoomStats {
+        room_id: g.string(),
+    }
+}
+fn gen_live_get_room_stats_response(
+    g: &mut Gen,
+) -> super::live::LiveGetRoomStatsResponse {
+    super::live::LiveGetRoomStatsResponse {
+        total_viewers: g.opt(|g| g.int::<u64>()),
+        total_gifts_sent: g.opt(|g| g.int::<u64>()),
+        total_gift_coins: g.opt(|g| g.int::<u64>()),
+        total_unique_gift_senders: g.opt(|g| g.int::<u64>()),
+        total_likes_received: g.opt(|g| g.int::<u64>()),
+        total_msg_count: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_member(g: &mut Gen) -> super::live::LiveMember {
+    super::live::LiveMember {
+        member_account: g.string(),
+        extra: g.extra(),
+    }
+}
+fn gen_live_metadata(g: &mut Gen) -> super::live::LiveMetadata {
+    super::live::LiveMetadata {
+        key: g.string(),
+        value: g.string(),
+        extra: g.extra(),
+    }
+}
+fn gen_live_modify_admin(g: &mut Gen) -> super::live::LiveModifyAdmin {
+    super::live::LiveModifyAdmin {
+        room_id: g.string(),
+        admin_account: g.list(|g| g.string()),
+        op_type: gen_live_admin_op_type(g),
+    }
+}
+fn gen_live_modify_admin_response(g: &mut Gen) -> super::live::LiveModifyAdminResponse {
+    super::live::LiveModifyAdminResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_mute_member(g: &mut Gen) -> super::live::LiveMuteMember {
+    super::live::LiveMuteMember {
+        room_id: g.string(),
+        member_list_account: g.list(|g| g.string()),
+        mute_time: g.int::<u64>(),
+    }
+}
+fn gen_live_mute_member_response(g: &mut Gen) -> super::live::LiveMuteMemberResponse {
+    super::live::LiveMuteMemberResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_muted_member(g: &mut Gen) -> super::live::LiveMutedMember {
+    super::live::LiveMutedMember {
+        member_account: g.string(),
+        muted_until: g.opt(|g| g.int::<i64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_room_details(g: &mut Gen) -> super::live::LiveRoomDetails {
+    super::live::LiveRoomDetails {
+        room_id: g.string(),
+        room_name: g.opt(|g| g.string()),
+        room_type: g.opt(|g| gen_live_room_type(g)),
+        owner_account: g.opt(|g| g.string()),
+        create_time: g.opt(|g| g.int::<i64>()),
+        is_seat_enabled: g.opt(|g| g.bool()),
+        take_seat_mode: g.opt(|g| gen_take_seat_mode(g)),
+        seat_template: g.opt(|g| gen_seat_template(g)),
+        max_seat_count: g.opt(|g| g.int::<u64>()),
+        max_member_count: g.opt(|g| g.int::<u64>()),
+        is_message_disabled: g.opt(|g| g.bool()),
+        cover_url: g.opt(|g| g.string()),
+        category: g.opt(|g| g.list(|g| g.int::<i64>())),
+        activity_status: g.opt(|g| g.int::<i64>()),
+        view_count: g.opt(|g| g.int::<u64>()),
+        is_public_visible: g.opt(|g| g.bool()),
+        is_unlimited_room_enabled: g.opt(|g| g.bool()),
+        online_count: g.opt(|g| g.int::<u64>()),
+        member_count: g.opt(|g| g.int::<u64>()),
+        owner_name: g.opt(|g| g.string()),
+        owner_avatar_url: g.opt(|g| g.string()),
+        is_like_enabled: g.opt(|g| g.bool()),
+        custom_info: g.opt(|g| g.json()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_room_info(g: &mut Gen) -> super::live::LiveRoomInfo {
+    super::live::LiveRoomInfo {
+        room_id: g.string(),
+        room_type: gen_live_room_type(g),
+        room_name: g.opt(|g| g.string()),
+        owner_account: g.opt(|g| g.string()),
+        take_seat_mode: g.opt(|g| gen_take_seat_mode(g)),
+        seat_template: g.opt(|g| gen_seat_template(g)),
+        max_seat_count: g.opt(|g| g.int::<u32>()),
+        is_message_disabled: g.opt(|g| g.bool()),
+        is_public_visible: g.opt(|g| g.bool()),
+        cover_url: g.opt(|g| g.string()),
+        category: g.opt(|g| g.list(|g| g.int::<i64>())),
+        max_member_count: g.opt(|g| g.int::<u32>()),
+        is_seat_enabled: g.opt(|g| g.bool()),
+        activity_status: g.opt(|g| g.int::<i64>()),
+        is_unlimited_room_enabled: g.opt(|g| g.bool()),
+        seat_layout_template_id: g.opt(|g| g.int::<u64>()),
+        keep_owner_on_seat: g.opt(|g| g.bool()),
+        background_url: g.opt(|g| g.string()),
+    }
+}
+fn gen_live_room_info_update(g: &mut Gen) -> super::live::LiveRoomInfoUpdate {
+    super::live::LiveRoomInfoUpdate {
+        room_id: g.string(),
+        room_name: g.opt(|g| g.string()),
+        max_member_count: g.opt(|g| g.int::<u32>()),
+        is_message_disabled: g.opt(|g| g.bool()),
+        cover_url: g.opt(|g| g.string()),
+        category: g.opt(|g| g.list(|g| g.int::<i64>())),
+        activity_status: g.opt(|g| g.int::<i64>()),
+        is_public_visible: g.opt(|g| g.bool()),
+        take_seat_mode: g.opt(|g| gen_take_seat_mode(g)),
+        notice: g.opt(|g| g.string()),
+        is_unlimited_room_enabled: g.opt(|g| g.bool()),
+    }
+}
+fn gen_live_room_summary(g: &mut Gen) -> super::live::LiveRoomSummary {
+    super::live::LiveRoomSummary {
+        room_id: g.string(),
+        room_name: g.opt(|g| g.string()),
+        owner_account: g.opt(|g| g.string()),
+        cover_url: g.opt(|g| g.string()),
+        category: g.opt(|g| g.list(|g| g.int::<i64>())),
+        create_time: g.opt(|g| g.int::<i64>()),
+        activity_status: g.opt(|g| g.int::<i64>()),
+        view_count: g.opt(|g| g.int::<u64>()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_room_type(g: &mut Gen) -> super::live::LiveRoomType {
+    match g.below(1usize + 1) {
+        0usize => super::live::LiveRoomType::Live,
+        _ => super::live::LiveRoomType::Unknown(g.unknown_string(&["Live"])),
+    }
+}
+fn gen_live_send_custom_msg(g: &mut Gen) -> super::live::LiveSendCustomMsg {
+    super::live::LiveSendCustomMsg {
+        room_id: g.string(),
+        sender_account: g.opt(|g| g.string()),
+        business_id: g.string(),
+        data: g.string(),
+    }
+}
+fn gen_live_send_custom_msg_response(
+    g: &mut Gen,
+) -> super::live::LiveSendCustomMsgResponse {
+    super::live::LiveSendCustomMsgResponse {
+        msg_time: g.opt(|g| g.int::<i64>()),
+        msg_seq: g.opt(|g| g.int::<u64>()),
+        msg_drop_reason: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_send_gift(g: &mut Gen) -> super::live::LiveSendGift {
+    super::live::LiveSendGift {
+        room_id: g.string(),
+        gift_id: g.string(),
+        count: g.opt(|g| g.int::<u32>()),
+        from_account: g.string(),
+        receiver_list_account: g.list(|g| g.string()),
+    }
+}
+fn gen_live_send_gift_response(g: &mut Gen) -> super::live::LiveSendGiftResponse {
+    super::live::LiveSendGiftResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_send_text_msg(g: &mut Gen) -> super::live::LiveSendTextMsg {
+    super::live::LiveSendTextMsg {
+        room_id: g.string(),
+        sender_account: g.string(),
+        text_content: g.string(),
+        extension_info: g.opt(|g| g.string()),
+    }
+}
+fn gen_live_send_text_msg_response(g: &mut Gen) -> super::live::LiveSendTextMsgResponse {
+    super::live::LiveSendTextMsgResponse {
+        msg_time: g.opt(|g| g.int::<i64>()),
+        msg_seq: g.opt(|g| g.int::<u64>()),
+        msg_drop_reason: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_live_set_callback(g: &mut Gen) -> super::live::LiveSetCallback {
+    super::live::LiveSetCallback {
+        url: g.string(),
+        callback_command_list: g.list(|g| gen_live_callback_command(g)),
+    }
+}
+fn gen_live_set_callback_response(g: &mut Gen) -> super::live::LiveSetCallbackResponse {
+    super::live::LiveSetCallbackResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_set_callback_token(g: &mut Gen) -> super::live::LiveSetCallbackToken {
+    super::live::LiveSetCallbackToken {
+        token: g.opt(|g| g.string()),
+        is_token_enable: g.opt(|g| g.bool()),
+    }
+}
+fn gen_live_set_callback_token_response(
+    g: &mut Gen,
+) -> super::live::LiveSetCallbackTokenResponse {
+    super::live::LiveSetCallbackTokenResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_set_room_metadata(g: &mut Gen) -> super::live::LiveSetRoomMetadata {
+    super::live::LiveSetRoomMetadata {
+        room_id: g.string(),
+        metadata: g.list(|g| gen_live_metadata(g)),
+    }
+}
+fn gen_live_set_room_metadata_response(
+    g: &mut Gen,
+) -> super::live::LiveSetRoomMetadataResponse {
+    super::live::LiveSetRoomMetadataResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_sort_direction(g: &mut Gen) -> super::live::LiveSortDirection {
+    match g.below(2usize + 1) {
+        0usize => super::live::LiveSortDirection::Descend,
+        1usize => super::live::LiveSortDirection::Ascend,
+        _ => {
+            super::live::LiveSortDirection::Unknown(
+                g.unknown_string(&["descend", "ascend"]),
+            )
+        }
+    }
+}
+fn gen_live_unban_member(g: &mut Gen) -> super::live::LiveUnbanMember {
+    super::live::LiveUnbanMember {
+        room_id: g.string(),
+        member_list_account: g.list(|g| g.string()),
+    }
+}
+fn gen_live_unban_member_response(g: &mut Gen) -> super::live::LiveUnbanMemberResponse {
+    super::live::LiveUnbanMemberResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_update_callback(g: &mut Gen) -> super::live::LiveUpdateCallback {
+    super::live::LiveUpdateCallback {
+        url: g.string(),
+        callback_command_list: g.list(|g| gen_live_callback_command(g)),
+    }
+}
+fn gen_live_update_callback_response(
+    g: &mut Gen,
+) -> super::live::LiveUpdateCallbackResponse {
+    super::live::LiveUpdateCallbackResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_update_room_info(g: &mut Gen) -> super::live::LiveUpdateRoomInfo {
+    super::live::LiveUpdateRoomInfo {
+        room_info: gen_live_room_info_update(g),
+    }
+}
+fn gen_live_update_room_info_response(
+    g: &mut Gen,
+) -> super::live::LiveUpdateRoomInfoResponse {
+    super::live::LiveUpdateRoomInfoResponse {
+        extra: g.extra(),
     }
 }
 fn gen_lock_seat(g: &mut Gen) -> super::seats::LockSeat {
@@ -504,6 +1592,37 @@ fn gen_platform_state(g: &mut Gen) -> super::accounts::PlatformState {
         extra: g.extra(),
     }
 }
+fn gen_portrait_get(g: &mut Gen) -> super::accounts::PortraitGet {
+    super::accounts::PortraitGet {
+        to_account: g.list(|g| g.string()),
+        tag_list: g.list(|g| g.string()),
+    }
+}
+fn gen_portrait_get_response(g: &mut Gen) -> super::accounts::PortraitGetResponse {
+    super::accounts::PortraitGetResponse {
+        user_profile_item: g.opt(|g| g.list(|g| gen_user_profile(g))),
+        error_display: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
+fn gen_portrait_set(g: &mut Gen) -> super::accounts::PortraitSet {
+    super::accounts::PortraitSet {
+        from_account: g.string(),
+        profile_item: g.list(|g| gen_profile_item(g)),
+    }
+}
+fn gen_portrait_set_response(g: &mut Gen) -> super::accounts::PortraitSetResponse {
+    super::accounts::PortraitSetResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_profile_item(g: &mut Gen) -> super::accounts::ProfileItem {
+    super::accounts::ProfileItem {
+        tag: g.string(),
+        value: g.json(),
+        extra: g.extra(),
+    }
+}
 fn gen_query_online_status(g: &mut Gen) -> super::accounts::QueryOnlineStatus {
     super::accounts::QueryOnlineStatus {
         to_account: g.list(|g| g.string()),
@@ -624,6 +1743,57 @@ fn gen_seat_info(g: &mut Gen) -> super::seats::SeatInfo {
         extra: g.extra(),
     }
 }
+fn gen_seat_template(g: &mut Gen) -> super::live::SeatTemplate {
+    match g.below(7usize + 1) {
+        0usize => super::live::SeatTemplate::VideoDynamicGrid9Seats,
+        1usize => super::live::SeatTemplate::VideoDynamicFloat7Seats,
+        2usize => super::live::SeatTemplate::VideoFixedGrid9Seats,
+        3usize => super::live::SeatTemplate::VideoFixedFloat7Seats,
+        4usize => super::live::SeatTemplate::VideoLandscape4Seat,
+        5usize => super::live::SeatTemplate::AudioSalon,
+        6usize => super::live::SeatTemplate::Karaoke,
+        _ => {
+            super::live::SeatTemplate::Unknown(
+                g
+                    .unknown_string(
+                        &[
+                            "VideoDynamicGrid9Seats",
+                            "VideoDynamicFloat7Seats",
+                            "VideoFixedGrid9Seats",
+                            "VideoFixedFloat7Seats",
+                            "VideoLandscape4Seat",
+                            "AudioSalon",
+                            "Karaoke",
+                        ],
+                    ),
+            )
+        }
+    }
+}
+fn gen_send_group_msg(g: &mut Gen) -> super::chat::SendGroupMsg {
+    super::chat::SendGroupMsg {
+        group_id: g.string(),
+        random: g.int::<u32>(),
+        msg_body: g.list(|g| gen_chat_msg_element(g)),
+        from_account: g.opt(|g| g.string()),
+        msg_priority: g.opt(|g| gen_chat_msg_priority(g)),
+        online_only_flag: g.opt(|g| g.int::<u32>()),
+        send_msg_control: g.opt(|g| g.list(|g| g.string())),
+        forbid_callback_control: g.opt(|g| g.list(|g| g.string())),
+        cloud_custom_data: g.opt(|g| g.string()),
+        offline_push_info: g.opt(|g| g.json()),
+        to_account: g.opt(|g| g.list(|g| g.string())),
+        topic_id: g.opt(|g| g.string()),
+    }
+}
+fn gen_send_group_msg_response(g: &mut Gen) -> super::chat::SendGroupMsgResponse {
+    super::chat::SendGroupMsgResponse {
+        msg_time: g.opt(|g| g.int::<i64>()),
+        msg_seq: g.opt(|g| g.int::<u64>()),
+        msg_drop_reason: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
 fn gen_set_callback(g: &mut Gen) -> super::callbacks::SetCallback {
     super::callbacks::SetCallback {
         url: g.string(),
@@ -708,6 +1878,15 @@ fn gen_update_room_member_info_response(
         extra: g.extra(),
     }
 }
+fn gen_user_profile(g: &mut Gen) -> super::accounts::UserProfile {
+    super::accounts::UserProfile {
+        to_account: g.string(),
+        profile_item: g.opt(|g| g.list(|g| gen_profile_item(g))),
+        result_code: g.int::<i64>(),
+        result_info: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48u32))] #[test] fn
     round_trip_account_check(seed in any:: < u64 > ()) { round_trip(& gen_account_check(&
@@ -747,10 +1926,45 @@ proptest! {
     gen_callback_after_update_room_info(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_callback_command(seed in any:: < u64 > ()) { round_trip(&
     gen_callback_command(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_change_room_owner(seed in any:: < u64 > ()) { round_trip(&
+    round_trip_callback_live_after_change_owner(seed in any:: < u64 > ()) { round_trip(&
+    gen_callback_live_after_change_owner(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_callback_live_after_create_battle(seed in any:: < u64 > ()) { round_trip(&
+    gen_callback_live_after_create_battle(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_callback_live_after_create_room(seed in any:: < u64 > ()) { round_trip(&
+    gen_callback_live_after_create_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_callback_live_after_create_room_reaching_threshold(seed in any:: < u64 >
+    ()) { round_trip(& gen_callback_live_after_create_room_reaching_threshold(& mut
+    Gen::new(seed))) ?; } #[test] fn round_trip_callback_live_after_del_metadata(seed in
+    any:: < u64 > ()) { round_trip(& gen_callback_live_after_del_metadata(& mut
+    Gen::new(seed))) ?; } #[test] fn round_trip_callback_live_after_destroy_room(seed in
+    any:: < u64 > ()) { round_trip(& gen_callback_live_after_destroy_room(& mut
+    Gen::new(seed))) ?; } #[test] fn round_trip_callback_live_after_end_battle(seed in
+    any:: < u64 > ()) { round_trip(& gen_callback_live_after_end_battle(& mut
+    Gen::new(seed))) ?; } #[test] fn
+    round_trip_callback_live_after_member_state_changed(seed in any:: < u64 > ()) {
+    round_trip(& gen_callback_live_after_member_state_changed(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_callback_live_after_modify_admin(seed in any:: < u64 > ()) {
+    round_trip(& gen_callback_live_after_modify_admin(& mut Gen::new(seed))) ?; } #[test]
+    fn round_trip_callback_live_after_set_metadata(seed in any:: < u64 > ()) {
+    round_trip(& gen_callback_live_after_set_metadata(& mut Gen::new(seed))) ?; } #[test]
+    fn round_trip_callback_live_after_start_battle(seed in any:: < u64 > ()) {
+    round_trip(& gen_callback_live_after_start_battle(& mut Gen::new(seed))) ?; } #[test]
+    fn round_trip_callback_live_after_update_room_info(seed in any:: < u64 > ()) {
+    round_trip(& gen_callback_live_after_update_room_info(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_callback_live_before_send_gift(seed in any:: < u64 > ()) {
+    round_trip(& gen_callback_live_before_send_gift(& mut Gen::new(seed))) ?; } #[test]
+    fn round_trip_change_room_owner(seed in any:: < u64 > ()) { round_trip(&
     gen_change_room_owner(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_change_room_owner_response(seed in any:: < u64 > ()) { round_trip(&
     gen_change_room_owner_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_chat_group_id_item(seed in any:: < u64 > ()) { round_trip(&
+    gen_chat_group_id_item(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_chat_group_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_chat_group_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_chat_msg_element(seed in any:: < u64 > ()) { round_trip(&
+    gen_chat_msg_element(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_chat_msg_priority(seed in any:: < u64 > ()) { round_trip(&
+    gen_chat_msg_priority(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_create_room(seed in any:: < u64 > ()) { round_trip(& gen_create_room(& mut
     Gen::new(seed))) ?; } #[test] fn round_trip_create_room_response(seed in any:: < u64
     > ()) { round_trip(& gen_create_room_response(& mut Gen::new(seed))) ?; } #[test] fn
@@ -763,6 +1977,10 @@ proptest! {
     u64 > ()) { round_trip(& gen_destroy_room_response(& mut Gen::new(seed))) ?; }
     #[test] fn round_trip_enter_type(seed in any:: < u64 > ()) { round_trip(&
     gen_enter_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_get_appid_group_list(seed in any:: < u64 > ()) { round_trip(&
+    gen_get_appid_group_list(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_get_appid_group_list_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_get_appid_group_list_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_get_banned_member_list(seed in any:: < u64 > ()) { round_trip(&
     gen_get_banned_member_list(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_get_banned_member_list_response(seed in any:: < u64 > ()) { round_trip(&
@@ -792,10 +2010,200 @@ proptest! {
     mut Gen::new(seed))) ?; } #[test] fn round_trip_kick_user_out_response(seed in any::
     < u64 > ()) { round_trip(& gen_kick_user_out_response(& mut Gen::new(seed))) ?; }
     #[test] fn round_trip_leave_type(seed in any:: < u64 > ()) { round_trip(&
-    gen_leave_type(& mut Gen::new(seed))) ?; } #[test] fn round_trip_lock_seat(seed in
-    any:: < u64 > ()) { round_trip(& gen_lock_seat(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_lock_seat_response(seed in any:: < u64 > ()) { round_trip(&
-    gen_lock_seat_response(& mut Gen::new(seed))) ?; } #[test] fn
+    gen_leave_type(& mut Gen::new(seed))) ?; } #[test] fn round_trip_live_add_robot(seed
+    in any:: < u64 > ()) { round_trip(& gen_live_add_robot(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_live_add_robot_response(seed in any:: < u64 > ()) {
+    round_trip(& gen_live_add_robot_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_admin_op_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_admin_op_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_ban_member(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_ban_member(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_ban_member_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_ban_member_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_banned_member(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_banned_member(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_battle_invite_result(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_battle_invite_result(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_battle_room(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_battle_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_battle_room_result(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_battle_room_result(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_admin_op_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_admin_op_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_battle_end_op_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_battle_end_op_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_battle_room(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_battle_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_command(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_command(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_destroy_event_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_destroy_event_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_gift(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_gift(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_member(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_member(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_member_event_cause(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_member_event_cause(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_member_event_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_member_event_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_metadata_item(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_metadata_item(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_room_info(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_room_info(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_callback_room_stats(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_callback_room_stats(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_change_room_owner(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_change_room_owner(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_change_room_owner_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_change_room_owner_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_create_battle(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_create_battle(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_create_battle_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_create_battle_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_create_room(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_create_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_create_room_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_create_room_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_del_robot(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_del_robot(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_del_robot_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_del_robot_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_del_room_metadata(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_del_room_metadata(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_del_room_metadata_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_del_room_metadata_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_delete_callback(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_delete_callback(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_delete_callback_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_delete_callback_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_delete_callback_token(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_delete_callback_token(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_delete_callback_token_response(seed in any:: < u64 > ()) {
+    round_trip(& gen_live_delete_callback_token_response(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_live_destroy_room(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_destroy_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_destroy_room_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_destroy_room_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_admin_list(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_admin_list(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_admin_list_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_admin_list_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_banned_member_list(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_banned_member_list(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_banned_member_list_response(seed in any:: < u64 > ()) {
+    round_trip(& gen_live_get_banned_member_list_response(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_live_get_battle_info(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_battle_info(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_battle_info_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_battle_info_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_callback(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_callback(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_callback_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_callback_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_callback_token(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_callback_token(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_callback_token_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_callback_token_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_gift_count(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_gift_count(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_gift_count_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_gift_count_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_member_list(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_member_list(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_member_list_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_member_list_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_muted_member_list(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_muted_member_list(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_muted_member_list_response(seed in any:: < u64 > ()) {
+    round_trip(& gen_live_get_muted_member_list_response(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_live_get_robot(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_robot(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_robot_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_robot_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_info(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_info(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_info_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_info_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_list(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_list(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_list_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_list_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_metadata(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_metadata(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_metadata_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_metadata_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_statistic(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_statistic(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_statistic_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_statistic_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_stats(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_stats(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_room_stats_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_room_stats_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_member(seed in any:: < u64 > ()) { round_trip(& gen_live_member(& mut
+    Gen::new(seed))) ?; } #[test] fn round_trip_live_metadata(seed in any:: < u64 > ()) {
+    round_trip(& gen_live_metadata(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_modify_admin(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_modify_admin(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_modify_admin_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_modify_admin_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_mute_member(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_mute_member(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_mute_member_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_mute_member_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_muted_member(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_muted_member(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_room_details(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_room_details(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_room_info(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_room_info(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_room_info_update(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_room_info_update(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_room_summary(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_room_summary(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_room_type(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_room_type(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_send_custom_msg(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_send_custom_msg(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_send_custom_msg_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_send_custom_msg_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_send_gift(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_send_gift(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_send_gift_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_send_gift_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_send_text_msg(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_send_text_msg(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_send_text_msg_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_send_text_msg_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_set_callback(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_set_callback(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_set_callback_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_set_callback_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_set_callback_token(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_set_callback_token(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_set_callback_token_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_set_callback_token_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_set_room_metadata(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_set_room_metadata(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_set_room_metadata_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_set_room_metadata_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_sort_direction(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_sort_direction(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_unban_member(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_unban_member(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_unban_member_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_unban_member_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_update_callback(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_update_callback(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_update_callback_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_update_callback_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_update_room_info(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_update_room_info(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_update_room_info_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_update_room_info_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_lock_seat(seed in any:: < u64 > ()) { round_trip(& gen_lock_seat(& mut
+    Gen::new(seed))) ?; } #[test] fn round_trip_lock_seat_response(seed in any:: < u64 >
+    ()) { round_trip(& gen_lock_seat_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_mark_command_type(seed in any:: < u64 > ()) { round_trip(&
     gen_mark_command_type(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_mark_room_member(seed in any:: < u64 > ()) { round_trip(&
@@ -829,9 +2237,17 @@ proptest! {
     gen_pick_user_on_seat_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_platform_state(seed in any:: < u64 > ()) { round_trip(&
     gen_platform_state(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_query_online_status(seed in any:: < u64 > ()) { round_trip(&
-    gen_query_online_status(& mut Gen::new(seed))) ?; } #[test] fn
-    round_trip_query_online_status_response(seed in any:: < u64 > ()) { round_trip(&
+    round_trip_portrait_get(seed in any:: < u64 > ()) { round_trip(& gen_portrait_get(&
+    mut Gen::new(seed))) ?; } #[test] fn round_trip_portrait_get_response(seed in any:: <
+    u64 > ()) { round_trip(& gen_portrait_get_response(& mut Gen::new(seed))) ?; }
+    #[test] fn round_trip_portrait_set(seed in any:: < u64 > ()) { round_trip(&
+    gen_portrait_set(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_portrait_set_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_portrait_set_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_profile_item(seed in any:: < u64 > ()) { round_trip(& gen_profile_item(&
+    mut Gen::new(seed))) ?; } #[test] fn round_trip_query_online_status(seed in any:: <
+    u64 > ()) { round_trip(& gen_query_online_status(& mut Gen::new(seed))) ?; } #[test]
+    fn round_trip_query_online_status_response(seed in any:: < u64 > ()) { round_trip(&
     gen_query_online_status_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_room_details(seed in any:: < u64 > ()) { round_trip(& gen_room_details(&
     mut Gen::new(seed))) ?; } #[test] fn round_trip_room_info(seed in any:: < u64 > ()) {
@@ -844,6 +2260,11 @@ proptest! {
     round_trip_room_type(seed in any:: < u64 > ()) { round_trip(& gen_room_type(& mut
     Gen::new(seed))) ?; } #[test] fn round_trip_seat_info(seed in any:: < u64 > ()) {
     round_trip(& gen_seat_info(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_seat_template(seed in any:: < u64 > ()) { round_trip(& gen_seat_template(&
+    mut Gen::new(seed))) ?; } #[test] fn round_trip_send_group_msg(seed in any:: < u64 >
+    ()) { round_trip(& gen_send_group_msg(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_send_group_msg_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_send_group_msg_response(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_set_callback(seed in any:: < u64 > ()) { round_trip(& gen_set_callback(&
     mut Gen::new(seed))) ?; } #[test] fn round_trip_set_callback_response(seed in any:: <
     u64 > ()) { round_trip(& gen_set_callback_response(& mut Gen::new(seed))) ?; }
@@ -869,6 +2290,11 @@ proptest! {
     gen_update_room_member_info(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_update_room_member_info_response(seed in any:: < u64 > ()) { round_trip(&
     gen_update_room_member_info_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_user_profile(seed in any:: < u64 > ()) { round_trip(& gen_user_profile(&
+    mut Gen::new(seed))) ?; } #[test] fn arbitrary_json_into_get_appid_group_list_body(v
+    in arbitrary_json()) { decode_any:: < super::bodies::GetAppidGroupListBody > (v) ?; }
+    #[test] fn arbitrary_json_into_send_group_msg_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::SendGroupMsgBody > (v) ?; } #[test] fn
     arbitrary_json_into_account_import_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::AccountImportBody > (v) ?; } #[test] fn
     arbitrary_json_into_multiaccount_import_body(v in arbitrary_json()) { decode_any:: <
@@ -878,8 +2304,82 @@ proptest! {
     arbitrary_json_into_account_check_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::AccountCheckBody > (v) ?; } #[test] fn arbitrary_json_into_kick_body(v
     in arbitrary_json()) { decode_any:: < super::bodies::KickBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_set_callback_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveSetCallbackBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_update_callback_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveUpdateCallbackBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_callback_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetCallbackBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_delete_callback_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveDeleteCallbackBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_callback_token_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveGetCallbackTokenBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_set_callback_token_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveSetCallbackTokenBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_delete_callback_token_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveDeleteCallbackTokenBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_create_battle_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveCreateBattleBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_battle_info_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetBattleInfoBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_create_room_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveCreateRoomBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_destroy_room_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveDestroyRoomBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_update_room_info_body(v in arbitrary_json()) { decode_any::
+    < super::bodies::LiveUpdateRoomInfoBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_room_info_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetRoomInfoBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_room_list_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetRoomListBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_set_room_metadata_body(v in arbitrary_json()) { decode_any::
+    < super::bodies::LiveSetRoomMetadataBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_room_metadata_body(v in arbitrary_json()) { decode_any::
+    < super::bodies::LiveGetRoomMetadataBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_del_room_metadata_body(v in arbitrary_json()) { decode_any::
+    < super::bodies::LiveDelRoomMetadataBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_member_list_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetMemberListBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_admin_list_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetAdminListBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_modify_admin_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveModifyAdminBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_ban_member_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveBanMemberBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_unban_member_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveUnbanMemberBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_banned_member_list_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveGetBannedMemberListBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_mute_member_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveMuteMemberBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_muted_member_list_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveGetMutedMemberListBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_change_room_owner_body(v in arbitrary_json()) { decode_any::
+    < super::bodies::LiveChangeRoomOwnerBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_add_robot_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveAddRobotBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_robot_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetRobotBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_del_robot_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveDelRobotBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_send_text_msg_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveSendTextMsgBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_send_custom_msg_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveSendCustomMsgBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_room_stats_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetRoomStatsBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_room_statistic_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveGetRoomStatisticBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_send_gift_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveSendGiftBody > (v) ?; } #[test] fn
+    arbitrary_json_into_live_get_gift_count_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::LiveGetGiftCountBody > (v) ?; } #[test] fn
     arbitrary_json_into_query_online_status_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::QueryOnlineStatusBody > (v) ?; } #[test] fn
+    arbitrary_json_into_portrait_get_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::PortraitGetBody > (v) ?; } #[test] fn
+    arbitrary_json_into_portrait_set_body(v in arbitrary_json()) { decode_any:: <
+    super::bodies::PortraitSetBody > (v) ?; } #[test] fn
     arbitrary_json_into_set_callback_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::SetCallbackBody > (v) ?; } #[test] fn
     arbitrary_json_into_update_callback_body(v in arbitrary_json()) { decode_any:: <
@@ -935,5 +2435,32 @@ proptest! {
     arbitrary_json_into_webhook_after_member_leave(v in arbitrary_json()) {
     parse_webhook_any("Room.CallbackAfterMemberLeave", & v) ?; } #[test] fn
     arbitrary_json_into_webhook_after_seat_info_changed(v in arbitrary_json()) {
-    parse_webhook_any("Mic.CallbackAfterSeatInfoChanged", & v) ?; }
+    parse_webhook_any("Mic.CallbackAfterSeatInfoChanged", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_create_room(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterCreateRoom", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_destroy_room(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterDestroyRoom", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_update_room_info(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterUpdateRoomInfo", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_set_metadata(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterSetMetadata", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_del_metadata(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterDelMetadata", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_create_room_reaching_threshold(v in
+    arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterCreateRoomReachingThreshold", & v) ?; } #[test]
+    fn arbitrary_json_into_webhook_live_after_member_state_changed(v in arbitrary_json())
+    { parse_webhook_any("Live.CallbackAfterMemberStateChanged", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_change_owner(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterChangeOwner", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_modify_admin(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterModifyAdmin", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_create_battle(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterCreateBattle", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_start_battle(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterStartBattle", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_after_end_battle(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackAfterEndBattle", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_live_before_send_gift(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackBeforeSendGift", & v) ?; }
 }

@@ -36,6 +36,9 @@
 /// - `100001`: Internal server error; try again.
 /// - `100002`: A request parameter is invalid; the error text names it.
 /// - `84005`: A room with this ID already exists (for a create_room re-sent after a timeout, possibly the one the first attempt created).
+/// - `100003`: A room with this ID already exists.
+/// - `100010`: A room with this ID already exists and has the same owner (for a create_room re-sent after a timeout, possibly the one the first attempt created).
+/// - `100011`: The room ID is already used by a Chat group.
 ///
 /// # Example
 ///
@@ -162,6 +165,18 @@ impl crate::command::Command for CreateRoom {
             crate::command::CommandError {
                 code: 84005i64,
                 meaning: "A room with this ID already exists (for a create_room re-sent after a timeout, possibly the one the first attempt created).",
+            },
+            crate::command::CommandError {
+                code: 100003i64,
+                meaning: "A room with this ID already exists.",
+            },
+            crate::command::CommandError {
+                code: 100010i64,
+                meaning: "A room with this ID already exists and has the same owner (for a create_room re-sent after a timeout, possibly the one the first attempt created).",
+            },
+            crate::command::CommandError {
+                code: 100011i64,
+                meaning: "The room ID is already used by a Chat group.",
             },
         ],
         done_by_earlier_attempt: &[],
@@ -1607,9 +1622,9 @@ impl crate::validate::Validate for RoomType {
 pub enum TakeSeatMode {
     /// No seat-taking mode (wire value `None`); only reported by the service, never sent. (wire value `None`; reported by the service, refused in requests)
     NotSet,
-    /// Members take a free seat without approval. (wire value `FreeToTake`)
+    /// Members take a free seat without approval. (wire value `FreeToTake`; also read from `1`)
     FreeToTake,
-    /// Members must apply and be approved by the owner or an admin. (wire value `ApplyToTake`)
+    /// Members must apply and be approved by the owner or an admin. (wire value `ApplyToTake`; also read from `2`)
     ApplyToTake,
     /// A value this SDK version does not know, kept as received.
     Unknown(String),
@@ -1633,12 +1648,21 @@ impl TakeSeatMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+    /// The variant for a number the service writes instead of the string;
+    /// numbers this SDK does not know become `Unknown` (as their decimal text).
+    pub fn from_number(value: i64) -> Self {
+        match value {
+            1 => Self::FreeToTake,
+            2 => Self::ApplyToTake,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
     /// Whether the service only reports this value and refuses it in requests.
     pub fn is_response_only(&self) -> bool {
         matches!(self, Self::NotSet)
     }
 }
-crate::wire::open_str_enum!(TakeSeatMode);
+crate::wire::open_str_enum!(TakeSeatMode, numbers);
 impl crate::validate::Validate for TakeSeatMode {
     fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
         crate::validate::accepted_value(path, self.is_response_only(), &self.to_string())

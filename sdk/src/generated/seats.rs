@@ -25,6 +25,8 @@
 /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/60719>
 /// - Tencent documentation: <https://tencentcloud.com/zh/document/product/647/60719>
 /// - Tencent documentation: <https://cloud.tencent.com/document/product/269/117692>
+/// - Tencent documentation: <https://trtc.io/document/64427>
+/// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76869>
 ///
 /// # Errors
 ///
@@ -295,8 +297,8 @@ impl crate::command::Command for PickUserOnSeat {
 }
 /// Take a user off their seat.
 ///
-/// Removes the user from the seat they occupy; `Data` travels with the notification the user
-/// receives. Triggers the `Mic.CallbackAfterSeatInfoChanged` callback.
+/// Removes the user from the seat they occupy; the optional `Data` travels with the notification
+/// the user receives. Triggers the `Mic.CallbackAfterSeatInfoChanged` callback.
 ///
 /// Endpoint: `v4/room_engine_http_mic/kick_user_off_seat`.
 ///
@@ -322,7 +324,7 @@ impl crate::command::Command for PickUserOnSeat {
 /// # async fn example(client: trtc_room::Client) -> Result<(), trtc_room::Error> {
 /// use trtc_room::KickUserOffSeat;
 ///
-/// let request = KickUserOffSeat::new("room-test", "user2", "time over");
+/// let request = KickUserOffSeat::new("room-test", "user2").data("time over");
 /// let reply = client.kick_user_off_seat(request).await?;
 /// println!("done, request id {:?}", reply.request_id());
 /// # Ok(())
@@ -343,23 +345,25 @@ pub struct KickUserOffSeat {
     pub member_account: String,
     /// Application text delivered with the notification that the user was taken off the seat.
     ///
-    /// Wire name `Data`; required.
-    #[serde(rename = "Data")]
-    pub data: String,
+    /// Wire name `Data`.
+    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
 impl KickUserOffSeat {
-    /// Creates a value from its required fields (`RoomId`, `Member_Account`, `Data`); optional fields start unset.
+    /// Creates a value from its required fields (`RoomId`, `Member_Account`); optional fields start unset.
     #[must_use]
-    pub fn new(
-        room_id: impl Into<String>,
-        member_account: impl Into<String>,
-        data: impl Into<String>,
-    ) -> Self {
+    pub fn new(room_id: impl Into<String>, member_account: impl Into<String>) -> Self {
         Self {
             room_id: room_id.into(),
             member_account: member_account.into(),
-            data: data.into(),
+            data: None,
         }
+    }
+    /// Sets `Data`: Application text delivered with the notification that the user was taken off the seat.
+    #[must_use]
+    pub fn data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
     }
 }
 impl crate::validate::Validate for KickUserOffSeat {
@@ -428,6 +432,7 @@ impl crate::command::Command for KickUserOffSeat {
 /// - Tencent documentation: <https://trtc.io/document/60716>
 /// - Tencent documentation: <https://www.tencentcloud.com/document/product/647/60716>
 /// - Tencent documentation: <https://trtc.io/document/64430>
+/// - Tencent documentation: <https://www.tencentcloud.com/document/product/1071/76872>
 ///
 /// # Errors
 ///

@@ -533,13 +533,15 @@ impl crate::validate::Validate for CallbackAfterMemberLeave {
         Ok(())
     }
 }
-/// The seats of a room changed (users taken on or off seats, seats locked).
+/// The seats of a room or live room changed (users taken on or off seats, seats locked, audio or video muted).
 ///
 /// Callback command `Mic.CallbackAfterSeatInfoChanged`.
 ///
 /// Tencent documentation: <https://trtc.io/document/60736>
 ///
 /// Tencent documentation: <https://cloud.tencent.com/document/product/647/110684>
+///
+/// Tencent documentation: <https://trtc.io/document/64425>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CallbackAfterSeatInfoChanged {
@@ -634,6 +636,1578 @@ impl crate::validate::Validate for CallbackAfterSeatInfoChanged {
         Ok(())
     }
 }
+/// A live room was created (from a client or with the Live create_room).
+///
+/// Callback command `Live.CallbackAfterCreateRoom`.
+///
+/// Tencent documentation: <https://trtc.io/document/64422>
+///
+/// Tencent documentation: <https://www.tencentcloud.com/document/product/647/64422>
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveAfterCreateRoom {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// User ID that created the room.
+    ///
+    /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "Operator_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator_account: Option<String>,
+    /// Attributes of the new room.
+    ///
+    /// Wire name `RoomInfo`; required.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
+    #[serde(rename = "RoomInfo")]
+    pub room_info: LiveCallbackRoomInfo,
+    /// When the event happened, Unix time in milliseconds.
+    ///
+    /// Wire name `EventTime`.
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveAfterCreateRoom {
+    /// Creates a value from its required fields (`RoomInfo`); optional fields start unset.
+    #[must_use]
+    pub fn new(room_info: LiveCallbackRoomInfo) -> Self {
+        Self {
+            room_info,
+            callback_command: None,
+            operator_account: None,
+            event_time: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `Operator_Account`: User ID that created the room.
+    #[must_use]
+    pub fn operator_account(mut self, value: impl Into<String>) -> Self {
+        self.operator_account = Some(value.into());
+        self
+    }
+    /// Sets `EventTime`: When the event happened, Unix time in milliseconds.
+    #[must_use]
+    pub fn event_time(mut self, value: i64) -> Self {
+        self.event_time = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveAfterCreateRoom {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.room_info;
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "RoomInfo"),
+            )?;
+        }
+        Ok(())
+    }
+}
+/// A live room was dismissed (from a client, with the Live destroy_room, or by the system).
+///
+/// Callback command `Live.CallbackAfterDestroyRoom`.
+///
+/// Tencent documentation: <https://trtc.io/document/64423>
+///
+/// Tencent documentation: <https://www.tencentcloud.com/document/product/647/64423>
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveAfterDestroyRoom {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// User ID that dismissed the room.
+    ///
+    /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "Operator_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator_account: Option<String>,
+    /// ID of the dismissed room.
+    ///
+    /// Wire name `RoomId`; required.
+    #[serde(rename = "RoomId")]
+    pub room_id: String,
+    /// Who dismissed the room.
+    ///
+    /// Wire name `EventType`.
+    #[serde(rename = "EventType", default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<LiveCallbackDestroyEventType>,
+    /// When the event happened, Unix time in milliseconds.
+    ///
+    /// Wire name `EventTime`.
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+    /// Attributes of the room when it was dismissed.
+    ///
+    /// Wire name `RoomInfo`.
+    #[serde(rename = "RoomInfo", default, skip_serializing_if = "Option::is_none")]
+    pub room_info: Option<LiveCallbackRoomInfo>,
+    /// Totals over the room's lifetime.
+    ///
+    /// Wire name `Statistic`.
+    #[serde(rename = "Statistic", default, skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<LiveCallbackRoomStats>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveAfterDestroyRoom {
+    /// Creates a value from its required fields (`RoomId`); optional fields start unset.
+    #[must_use]
+    pub fn new(room_id: impl Into<String>) -> Self {
+        Self {
+            room_id: room_id.into(),
+            callback_command: None,
+            operator_account: None,
+            event_type: None,
+            event_time: None,
+            room_info: None,
+            statistic: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `Operator_Account`: User ID that dismissed the room.
+    #[must_use]
+    pub fn operator_account(mut self, value: impl Into<String>) -> Self {
+        self.operator_account = Some(value.into());
+        self
+    }
+    /// Sets `EventType`: Who dismissed the room.
+    #[must_use]
+    pub fn event_type(mut self, value: LiveCallbackDestroyEventType) -> Self {
+        self.event_type = Some(value);
+        self
+    }
+    /// Sets `EventTime`: When the event happened, Unix time in milliseconds.
+    #[must_use]
+    pub fn event_time(mut self, value: i64) -> Self {
+        self.event_time = Some(value);
+        self
+    }
+    /// Sets `RoomInfo`: Attributes of the room when it was dismissed.
+    #[must_use]
+    pub fn room_info(mut self, value: LiveCallbackRoomInfo) -> Self {
+        self.room_info = Some(value);
+        self
+    }
+    /// Sets `Statistic`: Totals over the room's lifetime.
+    #[must_use]
+    pub fn statistic(mut self, value: LiveCallbackRoomStats) -> Self {
+        self.statistic = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveAfterDestroyRoom {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        if let Some(v) = &self.room_info {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "RoomInfo"),
+            )?;
+        }
+        if let Some(v) = &self.statistic {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "Statistic"),
+            )?;
+        }
+        Ok(())
+    }
+}
+/// The attributes of a live room were changed (from a client or with the Live update_room_info).
+///
+/// Callback command `Live.CallbackAfterUpdateRoomInfo`.
+///
+/// Tencent documentation: <https://trtc.io/document/67938>
+///
+/// Tencent documentation: <https://www.tencentcloud.com/document/product/647/67938>
+///
+/// Tencent documentation: <https://www.tencentcloud.com/document/product/1071/78185>
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveAfterUpdateRoomInfo {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// User ID that changed the room.
+    ///
+    /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "Operator_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator_account: Option<String>,
+    /// Attributes of the room after the change.
+    ///
+    /// Wire name `RoomInfo`; required.
+    #[serde(rename = "RoomInfo")]
+    pub room_info: LiveCallbackRoomInfo,
+    /// When the event happened, Unix time in milliseconds.
+    ///
+    /// Wire name `EventTime`.
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveAfterUpdateRoomInfo {
+    /// Creates a value from its required fields (`RoomInfo`); optional fields start unset.
+    #[must_use]
+    pub fn new(room_info: LiveCallbackRoomInfo) -> Self {
+        Self {
+            room_info,
+            callback_command: None,
+            operator_account: None,
+            event_time: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `Operator_Account`: User ID that changed the room.
+    #[must_use]
+    pub fn operator_account(mut self, value: impl Into<String>) -> Self {
+        self.operator_account = Some(value.into());
+        self
+    }
+    /// Sets `EventTime`: When the event happened, Unix time in milliseconds.
+    #[must_use]
+    pub fn event_time(mut self, value: i64) -> Self {
+        self.event_time = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveAfterUpdateRoomInfo {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.room_info;
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "RoomInfo"),
+            )?;
+        }
+        Ok(())
+    }
+}
+/// Metadata of a live room was added or changed (from a client or with set_room_metadata).
+///
+/// Callback command `Live.CallbackAfterSetMetadata`.
+///
+/// Tencent documentation: <https://trtc.io/document/68222>
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveAfterSetMetadata {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// User ID that set the metadata.
+    ///
+    /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "Operator_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator_account: Option<String>,
+    /// ID of the room.
+    ///
+    /// Wire name `RoomId`; required.
+    #[serde(rename = "RoomId")]
+    pub room_id: String,
+    /// The keys that were set, with their new values.
+    ///
+    /// Wire name `Metadata`.
+    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Vec<LiveCallbackMetadataItem>>,
+    /// When the event happened, Unix time in milliseconds.
+    ///
+    /// Wire name `EventTime`.
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveAfterSetMetadata {
+    /// Creates a value from its required fields (`RoomId`); optional fields start unset.
+    #[must_use]
+    pub fn new(room_id: impl Into<String>) -> Self {
+        Self {
+            room_id: room_id.into(),
+            callback_command: None,
+            operator_account: None,
+            metadata: None,
+            event_time: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `Operator_Account`: User ID that set the metadata.
+    #[must_use]
+    pub fn operator_account(mut self, value: impl Into<String>) -> Self {
+        self.operator_account = Some(value.into());
+        self
+    }
+    /// Sets `Metadata`: The keys that were set, with their new values.
+    #[must_use]
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = LiveCallbackMetadataItem>,
+    ) -> Self {
+        self.metadata = Some(value.into_iter().collect());
+        self
+    }
+    /// Sets `EventTime`: When the event happened, Unix time in milliseconds.
+    #[must_use]
+    pub fn event_time(mut self, value: i64) -> Self {
+        self.event_time = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveAfterSetMetadata {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        if let Some(v) = &self.metadata {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "Metadata"),
+            )?;
+        }
+        Ok(())
+    }
+}
+/// Metadata keys of a live room were deleted (from a client or with del_room_metadata).
+///
+/// Callback command `Live.CallbackAfterDelMetadata`.
+///
+/// Tencent documentation: <https://trtc.io/document/68223>
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveAfterDelMetadata {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// User ID that deleted the keys.
+    ///
+    /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "Operator_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator_account: Option<String>,
+    /// ID of the room.
+    ///
+    /// Wire name `RoomId`; required.
+    #[serde(rename = "RoomId")]
+    pub room_id: String,
+    /// The metadata keys that were deleted.
+    ///
+    /// Wire name `Keys`.
+    #[serde(rename = "Keys", default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Vec<String>>,
+    /// When the event happened, Unix time in milliseconds.
+    ///
+    /// Wire name `EventTime`.
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveAfterDelMetadata {
+    /// Creates a value from its required fields (`RoomId`); optional fields start unset.
+    #[must_use]
+    pub fn new(room_id: impl Into<String>) -> Self {
+        Self {
+            room_id: room_id.into(),
+            callback_command: None,
+            operator_account: None,
+            keys: None,
+            event_time: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `Operator_Account`: User ID that deleted the keys.
+    #[must_use]
+    pub fn operator_account(mut self, value: impl Into<String>) -> Self {
+        self.operator_account = Some(value.into());
+        self
+    }
+    /// Sets `Keys`: The metadata keys that were deleted.
+    #[must_use]
+    pub fn keys(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.keys = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `EventTime`: When the event happened, Unix time in milliseconds.
+    #[must_use]
+    pub fn event_time(mut self, value: i64) -> Self {
+        self.event_time = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveAfterDelMetadata {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// A room creation brought the app's live rooms to 70% of its quota.
+///
+/// Callback command `Live.CallbackAfterCreateRoomReachingThreshold`.
+///
+/// Tencent documentation: <https://trtc.io/document/70485>
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveAfterCreateRoomReachingThreshold {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// User ID whose room creation crossed the threshold.
+    ///
+    /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "Operator_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator_account: Option<String>,
+    /// Number of live rooms the app has now.
+    ///
+    /// Wire name `CurRoomCount`.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
+    #[serde(rename = "CurRoomCount", default, skip_serializing_if = "Option::is_none")]
+    pub cur_room_count: Option<u64>,
+    /// Largest number of live rooms the app's package allows.
+    ///
+    /// Wire name `MaxRoomCount`.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
+    #[serde(rename = "MaxRoomCount", default, skip_serializing_if = "Option::is_none")]
+    pub max_room_count: Option<u64>,
+    /// When the event happened, Unix time in milliseconds.
+    ///
+    /// Wire name `EventTime`.
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveAfterCreateRoomReachingThreshold {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            callback_command: None,
+            operator_account: None,
+            cur_room_count: None,
+            max_room_count: None,
+            event_time: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `Operator_Account`: User ID whose room creation crossed the threshold.
+    #[must_use]
+    pub fn operator_account(mut self, value: impl Into<String>) -> Self {
+        self.operator_account = Some(value.into());
+        self
+    }
+    /// Sets `CurRoomCount`: Number of live rooms the app has now.
+    #[must_use]
+    pub fn cur_room_count(mut self, value: u64) -> Self {
+        self.cur_room_count = Some(value);
+        self
+    }
+    /// Sets `MaxRoomCount`: Largest number of live rooms the app's package allows.
+    #[must_use]
+    pub fn max_room_count(mut self, value: u64) -> Self {
+        self.max_room_count = Some(value);
+        self
+    }
+    /// Sets `EventTime`: When the event happened, Unix time in milliseconds.
+    #[must_use]
+    pub fn event_time(mut self, value: i64) -> Self {
+        self.event_time = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveAfterCreateRoomReachingThreshold {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// Members of a live room went online or offline (entered, left, removed, or their heartbeat stopped or resumed).
+///
+/// Callback command `Live.CallbackAfterMemberStateChanged` (also seen as `Live.CallbackMemberStateChanged`).
+///
+/// Tencent documentation: <https://trtc.io/document/64424>
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveAfterMemberStateChanged {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// ID of the room.
+    ///
+    /// Wire name `RoomId`; required.
+    #[serde(rename = "RoomId")]
+    pub room_id: String,
+    /// Whether the members went online or offline.
+    ///
+    /// Wire name `EventType`.
+    #[serde(rename = "EventType", default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<LiveCallbackMemberEventType>,
+    /// What changed the members' state.
+    ///
+    /// Wire name `EventCause`.
+    #[serde(rename = "EventCause", default, skip_serializing_if = "Option::is_none")]
+    pub event_cause: Option<LiveCallbackMemberEventCause>,
+    /// The members whose state changed.
+    ///
+    /// Wire name `MemberList`.
+    #[serde(rename = "MemberList", default, skip_serializing_if = "Option::is_none")]
+    pub member_list: Option<Vec<LiveCallbackMember>>,
+    /// When the event happened, Unix time in milliseconds.
+    ///
+    /// Wire name `EventTime`.
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveAfterMemberStateChanged {
+    /// Creates a value from its required fields (`RoomId`); optional fields start unset.
+    #[must_use]
+    pub fn new(room_id: impl Into<String>) -> Self {
+        Self {
+            room_id: room_id.into(),
+            callback_command: None,
+            event_type: None,
+            event_cause: None,
+            member_list: None,
+            event_time: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `EventType`: Whether the members went online or offline.
+    #[must_use]
+    pub fn event_type(mut self, value: LiveCallbackMemberEventType) -> Self {
+        self.event_type = Some(value);
+        self
+    }
+    /// Sets `EventCause`: What changed the members' state.
+    #[must_use]
+    pub fn event_cause(mut self, value: LiveCallbackMemberEventCause) -> Self {
+        self.event_cause = Some(value);
+        self
+    }
+    /// Sets `MemberList`: The members whose state changed.
+    #[must_use]
+    pub fn member_list(
+        mut self,
+        value: impl IntoIterator<Item = LiveCallbackMember>,
+    ) -> Self {
+        self.member_list = Some(value.into_iter().collect());
+        self
+    }
+    /// Sets `EventTime`: When the event happened, Unix time in milliseconds.
+    #[must_use]
+    pub fn event_time(mut self, value: i64) -> Self {
+        self.event_time = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveAfterMemberStateChanged {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        if let Some(v) = &self.member_list {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "MemberList"),
+            )?;
+        }
+        Ok(())
+    }
+}
+/// The owner of a live room changed (from a client or with the Live change_room_owner).
+///
+/// Callback command `Live.CallbackAfterChangeOwner`.
+///
+/// Tencent documentation: <https://trtc.io/document/72553>
+///
+/// Tencent documentation: <https://cloud.tencent.com/document/product/647/122445>
+///
+/// Tencent documentation: <https://www.tencentcloud.com/document/product/1071/78190>
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveAfterChangeOwner {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// ID of the room.
+    ///
+    /// Wire name `RoomId`; required.
+    #[serde(rename = "RoomId")]
+    pub room_id: String,
+    /// User ID of the new owner.
+    ///
+    /// Wire name `CurrentOwner_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "CurrentOwner_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub current_owner_account: Option<String>,
+    /// User ID of the previous owner.
+    ///
+    /// Wire name `OriginalOwner_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "OriginalOwner_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub original_owner_account: Option<String>,
+    /// User ID that made the change.
+    ///
+    /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "Operator_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator_account: Option<String>,
+    /// When the event happened, Unix time in milliseconds.
+    ///
+    /// Wire name `EventTime`.
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveAfterChangeOwner {
+    /// Creates a value from its required fields (`RoomId`); optional fields start unset.
+    #[must_use]
+    pub fn new(room_id: impl Into<String>) -> Self {
+        Self {
+            room_id: room_id.into(),
+            callback_command: None,
+            current_owner_account: None,
+            original_owner_account: None,
+            operator_account: None,
+            event_time: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `CurrentOwner_Account`: User ID of the new owner.
+    #[must_use]
+    pub fn current_owner_account(mut self, value: impl Into<String>) -> Self {
+        self.current_owner_account = Some(value.into());
+        self
+    }
+    /// Sets `OriginalOwner_Account`: User ID of the previous owner.
+    #[must_use]
+    pub fn original_owner_account(mut self, value: impl Into<String>) -> Self {
+        self.original_owner_account = Some(value.into());
+        self
+    }
+    /// Sets `Operator_Account`: User ID that made the change.
+    #[must_use]
+    pub fn operator_account(mut self, value: impl Into<String>) -> Self {
+        self.operator_account = Some(value.into());
+        self
+    }
+    /// Sets `EventTime`: When the event happened, Unix time in milliseconds.
+    #[must_use]
+    pub fn event_time(mut self, value: i64) -> Self {
+        self.event_time = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveAfterChangeOwner {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// Administrators of a live room were added or removed (from a client or with modify_admin).
+///
+/// Callback command `Live.CallbackAfterModifyAdmin`.
+///
+/// Tencent documentation: <https://trtc.io/document/72554>
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveAfterModifyAdmin {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// ID of the room.
+    ///
+    /// Wire name `RoomId`; required.
+    #[serde(rename = "RoomId")]
+    pub room_id: String,
+    /// User IDs added or removed as administrators.
+    ///
+    /// Wire name `Admin_Account`.
+    #[serde(
+        rename = "Admin_Account",
+        with = "crate::wire::option_vec_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub admin_account: Option<Vec<String>>,
+    /// Whether the users were added or removed.
+    ///
+    /// Wire name `opType`.
+    #[serde(rename = "opType", default, skip_serializing_if = "Option::is_none")]
+    pub op_type: Option<LiveCallbackAdminOpType>,
+    /// User ID that made the change.
+    ///
+    /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "Operator_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator_account: Option<String>,
+    /// When the event happened, Unix time in milliseconds.
+    ///
+    /// Wire name `EventTime`.
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveAfterModifyAdmin {
+    /// Creates a value from its required fields (`RoomId`); optional fields start unset.
+    #[must_use]
+    pub fn new(room_id: impl Into<String>) -> Self {
+        Self {
+            room_id: room_id.into(),
+            callback_command: None,
+            admin_account: None,
+            op_type: None,
+            operator_account: None,
+            event_time: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `Admin_Account`: User IDs added or removed as administrators.
+    #[must_use]
+    pub fn admin_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.admin_account = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `opType`: Whether the users were added or removed.
+    #[must_use]
+    pub fn op_type(mut self, value: LiveCallbackAdminOpType) -> Self {
+        self.op_type = Some(value);
+        self
+    }
+    /// Sets `Operator_Account`: User ID that made the change.
+    #[must_use]
+    pub fn operator_account(mut self, value: impl Into<String>) -> Self {
+        self.operator_account = Some(value.into());
+        self
+    }
+    /// Sets `EventTime`: When the event happened, Unix time in milliseconds.
+    #[must_use]
+    pub fn event_time(mut self, value: i64) -> Self {
+        self.event_time = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveAfterModifyAdmin {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// A PK battle between live rooms was created (from a client or with create_battle).
+///
+/// Callback command `Live.CallbackAfterCreateBattle`.
+///
+/// Tencent documentation: <https://trtc.io/document/68259>
+///
+/// Tencent documentation: <https://cloud.tencent.com/document/product/269/117721>
+///
+/// Tencent documentation: <https://www.tencentcloud.com/document/product/1071/78193>
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveAfterCreateBattle {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// User ID that created the battle.
+    ///
+    /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "Operator_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator_account: Option<String>,
+    /// ID of the battle.
+    ///
+    /// Wire name `BattleId`; required.
+    #[serde(rename = "BattleId")]
+    pub battle_id: String,
+    /// ID of the room that started the battle.
+    ///
+    /// Wire name `FromRoomId`.
+    #[serde(rename = "FromRoomId", default, skip_serializing_if = "Option::is_none")]
+    pub from_room_id: Option<String>,
+    /// IDs of the rooms invited to the battle.
+    ///
+    /// Wire name `ToRoomIdList`.
+    #[serde(rename = "ToRoomIdList", default, skip_serializing_if = "Option::is_none")]
+    pub to_room_id_list: Option<Vec<String>>,
+    /// How long the invited rooms have to answer when NeedResponse is true, in milliseconds.
+    ///
+    /// Wire name `Timeout`.
+    #[serde(rename = "Timeout", default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u64>,
+    /// Length of the battle, in milliseconds.
+    ///
+    /// Wire name `Duration`.
+    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+    /// Whether the battle waits for the invited rooms to accept (false starts it at once).
+    ///
+    /// Wire name `NeedResponse`; also accepted as the string "true"/"false" on input.
+    #[serde(
+        rename = "NeedResponse",
+        with = "crate::wire::option_flex_bool",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub need_response: Option<bool>,
+    /// Application-defined data attached to the battle.
+    ///
+    /// Wire name `ExtensionInfo`.
+    #[serde(rename = "ExtensionInfo", default, skip_serializing_if = "Option::is_none")]
+    pub extension_info: Option<String>,
+    /// When the event happened, Unix time in milliseconds.
+    ///
+    /// Wire name `EventTime`.
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveAfterCreateBattle {
+    /// Creates a value from its required fields (`BattleId`); optional fields start unset.
+    #[must_use]
+    pub fn new(battle_id: impl Into<String>) -> Self {
+        Self {
+            battle_id: battle_id.into(),
+            callback_command: None,
+            operator_account: None,
+            from_room_id: None,
+            to_room_id_list: None,
+            timeout: None,
+            duration: None,
+            need_response: None,
+            extension_info: None,
+            event_time: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `Operator_Account`: User ID that created the battle.
+    #[must_use]
+    pub fn operator_account(mut self, value: impl Into<String>) -> Self {
+        self.operator_account = Some(value.into());
+        self
+    }
+    /// Sets `FromRoomId`: ID of the room that started the battle.
+    #[must_use]
+    pub fn from_room_id(mut self, value: impl Into<String>) -> Self {
+        self.from_room_id = Some(value.into());
+        self
+    }
+    /// Sets `ToRoomIdList`: IDs of the rooms invited to the battle.
+    #[must_use]
+    pub fn to_room_id_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.to_room_id_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `Timeout`: How long the invited rooms have to answer when NeedResponse is true, in milliseconds.
+    #[must_use]
+    pub fn timeout(mut self, value: u64) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+    /// Sets `Duration`: Length of the battle, in milliseconds.
+    #[must_use]
+    pub fn duration(mut self, value: u64) -> Self {
+        self.duration = Some(value);
+        self
+    }
+    /// Sets `NeedResponse`: Whether the battle waits for the invited rooms to accept (false starts it at once).
+    #[must_use]
+    pub fn need_response(mut self, value: bool) -> Self {
+        self.need_response = Some(value);
+        self
+    }
+    /// Sets `ExtensionInfo`: Application-defined data attached to the battle.
+    #[must_use]
+    pub fn extension_info(mut self, value: impl Into<String>) -> Self {
+        self.extension_info = Some(value.into());
+        self
+    }
+    /// Sets `EventTime`: When the event happened, Unix time in milliseconds.
+    #[must_use]
+    pub fn event_time(mut self, value: i64) -> Self {
+        self.event_time = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveAfterCreateBattle {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// A PK battle started (at once, or once the invited rooms answered and at least one accepted).
+///
+/// Callback command `Live.CallbackAfterStartBattle`.
+///
+/// Tencent documentation: <https://trtc.io/document/68260>
+///
+/// Tencent documentation: <https://cloud.tencent.com/document/product/269/117554>
+///
+/// Tencent documentation: <https://www.tencentcloud.com/document/product/1071/78194>
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveAfterStartBattle {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// ID of the battle.
+    ///
+    /// Wire name `BattleId`; required.
+    #[serde(rename = "BattleId")]
+    pub battle_id: String,
+    /// Length of the battle, in milliseconds.
+    ///
+    /// Wire name `Duration`.
+    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+    /// When the battle was created, Unix time in seconds.
+    ///
+    /// Wire name `CreateTime`.
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<i64>,
+    /// When the battle started, Unix time in seconds.
+    ///
+    /// Wire name `StartTime`.
+    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    /// The room that started the battle.
+    ///
+    /// Wire name `FromRoomInfo`.
+    #[serde(rename = "FromRoomInfo", default, skip_serializing_if = "Option::is_none")]
+    pub from_room_info: Option<LiveCallbackBattleRoom>,
+    /// The invited rooms taking part.
+    ///
+    /// Wire name `ToRoomList`.
+    #[serde(rename = "ToRoomList", default, skip_serializing_if = "Option::is_none")]
+    pub to_room_list: Option<Vec<LiveCallbackBattleRoom>>,
+    /// When the event happened, Unix time in milliseconds.
+    ///
+    /// Wire name `EventTime`.
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveAfterStartBattle {
+    /// Creates a value from its required fields (`BattleId`); optional fields start unset.
+    #[must_use]
+    pub fn new(battle_id: impl Into<String>) -> Self {
+        Self {
+            battle_id: battle_id.into(),
+            callback_command: None,
+            duration: None,
+            create_time: None,
+            start_time: None,
+            from_room_info: None,
+            to_room_list: None,
+            event_time: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `Duration`: Length of the battle, in milliseconds.
+    #[must_use]
+    pub fn duration(mut self, value: u64) -> Self {
+        self.duration = Some(value);
+        self
+    }
+    /// Sets `CreateTime`: When the battle was created, Unix time in seconds.
+    #[must_use]
+    pub fn create_time(mut self, value: i64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+    /// Sets `StartTime`: When the battle started, Unix time in seconds.
+    #[must_use]
+    pub fn start_time(mut self, value: i64) -> Self {
+        self.start_time = Some(value);
+        self
+    }
+    /// Sets `FromRoomInfo`: The room that started the battle.
+    #[must_use]
+    pub fn from_room_info(mut self, value: LiveCallbackBattleRoom) -> Self {
+        self.from_room_info = Some(value);
+        self
+    }
+    /// Sets `ToRoomList`: The invited rooms taking part.
+    #[must_use]
+    pub fn to_room_list(
+        mut self,
+        value: impl IntoIterator<Item = LiveCallbackBattleRoom>,
+    ) -> Self {
+        self.to_room_list = Some(value.into_iter().collect());
+        self
+    }
+    /// Sets `EventTime`: When the event happened, Unix time in milliseconds.
+    #[must_use]
+    pub fn event_time(mut self, value: i64) -> Self {
+        self.event_time = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveAfterStartBattle {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        if let Some(v) = &self.from_room_info {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "FromRoomInfo"),
+            )?;
+        }
+        if let Some(v) = &self.to_room_list {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "ToRoomList"),
+            )?;
+        }
+        Ok(())
+    }
+}
+/// A PK battle ended (its time ran out, every owner left, or it never started).
+///
+/// Callback command `Live.CallbackAfterEndBattle`.
+///
+/// Tencent documentation: <https://trtc.io/document/68261>
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveAfterEndBattle {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// ID of the battle.
+    ///
+    /// Wire name `BattleId`; required.
+    #[serde(rename = "BattleId")]
+    pub battle_id: String,
+    /// Length of the battle, in milliseconds.
+    ///
+    /// Wire name `Duration`.
+    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+    /// When the battle was created, Unix time in seconds.
+    ///
+    /// Wire name `CreateTime`.
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<i64>,
+    /// When the battle started, Unix time in seconds.
+    ///
+    /// Wire name `StartTime`.
+    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    /// When the battle ended, Unix time in seconds.
+    ///
+    /// Wire name `EndTime`.
+    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    /// Why the battle ended.
+    ///
+    /// Wire name `OpType`.
+    #[serde(rename = "OpType", default, skip_serializing_if = "Option::is_none")]
+    pub op_type: Option<LiveCallbackBattleEndOpType>,
+    /// The room that started the battle, with its score.
+    ///
+    /// Wire name `FromRoomInfo`.
+    #[serde(rename = "FromRoomInfo", default, skip_serializing_if = "Option::is_none")]
+    pub from_room_info: Option<LiveCallbackBattleRoom>,
+    /// The invited rooms, with their scores.
+    ///
+    /// Wire name `ToRoomList`.
+    #[serde(rename = "ToRoomList", default, skip_serializing_if = "Option::is_none")]
+    pub to_room_list: Option<Vec<LiveCallbackBattleRoom>>,
+    /// When the event happened, Unix time in milliseconds.
+    ///
+    /// Wire name `EventTime`.
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<i64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveAfterEndBattle {
+    /// Creates a value from its required fields (`BattleId`); optional fields start unset.
+    #[must_use]
+    pub fn new(battle_id: impl Into<String>) -> Self {
+        Self {
+            battle_id: battle_id.into(),
+            callback_command: None,
+            duration: None,
+            create_time: None,
+            start_time: None,
+            end_time: None,
+            op_type: None,
+            from_room_info: None,
+            to_room_list: None,
+            event_time: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `Duration`: Length of the battle, in milliseconds.
+    #[must_use]
+    pub fn duration(mut self, value: u64) -> Self {
+        self.duration = Some(value);
+        self
+    }
+    /// Sets `CreateTime`: When the battle was created, Unix time in seconds.
+    #[must_use]
+    pub fn create_time(mut self, value: i64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+    /// Sets `StartTime`: When the battle started, Unix time in seconds.
+    #[must_use]
+    pub fn start_time(mut self, value: i64) -> Self {
+        self.start_time = Some(value);
+        self
+    }
+    /// Sets `EndTime`: When the battle ended, Unix time in seconds.
+    #[must_use]
+    pub fn end_time(mut self, value: i64) -> Self {
+        self.end_time = Some(value);
+        self
+    }
+    /// Sets `OpType`: Why the battle ended.
+    #[must_use]
+    pub fn op_type(mut self, value: LiveCallbackBattleEndOpType) -> Self {
+        self.op_type = Some(value);
+        self
+    }
+    /// Sets `FromRoomInfo`: The room that started the battle, with its score.
+    #[must_use]
+    pub fn from_room_info(mut self, value: LiveCallbackBattleRoom) -> Self {
+        self.from_room_info = Some(value);
+        self
+    }
+    /// Sets `ToRoomList`: The invited rooms, with their scores.
+    #[must_use]
+    pub fn to_room_list(
+        mut self,
+        value: impl IntoIterator<Item = LiveCallbackBattleRoom>,
+    ) -> Self {
+        self.to_room_list = Some(value.into_iter().collect());
+        self
+    }
+    /// Sets `EventTime`: When the event happened, Unix time in milliseconds.
+    #[must_use]
+    pub fn event_time(mut self, value: i64) -> Self {
+        self.event_time = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveAfterEndBattle {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        if let Some(v) = &self.from_room_info {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "FromRoomInfo"),
+            )?;
+        }
+        if let Some(v) = &self.to_room_list {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "ToRoomList"),
+            )?;
+        }
+        Ok(())
+    }
+}
+/// A member is about to send a gift in a live room; the answer decides whether it is sent.
+///
+/// Callback command `Live.CallbackBeforeSendGift`.
+///
+/// The only Live callback whose answer counts: the service waits up to 2 seconds for it. With no
+/// answer in time the gift is blocked, unless the app turned on the non-blocking option for
+/// before-callbacks, in which case a late or failed answer lets the gift through.
+///
+/// Tencent documentation: <https://trtc.io/document/72210>
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackLiveBeforeSendGift {
+    /// Name of the event; repeats the CallbackCommand query parameter.
+    ///
+    /// Wire name `CallbackCommand`.
+    #[serde(
+        rename = "CallbackCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_command: Option<super::callbacks::CallbackCommand>,
+    /// User ID that sends the gift.
+    ///
+    /// Wire name `Operator_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "Operator_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator_account: Option<String>,
+    /// ID of the room.
+    ///
+    /// Wire name `RoomId`; required.
+    #[serde(rename = "RoomId")]
+    pub room_id: String,
+    /// The gift about to be sent.
+    ///
+    /// Wire name `GiftWater`.
+    #[serde(rename = "GiftWater", default, skip_serializing_if = "Option::is_none")]
+    pub gift_water: Option<LiveCallbackGift>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackLiveBeforeSendGift {
+    /// Creates a value from its required fields (`RoomId`); optional fields start unset.
+    #[must_use]
+    pub fn new(room_id: impl Into<String>) -> Self {
+        Self {
+            room_id: room_id.into(),
+            callback_command: None,
+            operator_account: None,
+            gift_water: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `CallbackCommand`: Name of the event; repeats the CallbackCommand query parameter.
+    #[must_use]
+    pub fn callback_command(mut self, value: super::callbacks::CallbackCommand) -> Self {
+        self.callback_command = Some(value);
+        self
+    }
+    /// Sets `Operator_Account`: User ID that sends the gift.
+    #[must_use]
+    pub fn operator_account(mut self, value: impl Into<String>) -> Self {
+        self.operator_account = Some(value.into());
+        self
+    }
+    /// Sets `GiftWater`: The gift about to be sent.
+    #[must_use]
+    pub fn gift_water(mut self, value: LiveCallbackGift) -> Self {
+        self.gift_water = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for CallbackLiveBeforeSendGift {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        if let Some(v) = &self.gift_water {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "GiftWater"),
+            )?;
+        }
+        Ok(())
+    }
+}
+/// The answer to [`CallbackLiveBeforeSendGift`] (`Live.CallbackBeforeSendGift`): Answer ErrorCode 0 to let the gift through; any other code stops it.
+///
+/// The service waits at most 2000 ms for it ([`BUDGET`](crate::webhook::Decision::BUDGET)). `ErrorCode` 0 allows; 1, 102100..=102200 refuse. Send it with [`Decision::to_body`](crate::webhook::Decision::to_body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LiveBeforeSendGiftDecision {
+    /// Let the action go ahead (`ErrorCode` 0).
+    Allow,
+    /// Block the gift. (`ErrorCode` 1).
+    Reject {
+        /// `ErrorInfo`: why.
+        info: String,
+    },
+    /// Block the gift and pass this code (and ErrorInfo) on to the sender. (`ErrorCode` 102100..=102200).
+    PassThrough {
+        /// `ErrorCode`, within the documented range.
+        code: i64,
+        /// `ErrorInfo`: why.
+        info: String,
+    },
+}
+impl LiveBeforeSendGiftDecision {
+    /// Lets the action go ahead.
+    #[must_use]
+    pub fn allow() -> Self {
+        Self::Allow
+    }
+    /// Block the gift. (`ErrorCode` 1), saying why in `info`.
+    #[must_use]
+    pub fn reject(info: impl Into<String>) -> Self {
+        Self::Reject { info: info.into() }
+    }
+    /// Block the gift and pass this code (and ErrorInfo) on to the sender. `code` must be within 102100..=102200; any other is an [`UnknownRefusal`](crate::webhook::UnknownRefusal).
+    pub fn pass_through(
+        code: i64,
+        info: impl Into<String>,
+    ) -> Result<Self, crate::webhook::UnknownRefusal> {
+        if (102100..=102200).contains(&code) {
+            Ok(Self::PassThrough {
+                code,
+                info: info.into(),
+            })
+        } else {
+            Err(crate::webhook::UnknownRefusal {
+                command: "Live.CallbackBeforeSendGift",
+                code,
+                expected: "1, 102100..=102200",
+            })
+        }
+    }
+}
+impl crate::webhook::Decision for LiveBeforeSendGiftDecision {
+    const COMMAND: &'static str = "Live.CallbackBeforeSendGift";
+    const BUDGET: std::time::Duration = std::time::Duration::from_millis(2000);
+    fn error_code(&self) -> i64 {
+        match self {
+            Self::Allow => 0,
+            Self::Reject { .. } => 1,
+            Self::PassThrough { code, .. } => *code,
+        }
+    }
+    fn error_info(&self) -> &str {
+        match self {
+            Self::Allow => "",
+            Self::Reject { info } => info,
+            Self::PassThrough { info, .. } => info,
+        }
+    }
+    fn from_answer(
+        code: i64,
+        info: &str,
+    ) -> Result<Self, crate::webhook::UnknownRefusal> {
+        match code {
+            0 => Ok(Self::Allow),
+            1 => {
+                Ok(Self::Reject {
+                    info: info.to_owned(),
+                })
+            }
+            102100..=102200 => {
+                Ok(Self::PassThrough {
+                    code,
+                    info: info.to_owned(),
+                })
+            }
+            _ => {
+                Err(crate::webhook::UnknownRefusal {
+                    command: "Live.CallbackBeforeSendGift",
+                    code,
+                    expected: "1, 102100..=102200",
+                })
+            }
+        }
+    }
+}
 /// How users entered a room.
 ///
 /// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
@@ -698,6 +2272,806 @@ impl LeaveType {
     }
 }
 crate::wire::open_str_enum!(LeaveType);
+/// Whether users were made administrators of a live room or stopped being ones.
+///
+/// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveCallbackAdminOpType {
+    /// The users became administrators. (wire value `add`)
+    Add,
+    /// The users are no longer administrators. (wire value `delete`)
+    Delete,
+    /// A value this SDK version does not know, kept as received.
+    Unknown(String),
+}
+impl LiveCallbackAdminOpType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Add => "add",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for a wire value; values this SDK does not know become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "add" => Self::Add,
+            "delete" => Self::Delete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire::open_str_enum!(LiveCallbackAdminOpType);
+/// Why a PK battle ended.
+///
+/// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveCallbackBattleEndOpType {
+    /// Its time ran out. (wire value `0`)
+    Timeout,
+    /// Every room owner left after it started. (wire value `1`)
+    OwnersLeft,
+    /// It was created but ended without starting (no invited room joined). (wire value `2`)
+    NeverStarted,
+    /// A value this SDK version does not know, kept as received.
+    Unknown(i64),
+}
+impl LiveCallbackBattleEndOpType {
+    /// The number sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Timeout => 0,
+            Self::OwnersLeft => 1,
+            Self::NeverStarted => 2,
+            Self::Unknown(value) => *value,
+        }
+    }
+    /// The variant for a wire number; numbers this SDK does not know become `Unknown`.
+    pub fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::Timeout,
+            1 => Self::OwnersLeft,
+            2 => Self::NeverStarted,
+            other => Self::Unknown(other),
+        }
+    }
+}
+crate::wire::open_int_enum!(LiveCallbackBattleEndOpType);
+/// A room taking part in a PK battle, as the battle callbacks report it.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveCallbackBattleRoom {
+    /// ID of the room.
+    ///
+    /// Wire name `RoomId`.
+    #[serde(rename = "RoomId", default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// User ID of the room owner.
+    ///
+    /// Wire name `Owner_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "Owner_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner_account: Option<String>,
+    /// The room's battle score (end-battle callback only).
+    ///
+    /// Wire name `Score`.
+    #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<i64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveCallbackBattleRoom {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            room_id: None,
+            owner_account: None,
+            score: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `RoomId`: ID of the room.
+    #[must_use]
+    pub fn room_id(mut self, value: impl Into<String>) -> Self {
+        self.room_id = Some(value.into());
+        self
+    }
+    /// Sets `Owner_Account`: User ID of the room owner.
+    #[must_use]
+    pub fn owner_account(mut self, value: impl Into<String>) -> Self {
+        self.owner_account = Some(value.into());
+        self
+    }
+    /// Sets `Score`: The room's battle score (end-battle callback only).
+    #[must_use]
+    pub fn score(mut self, value: i64) -> Self {
+        self.score = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for LiveCallbackBattleRoom {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// Who dismissed a live room.
+///
+/// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveCallbackDestroyEventType {
+    /// A user (from a client) or the REST API dismissed it. (wire value `DestroyByUser`)
+    DestroyByUser,
+    /// The system reclaimed it. (wire value `DestroyBySystem`)
+    DestroyBySystem,
+    /// A value this SDK version does not know, kept as received.
+    Unknown(String),
+}
+impl LiveCallbackDestroyEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DestroyByUser => "DestroyByUser",
+            Self::DestroyBySystem => "DestroyBySystem",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for a wire value; values this SDK does not know become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "DestroyByUser" => Self::DestroyByUser,
+            "DestroyBySystem" => Self::DestroyBySystem,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire::open_str_enum!(LiveCallbackDestroyEventType);
+/// A gift about to be sent in a live room.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveCallbackGift {
+    /// User ID of the sender.
+    ///
+    /// Wire name `From_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "From_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub from_account: Option<String>,
+    /// User IDs of the receivers.
+    ///
+    /// Wire name `To_Account`.
+    #[serde(
+        rename = "To_Account",
+        with = "crate::wire::option_vec_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub to_account: Option<Vec<String>>,
+    /// When the gift is sent, Unix time in seconds.
+    ///
+    /// Wire name `Time`.
+    #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<i64>,
+    /// ID of the gift.
+    ///
+    /// Wire name `GiftId`.
+    #[serde(rename = "GiftId", default, skip_serializing_if = "Option::is_none")]
+    pub gift_id: Option<String>,
+    /// Number of gifts.
+    ///
+    /// Wire name `Count`.
+    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// Value of the gift.
+    ///
+    /// Wire name `Coins`.
+    #[serde(rename = "Coins", default, skip_serializing_if = "Option::is_none")]
+    pub coins: Option<u64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveCallbackGift {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            from_account: None,
+            to_account: None,
+            time: None,
+            gift_id: None,
+            count: None,
+            coins: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `From_Account`: User ID of the sender.
+    #[must_use]
+    pub fn from_account(mut self, value: impl Into<String>) -> Self {
+        self.from_account = Some(value.into());
+        self
+    }
+    /// Sets `To_Account`: User IDs of the receivers.
+    #[must_use]
+    pub fn to_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.to_account = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `Time`: When the gift is sent, Unix time in seconds.
+    #[must_use]
+    pub fn time(mut self, value: i64) -> Self {
+        self.time = Some(value);
+        self
+    }
+    /// Sets `GiftId`: ID of the gift.
+    #[must_use]
+    pub fn gift_id(mut self, value: impl Into<String>) -> Self {
+        self.gift_id = Some(value.into());
+        self
+    }
+    /// Sets `Count`: Number of gifts.
+    #[must_use]
+    pub fn count(mut self, value: u64) -> Self {
+        self.count = Some(value);
+        self
+    }
+    /// Sets `Coins`: Value of the gift.
+    #[must_use]
+    pub fn coins(mut self, value: u64) -> Self {
+        self.coins = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for LiveCallbackGift {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// A member named in the live member-state callback.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveCallbackMember {
+    /// User ID of the member.
+    ///
+    /// Wire name `Member_Account`; also accepted as a JSON integer on input.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
+    #[serde(
+        rename = "Member_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub member_account: Option<String>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveCallbackMember {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            member_account: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `Member_Account`: User ID of the member.
+    #[must_use]
+    pub fn member_account(mut self, value: impl Into<String>) -> Self {
+        self.member_account = Some(value.into());
+        self
+    }
+}
+impl crate::validate::Validate for LiveCallbackMember {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// What changed the online state of live-room members.
+///
+/// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveCallbackMemberEventCause {
+    /// The members entered the room. (wire value `Enter`)
+    Enter,
+    /// The members left the room. (wire value `Leave`)
+    Leave,
+    /// The members' heartbeat stopped. (wire value `HeartbeatInterrupt`)
+    HeartbeatInterrupt,
+    /// The members' heartbeat resumed. (wire value `HeartbeatRecover`)
+    HeartbeatRecover,
+    /// An administrator or the owner removed the members. (wire value `Kicked`)
+    Kicked,
+    /// A value this SDK version does not know, kept as received.
+    Unknown(String),
+}
+impl LiveCallbackMemberEventCause {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enter => "Enter",
+            Self::Leave => "Leave",
+            Self::HeartbeatInterrupt => "HeartbeatInterrupt",
+            Self::HeartbeatRecover => "HeartbeatRecover",
+            Self::Kicked => "Kicked",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for a wire value; values this SDK does not know become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Enter" => Self::Enter,
+            "Leave" => Self::Leave,
+            "HeartbeatInterrupt" => Self::HeartbeatInterrupt,
+            "HeartbeatRecover" => Self::HeartbeatRecover,
+            "Kicked" => Self::Kicked,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire::open_str_enum!(LiveCallbackMemberEventCause);
+/// Whether live-room members went online or offline.
+///
+/// This enum is open: a value this SDK version does not know is kept in `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveCallbackMemberEventType {
+    /// The members are now online in the room. (wire value `Online`)
+    Online,
+    /// The members are now offline. (wire value `Offline`)
+    Offline,
+    /// A value this SDK version does not know, kept as received.
+    Unknown(String),
+}
+impl LiveCallbackMemberEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Online => "Online",
+            Self::Offline => "Offline",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// The variant for a wire value; values this SDK does not know become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Online" => Self::Online,
+            "Offline" => Self::Offline,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire::open_str_enum!(LiveCallbackMemberEventType);
+/// One key of a live room's metadata with its value.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveCallbackMetadataItem {
+    /// Metadata key.
+    ///
+    /// Wire name `Key`.
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Value of the key.
+    ///
+    /// Wire name `Value`.
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveCallbackMetadataItem {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            key: None,
+            value: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `Key`: Metadata key.
+    #[must_use]
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `Value`: Value of the key.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+impl crate::validate::Validate for LiveCallbackMetadataItem {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// Attributes of a live room, as the Live create, update and dismiss callbacks report them.
+/// Every field may be absent: the update callback carries the changed room's attributes, the
+/// dismiss callback leaves out the room ID (it is in the payload's RoomId).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveCallbackRoomInfo {
+    /// ID of the room.
+    ///
+    /// Wire name `RoomId`.
+    #[serde(rename = "RoomId", default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Display name of the room.
+    ///
+    /// Wire name `RoomName`.
+    #[serde(rename = "RoomName", default, skip_serializing_if = "Option::is_none")]
+    pub room_name: Option<String>,
+    /// Kind of room; `Live` for live rooms.
+    ///
+    /// Wire name `RoomType`.
+    #[serde(rename = "RoomType", default, skip_serializing_if = "Option::is_none")]
+    pub room_type: Option<String>,
+    /// User ID of the room owner (host).
+    ///
+    /// Wire name `Owner_Account`; also accepted as a JSON integer on input.
+    #[serde(
+        rename = "Owner_Account",
+        with = "crate::wire::option_account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner_account: Option<String>,
+    /// Largest number of members the room admits.
+    ///
+    /// Wire name `MaxMemberCount`.
+    #[serde(rename = "MaxMemberCount", default, skip_serializing_if = "Option::is_none")]
+    pub max_member_count: Option<u64>,
+    /// Whether members are barred from sending messages.
+    ///
+    /// Wire name `IsMessageDisabled`; also accepted as the string "true"/"false" on input.
+    #[serde(
+        rename = "IsMessageDisabled",
+        with = "crate::wire::option_flex_bool",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_message_disabled: Option<bool>,
+    /// Application-defined data attached to the room.
+    ///
+    /// Wire name `CustomInfo`.
+    #[serde(rename = "CustomInfo", default, skip_serializing_if = "Option::is_none")]
+    pub custom_info: Option<String>,
+    /// Whether seat control is on.
+    ///
+    /// Wire name `IsSeatEnabled`; also accepted as the string "true"/"false" on input.
+    #[serde(
+        rename = "IsSeatEnabled",
+        with = "crate::wire::option_flex_bool",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_seat_enabled: Option<bool>,
+    /// Number of seats in the room.
+    ///
+    /// Wire name `MaxSeatCount`.
+    #[serde(rename = "MaxSeatCount", default, skip_serializing_if = "Option::is_none")]
+    pub max_seat_count: Option<u64>,
+    /// How members get onto a seat.
+    ///
+    /// Wire name `TakeSeatMode`.
+    #[serde(rename = "TakeSeatMode", default, skip_serializing_if = "Option::is_none")]
+    pub take_seat_mode: Option<super::rooms::TakeSeatMode>,
+    /// When the room was created, Unix time in seconds.
+    ///
+    /// Wire name `CreateTime`.
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<i64>,
+    /// Whether the room appears in the public room list.
+    ///
+    /// Wire name `IsPublicVisible`; also accepted as the string "true"/"false" on input.
+    #[serde(
+        rename = "IsPublicVisible",
+        with = "crate::wire::option_flex_bool",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_public_visible: Option<bool>,
+    /// URL of the room's cover image.
+    ///
+    /// Wire name `CoverURL`.
+    #[serde(rename = "CoverURL", default, skip_serializing_if = "Option::is_none")]
+    pub cover_url: Option<String>,
+    /// Category tags of the room.
+    ///
+    /// Wire name `Category`.
+    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Vec<u64>>,
+    /// Application-defined status value of the room.
+    ///
+    /// Wire name `ActivityStatus`.
+    #[serde(rename = "ActivityStatus", default, skip_serializing_if = "Option::is_none")]
+    pub activity_status: Option<i64>,
+    /// Number of times members entered the room, repeats included (dismiss callback).
+    ///
+    /// Wire name `ViewCount`.
+    #[serde(rename = "ViewCount", default, skip_serializing_if = "Option::is_none")]
+    pub view_count: Option<u64>,
+    /// URL of the room's background image (dismiss callback).
+    ///
+    /// Wire name `BackgroundURL`.
+    #[serde(rename = "BackgroundURL", default, skip_serializing_if = "Option::is_none")]
+    pub background_url: Option<String>,
+    /// Whether stream mixing for very large audiences was on (dismiss callback).
+    ///
+    /// Wire name `IsUnlimitedRoomEnabled`; also accepted as the string "true"/"false" on input.
+    #[serde(
+        rename = "IsUnlimitedRoomEnabled",
+        with = "crate::wire::option_flex_bool",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_unlimited_room_enabled: Option<bool>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveCallbackRoomInfo {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            room_id: None,
+            room_name: None,
+            room_type: None,
+            owner_account: None,
+            max_member_count: None,
+            is_message_disabled: None,
+            custom_info: None,
+            is_seat_enabled: None,
+            max_seat_count: None,
+            take_seat_mode: None,
+            create_time: None,
+            is_public_visible: None,
+            cover_url: None,
+            category: None,
+            activity_status: None,
+            view_count: None,
+            background_url: None,
+            is_unlimited_room_enabled: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `RoomId`: ID of the room.
+    #[must_use]
+    pub fn room_id(mut self, value: impl Into<String>) -> Self {
+        self.room_id = Some(value.into());
+        self
+    }
+    /// Sets `RoomName`: Display name of the room.
+    #[must_use]
+    pub fn room_name(mut self, value: impl Into<String>) -> Self {
+        self.room_name = Some(value.into());
+        self
+    }
+    /// Sets `RoomType`: Kind of room; `Live` for live rooms.
+    #[must_use]
+    pub fn room_type(mut self, value: impl Into<String>) -> Self {
+        self.room_type = Some(value.into());
+        self
+    }
+    /// Sets `Owner_Account`: User ID of the room owner (host).
+    #[must_use]
+    pub fn owner_account(mut self, value: impl Into<String>) -> Self {
+        self.owner_account = Some(value.into());
+        self
+    }
+    /// Sets `MaxMemberCount`: Largest number of members the room admits.
+    #[must_use]
+    pub fn max_member_count(mut self, value: u64) -> Self {
+        self.max_member_count = Some(value);
+        self
+    }
+    /// Sets `IsMessageDisabled`: Whether members are barred from sending messages.
+    #[must_use]
+    pub fn is_message_disabled(mut self, value: bool) -> Self {
+        self.is_message_disabled = Some(value);
+        self
+    }
+    /// Sets `CustomInfo`: Application-defined data attached to the room.
+    #[must_use]
+    pub fn custom_info(mut self, value: impl Into<String>) -> Self {
+        self.custom_info = Some(value.into());
+        self
+    }
+    /// Sets `IsSeatEnabled`: Whether seat control is on.
+    #[must_use]
+    pub fn is_seat_enabled(mut self, value: bool) -> Self {
+        self.is_seat_enabled = Some(value);
+        self
+    }
+    /// Sets `MaxSeatCount`: Number of seats in the room.
+    #[must_use]
+    pub fn max_seat_count(mut self, value: u64) -> Self {
+        self.max_seat_count = Some(value);
+        self
+    }
+    /// Sets `TakeSeatMode`: How members get onto a seat.
+    #[must_use]
+    pub fn take_seat_mode(mut self, value: super::rooms::TakeSeatMode) -> Self {
+        self.take_seat_mode = Some(value);
+        self
+    }
+    /// Sets `CreateTime`: When the room was created, Unix time in seconds.
+    #[must_use]
+    pub fn create_time(mut self, value: i64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+    /// Sets `IsPublicVisible`: Whether the room appears in the public room list.
+    #[must_use]
+    pub fn is_public_visible(mut self, value: bool) -> Self {
+        self.is_public_visible = Some(value);
+        self
+    }
+    /// Sets `CoverURL`: URL of the room's cover image.
+    #[must_use]
+    pub fn cover_url(mut self, value: impl Into<String>) -> Self {
+        self.cover_url = Some(value.into());
+        self
+    }
+    /// Sets `Category`: Category tags of the room.
+    #[must_use]
+    pub fn category(mut self, value: impl IntoIterator<Item = u64>) -> Self {
+        self.category = Some(value.into_iter().collect());
+        self
+    }
+    /// Sets `ActivityStatus`: Application-defined status value of the room.
+    #[must_use]
+    pub fn activity_status(mut self, value: i64) -> Self {
+        self.activity_status = Some(value);
+        self
+    }
+    /// Sets `ViewCount`: Number of times members entered the room, repeats included (dismiss callback).
+    #[must_use]
+    pub fn view_count(mut self, value: u64) -> Self {
+        self.view_count = Some(value);
+        self
+    }
+    /// Sets `BackgroundURL`: URL of the room's background image (dismiss callback).
+    #[must_use]
+    pub fn background_url(mut self, value: impl Into<String>) -> Self {
+        self.background_url = Some(value.into());
+        self
+    }
+    /// Sets `IsUnlimitedRoomEnabled`: Whether stream mixing for very large audiences was on (dismiss callback).
+    #[must_use]
+    pub fn is_unlimited_room_enabled(mut self, value: bool) -> Self {
+        self.is_unlimited_room_enabled = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for LiveCallbackRoomInfo {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        if let Some(v) = &self.take_seat_mode {
+            crate::validate::Validate::validate_at(
+                v,
+                &crate::validate::join(path, "TakeSeatMode"),
+            )?;
+        }
+        Ok(())
+    }
+}
+/// Totals of a live room over its lifetime, reported when it is dismissed.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveCallbackRoomStats {
+    /// Number of times members entered the room, repeats included.
+    ///
+    /// Wire name `TotalViewers`.
+    #[serde(rename = "TotalViewers", default, skip_serializing_if = "Option::is_none")]
+    pub total_viewers: Option<u64>,
+    /// Number of gifts sent.
+    ///
+    /// Wire name `TotalGiftsSent`.
+    #[serde(rename = "TotalGiftsSent", default, skip_serializing_if = "Option::is_none")]
+    pub total_gifts_sent: Option<u64>,
+    /// Total value of the gifts sent.
+    ///
+    /// Wire name `TotalGiftCoins`.
+    #[serde(rename = "TotalGiftCoins", default, skip_serializing_if = "Option::is_none")]
+    pub total_gift_coins: Option<u64>,
+    /// Number of distinct members who sent gifts.
+    ///
+    /// Wire name `TotalUniqueGiftSenders`.
+    #[serde(
+        rename = "TotalUniqueGiftSenders",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_unique_gift_senders: Option<u64>,
+    /// Number of likes received.
+    ///
+    /// Wire name `TotalLikesReceived`.
+    #[serde(
+        rename = "TotalLikesReceived",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_likes_received: Option<u64>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveCallbackRoomStats {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            total_viewers: None,
+            total_gifts_sent: None,
+            total_gift_coins: None,
+            total_unique_gift_senders: None,
+            total_likes_received: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `TotalViewers`: Number of times members entered the room, repeats included.
+    #[must_use]
+    pub fn total_viewers(mut self, value: u64) -> Self {
+        self.total_viewers = Some(value);
+        self
+    }
+    /// Sets `TotalGiftsSent`: Number of gifts sent.
+    #[must_use]
+    pub fn total_gifts_sent(mut self, value: u64) -> Self {
+        self.total_gifts_sent = Some(value);
+        self
+    }
+    /// Sets `TotalGiftCoins`: Total value of the gifts sent.
+    #[must_use]
+    pub fn total_gift_coins(mut self, value: u64) -> Self {
+        self.total_gift_coins = Some(value);
+        self
+    }
+    /// Sets `TotalUniqueGiftSenders`: Number of distinct members who sent gifts.
+    #[must_use]
+    pub fn total_unique_gift_senders(mut self, value: u64) -> Self {
+        self.total_unique_gift_senders = Some(value);
+        self
+    }
+    /// Sets `TotalLikesReceived`: Number of likes received.
+    #[must_use]
+    pub fn total_likes_received(mut self, value: u64) -> Self {
+        self.total_likes_received = Some(value);
+        self
+    }
+}
+impl crate::validate::Validate for LiveCallbackRoomStats {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
 /// A callback, dispatched on its `CallbackCommand`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -712,8 +3086,34 @@ pub enum WebhookEvent {
     AfterMemberEnter(CallbackAfterMemberEnter),
     /// `Room.CallbackAfterMemberLeave`: Users left a room (by themselves, removed, or timed out).
     AfterMemberLeave(CallbackAfterMemberLeave),
-    /// `Mic.CallbackAfterSeatInfoChanged`: The seats of a room changed (users taken on or off seats, seats locked).
+    /// `Mic.CallbackAfterSeatInfoChanged`: The seats of a room or live room changed (users taken on or off seats, seats locked, audio or video muted).
     AfterSeatInfoChanged(CallbackAfterSeatInfoChanged),
+    /// `Live.CallbackAfterCreateRoom`: A live room was created (from a client or with the Live create_room).
+    LiveAfterCreateRoom(CallbackLiveAfterCreateRoom),
+    /// `Live.CallbackAfterDestroyRoom`: A live room was dismissed (from a client, with the Live destroy_room, or by the system).
+    LiveAfterDestroyRoom(CallbackLiveAfterDestroyRoom),
+    /// `Live.CallbackAfterUpdateRoomInfo`: The attributes of a live room were changed (from a client or with the Live update_room_info).
+    LiveAfterUpdateRoomInfo(CallbackLiveAfterUpdateRoomInfo),
+    /// `Live.CallbackAfterSetMetadata`: Metadata of a live room was added or changed (from a client or with set_room_metadata).
+    LiveAfterSetMetadata(CallbackLiveAfterSetMetadata),
+    /// `Live.CallbackAfterDelMetadata`: Metadata keys of a live room were deleted (from a client or with del_room_metadata).
+    LiveAfterDelMetadata(CallbackLiveAfterDelMetadata),
+    /// `Live.CallbackAfterCreateRoomReachingThreshold`: A room creation brought the app's live rooms to 70% of its quota.
+    LiveAfterCreateRoomReachingThreshold(CallbackLiveAfterCreateRoomReachingThreshold),
+    /// `Live.CallbackAfterMemberStateChanged`: Members of a live room went online or offline (entered, left, removed, or their heartbeat stopped or resumed).
+    LiveAfterMemberStateChanged(CallbackLiveAfterMemberStateChanged),
+    /// `Live.CallbackAfterChangeOwner`: The owner of a live room changed (from a client or with the Live change_room_owner).
+    LiveAfterChangeOwner(CallbackLiveAfterChangeOwner),
+    /// `Live.CallbackAfterModifyAdmin`: Administrators of a live room were added or removed (from a client or with modify_admin).
+    LiveAfterModifyAdmin(CallbackLiveAfterModifyAdmin),
+    /// `Live.CallbackAfterCreateBattle`: A PK battle between live rooms was created (from a client or with create_battle).
+    LiveAfterCreateBattle(CallbackLiveAfterCreateBattle),
+    /// `Live.CallbackAfterStartBattle`: A PK battle started (at once, or once the invited rooms answered and at least one accepted).
+    LiveAfterStartBattle(CallbackLiveAfterStartBattle),
+    /// `Live.CallbackAfterEndBattle`: A PK battle ended (its time ran out, every owner left, or it never started).
+    LiveAfterEndBattle(CallbackLiveAfterEndBattle),
+    /// `Live.CallbackBeforeSendGift`: A member is about to send a gift in a live room; the answer decides whether it is sent.
+    LiveBeforeSendGift(CallbackLiveBeforeSendGift),
     /// A callback this SDK version does not know, kept as received.
     Unknown {
         /// The `CallbackCommand` value.
@@ -731,6 +3131,19 @@ impl WebhookEvent {
         "Room.CallbackAfterMemberEnter",
         "Room.CallbackAfterMemberLeave",
         "Mic.CallbackAfterSeatInfoChanged",
+        "Live.CallbackAfterCreateRoom",
+        "Live.CallbackAfterDestroyRoom",
+        "Live.CallbackAfterUpdateRoomInfo",
+        "Live.CallbackAfterSetMetadata",
+        "Live.CallbackAfterDelMetadata",
+        "Live.CallbackAfterCreateRoomReachingThreshold",
+        "Live.CallbackAfterMemberStateChanged",
+        "Live.CallbackAfterChangeOwner",
+        "Live.CallbackAfterModifyAdmin",
+        "Live.CallbackAfterCreateBattle",
+        "Live.CallbackAfterStartBattle",
+        "Live.CallbackAfterEndBattle",
+        "Live.CallbackBeforeSendGift",
     ];
     /// Parses a callback body, given its `CallbackCommand` (from the query string
     /// or the body). Unknown commands become [`WebhookEvent::Unknown`]; a body that
@@ -756,6 +3169,48 @@ impl WebhookEvent {
                 "Mic.CallbackAfterSeatInfoChanged" => {
                     Self::AfterSeatInfoChanged(serde_json::from_slice(body)?)
                 }
+                "Live.CallbackAfterCreateRoom" => {
+                    Self::LiveAfterCreateRoom(serde_json::from_slice(body)?)
+                }
+                "Live.CallbackAfterDestroyRoom" => {
+                    Self::LiveAfterDestroyRoom(serde_json::from_slice(body)?)
+                }
+                "Live.CallbackAfterUpdateRoomInfo" => {
+                    Self::LiveAfterUpdateRoomInfo(serde_json::from_slice(body)?)
+                }
+                "Live.CallbackAfterSetMetadata" => {
+                    Self::LiveAfterSetMetadata(serde_json::from_slice(body)?)
+                }
+                "Live.CallbackAfterDelMetadata" => {
+                    Self::LiveAfterDelMetadata(serde_json::from_slice(body)?)
+                }
+                "Live.CallbackAfterCreateRoomReachingThreshold" => {
+                    Self::LiveAfterCreateRoomReachingThreshold(
+                        serde_json::from_slice(body)?,
+                    )
+                }
+                "Live.CallbackAfterMemberStateChanged"
+                | "Live.CallbackMemberStateChanged" => {
+                    Self::LiveAfterMemberStateChanged(serde_json::from_slice(body)?)
+                }
+                "Live.CallbackAfterChangeOwner" => {
+                    Self::LiveAfterChangeOwner(serde_json::from_slice(body)?)
+                }
+                "Live.CallbackAfterModifyAdmin" => {
+                    Self::LiveAfterModifyAdmin(serde_json::from_slice(body)?)
+                }
+                "Live.CallbackAfterCreateBattle" => {
+                    Self::LiveAfterCreateBattle(serde_json::from_slice(body)?)
+                }
+                "Live.CallbackAfterStartBattle" => {
+                    Self::LiveAfterStartBattle(serde_json::from_slice(body)?)
+                }
+                "Live.CallbackAfterEndBattle" => {
+                    Self::LiveAfterEndBattle(serde_json::from_slice(body)?)
+                }
+                "Live.CallbackBeforeSendGift" => {
+                    Self::LiveBeforeSendGift(serde_json::from_slice(body)?)
+                }
                 _ => {
                     Self::Unknown {
                         command: command.to_owned(),
@@ -775,6 +3230,15 @@ impl WebhookEvent {
             .to_owned();
         Self::parse(&command, body)
     }
+    /// How long the service waits for the receiver's answer, for a
+    /// before-callback whose answer decides (see
+    /// [`Decision`](crate::webhook::Decision)); `None` for notifications.
+    pub fn decision_budget(&self) -> Option<std::time::Duration> {
+        match self {
+            Self::LiveBeforeSendGift(_) => Some(std::time::Duration::from_millis(2000)),
+            _ => None,
+        }
+    }
     /// The callback command (canonical spelling for known callbacks).
     pub fn command(&self) -> &str {
         match self {
@@ -784,6 +3248,23 @@ impl WebhookEvent {
             Self::AfterMemberEnter(_) => "Room.CallbackAfterMemberEnter",
             Self::AfterMemberLeave(_) => "Room.CallbackAfterMemberLeave",
             Self::AfterSeatInfoChanged(_) => "Mic.CallbackAfterSeatInfoChanged",
+            Self::LiveAfterCreateRoom(_) => "Live.CallbackAfterCreateRoom",
+            Self::LiveAfterDestroyRoom(_) => "Live.CallbackAfterDestroyRoom",
+            Self::LiveAfterUpdateRoomInfo(_) => "Live.CallbackAfterUpdateRoomInfo",
+            Self::LiveAfterSetMetadata(_) => "Live.CallbackAfterSetMetadata",
+            Self::LiveAfterDelMetadata(_) => "Live.CallbackAfterDelMetadata",
+            Self::LiveAfterCreateRoomReachingThreshold(_) => {
+                "Live.CallbackAfterCreateRoomReachingThreshold"
+            }
+            Self::LiveAfterMemberStateChanged(_) => {
+                "Live.CallbackAfterMemberStateChanged"
+            }
+            Self::LiveAfterChangeOwner(_) => "Live.CallbackAfterChangeOwner",
+            Self::LiveAfterModifyAdmin(_) => "Live.CallbackAfterModifyAdmin",
+            Self::LiveAfterCreateBattle(_) => "Live.CallbackAfterCreateBattle",
+            Self::LiveAfterStartBattle(_) => "Live.CallbackAfterStartBattle",
+            Self::LiveAfterEndBattle(_) => "Live.CallbackAfterEndBattle",
+            Self::LiveBeforeSendGift(_) => "Live.CallbackBeforeSendGift",
             Self::Unknown { command, .. } => command,
         }
     }

@@ -40,12 +40,14 @@
 /// The HTTP status type of [`refusal`] (re-exported from the `http` crate).
 pub use http::StatusCode;
 
+mod decision;
 mod delivery;
 mod error;
 mod query;
 mod reply;
 mod verify;
 
+pub use decision::{Decision, UnknownRefusal};
 pub use delivery::Delivery;
 pub use error::WebhookError;
 pub use query::{OptPlatform, WebhookQuery};

@@ -2,6 +2,29 @@
 
 //! Whole HTTP response bodies (envelope + payload), for the wire tests.
 #![allow(dead_code)]
+/// The whole HTTP body answering `live_svc/create_room`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveCreateRoomBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// The payload (absent in error answers).
+    #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<super::live::LiveCreateRoomResponse>,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The whole HTTP body answering `live_svc/get_statistic`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveGetStatisticBody {
+    /// `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId`.
+    #[serde(flatten)]
+    pub envelope: crate::wire::Envelope,
+    /// Other top-level fields.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 /// The whole HTTP body answering `room_svc/create_room`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRoomBody {

@@ -3,6 +3,8 @@
 //! Every command this SDK version knows, for routing by service and command name.
 /// The facts of every command this SDK version knows, service by service.
 pub static COMMANDS: &[&crate::command::CommandInfo] = &[
+    <super::live::LiveCreateRoom as crate::command::Command>::INFO,
+    <super::live::LiveGetStatistic as crate::command::Command>::INFO,
     <super::rooms::CreateRoom as crate::command::Command>::INFO,
     <super::room_svc::KickUserOut as crate::command::Command>::INFO,
     <super::room_svc::GetMembers as crate::command::Command>::INFO,

@@ -2,6 +2,39 @@
 
 //! One typed method per command on [`crate::Client`].
 impl crate::Client {
+    /// Create a live room.
+    ///
+    /// Endpoint: `v4/live_svc/create_room`.
+    ///
+    /// - Rate limit: 200 calls per second.
+    /// - Idempotent: no (never re-sent automatically once it may have reached the server).
+    /// - Tencent documentation: <https://example.com/live-create>
+    ///
+    ///
+    /// Sends [`LiveCreateRoom`](super::live::LiveCreateRoom); see it for the fields.
+    pub async fn live_create_room(
+        &self,
+        request: super::live::LiveCreateRoom,
+    ) -> Result<crate::Reply<super::live::LiveCreateRoomResponse>, crate::Error> {
+        self.call(&request).await
+    }
+    /// Room totals.
+    ///
+    /// *Source:* not in Tencent's docs; seen in Tencent's console code.
+    ///
+    /// Endpoint: `v4/live_svc/get_statistic`.
+    ///
+    /// - Rate limit: 100 calls per second.
+    /// - Idempotent: yes (may be re-sent after a failure that may have reached the server).
+    ///
+    ///
+    /// Sends [`LiveGetStatistic`](super::live::LiveGetStatistic); see it for the fields.
+    pub async fn live_get_statistic(
+        &self,
+        request: super::live::LiveGetStatistic,
+    ) -> Result<crate::Reply<super::live::LiveGetStatisticResponse>, crate::Error> {
+        self.call(&request).await
+    }
     /// Create a room.
     ///
     /// Endpoint: `v4/room_svc/create_room`.

@@ -6,6 +6,82 @@ use crate::table::{Choice, Entry, Flag, Kind};
 /// Every command of the spec, in spec order.
 pub static COMMANDS: &[Entry] = &[
     Entry {
+        group: "live",
+        name: "create-room",
+        summary: "Create a live room.",
+        doc: "",
+        doc_urls: &["https://example.com/live-create"],
+        info: <trtc_room::live::LiveCreateRoom as trtc_room::Command>::INFO,
+        flags: &[
+            Flag {
+                long: "room-id",
+                path: &["RoomId"],
+                kind: Kind::String,
+                required: true,
+                list: false,
+                wrap: None,
+                help: "Room.",
+            },
+            Flag {
+                long: "take-seat-mode",
+                path: &["TakeSeatMode"],
+                kind: Kind::Enum {
+                    integer: false,
+                    choices: &[
+                        Choice {
+                            value: "FreeToTake",
+                            wire: "FreeToTake",
+                            help: "Anyone may sit.",
+                        },
+                        Choice {
+                            value: "ApplyToTake",
+                            wire: "ApplyToTake",
+                            help: "Users ask first.",
+                        },
+                    ],
+                },
+                required: false,
+                list: false,
+                wrap: None,
+                help: "Seat mode.",
+            },
+            Flag {
+                long: "seat-template",
+                path: &["SeatTemplate"],
+                kind: Kind::String,
+                required: false,
+                list: false,
+                wrap: None,
+                help: "Seat layout.",
+            },
+        ],
+        table: None,
+        send: crate::exec::send::<trtc_room::live::LiveCreateRoom>,
+        send_all: None,
+    },
+    Entry {
+        group: "live",
+        name: "statistic",
+        summary: "Room totals.",
+        doc: "",
+        doc_urls: &[],
+        info: <trtc_room::live::LiveGetStatistic as trtc_room::Command>::INFO,
+        flags: &[
+            Flag {
+                long: "room-id",
+                path: &["RoomId"],
+                kind: Kind::String,
+                required: true,
+                list: false,
+                wrap: None,
+                help: "Room.",
+            },
+        ],
+        table: None,
+        send: crate::exec::send::<trtc_room::live::LiveGetStatistic>,
+        send_all: None,
+    },
+    Entry {
         group: "rooms",
         name: "create",
         summary: "Create a room.",
@@ -164,4 +240,7 @@ pub static COMMANDS: &[Entry] = &[
     },
 ];
 /// The callback commands of the spec (for `webhook sign`).
-pub static WEBHOOKS: &[&str] = &["Room.CallbackAfterCreateRoom"];
+pub static WEBHOOKS: &[&str] = &[
+    "Room.CallbackAfterCreateRoom",
+    "Live.CallbackBeforeSendGift",
+];

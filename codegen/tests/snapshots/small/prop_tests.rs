@@ -16,6 +16,15 @@ fn gen_callback_after_create_room(
         extra: g.extra(),
     }
 }
+fn gen_callback_before_send_gift(
+    g: &mut Gen,
+) -> super::webhooks::CallbackBeforeSendGift {
+    super::webhooks::CallbackBeforeSendGift {
+        room_id: g.opt(|g| g.string()),
+        gift_id: g.opt(|g| g.string()),
+        extra: g.extra(),
+    }
+}
 fn gen_create_room(g: &mut Gen) -> super::rooms::CreateRoom {
     super::rooms::CreateRoom {
         room_info: gen_room_info(g),
@@ -47,6 +56,31 @@ fn gen_kick_user_out(g: &mut Gen) -> super::room_svc::KickUserOut {
 }
 fn gen_kick_user_out_response(g: &mut Gen) -> super::room_svc::KickUserOutResponse {
     super::room_svc::KickUserOutResponse {
+        extra: g.extra(),
+    }
+}
+fn gen_live_create_room(g: &mut Gen) -> super::live::LiveCreateRoom {
+    super::live::LiveCreateRoom {
+        room_id: g.string(),
+        take_seat_mode: g.opt(|g| gen_take_mode(g)),
+        seat_template: g.opt(|g| g.string()),
+    }
+}
+fn gen_live_create_room_response(g: &mut Gen) -> super::live::LiveCreateRoomResponse {
+    super::live::LiveCreateRoomResponse {
+        take_seat_mode: g.opt(|g| gen_take_mode(g)),
+        extra: g.extra(),
+    }
+}
+fn gen_live_get_statistic(g: &mut Gen) -> super::live::LiveGetStatistic {
+    super::live::LiveGetStatistic {
+        room_id: g.string(),
+    }
+}
+fn gen_live_get_statistic_response(
+    g: &mut Gen,
+) -> super::live::LiveGetStatisticResponse {
+    super::live::LiveGetStatisticResponse {
         extra: g.extra(),
     }
 }
@@ -82,10 +116,23 @@ fn gen_seat_mode(g: &mut Gen) -> super::rooms::SeatMode {
         _ => super::rooms::SeatMode::Unknown(g.unknown_int(&[1i64, 2i64])),
     }
 }
+fn gen_take_mode(g: &mut Gen) -> super::live::TakeMode {
+    match g.below(2usize + 1) {
+        0usize => super::live::TakeMode::FreeToTake,
+        1usize => super::live::TakeMode::ApplyToTake,
+        _ => {
+            super::live::TakeMode::Unknown(
+                g.unknown_string(&["FreeToTake", "ApplyToTake"]),
+            )
+        }
+    }
+}
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48u32))] #[test] fn
     round_trip_callback_after_create_room(seed in any:: < u64 > ()) { round_trip(&
     gen_callback_after_create_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_callback_before_send_gift(seed in any:: < u64 > ()) { round_trip(&
+    gen_callback_before_send_gift(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_create_room(seed in any:: < u64 > ()) { round_trip(& gen_create_room(& mut
     Gen::new(seed))) ?; } #[test] fn round_trip_create_room_response(seed in any:: < u64
     > ()) { round_trip(& gen_create_room_response(& mut Gen::new(seed))) ?; } #[test] fn
@@ -95,12 +142,25 @@ proptest! {
     round_trip_kick_user_out(seed in any:: < u64 > ()) { round_trip(& gen_kick_user_out(&
     mut Gen::new(seed))) ?; } #[test] fn round_trip_kick_user_out_response(seed in any::
     < u64 > ()) { round_trip(& gen_kick_user_out_response(& mut Gen::new(seed))) ?; }
-    #[test] fn round_trip_member(seed in any:: < u64 > ()) { round_trip(& gen_member(&
-    mut Gen::new(seed))) ?; } #[test] fn round_trip_room_info(seed in any:: < u64 > ()) {
+    #[test] fn round_trip_live_create_room(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_create_room(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_create_room_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_create_room_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_statistic(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_statistic(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_live_get_statistic_response(seed in any:: < u64 > ()) { round_trip(&
+    gen_live_get_statistic_response(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_member(seed in any:: < u64 > ()) { round_trip(& gen_member(& mut
+    Gen::new(seed))) ?; } #[test] fn round_trip_room_info(seed in any:: < u64 > ()) {
     round_trip(& gen_room_info(& mut Gen::new(seed))) ?; } #[test] fn
     round_trip_room_type(seed in any:: < u64 > ()) { round_trip(& gen_room_type(& mut
     Gen::new(seed))) ?; } #[test] fn round_trip_seat_mode(seed in any:: < u64 > ()) {
     round_trip(& gen_seat_mode(& mut Gen::new(seed))) ?; } #[test] fn
+    round_trip_take_mode(seed in any:: < u64 > ()) { round_trip(& gen_take_mode(& mut
+    Gen::new(seed))) ?; } #[test] fn arbitrary_json_into_live_create_room_body(v in
+    arbitrary_json()) { decode_any:: < super::bodies::LiveCreateRoomBody > (v) ?; }
+    #[test] fn arbitrary_json_into_live_get_statistic_body(v in arbitrary_json()) {
+    decode_any:: < super::bodies::LiveGetStatisticBody > (v) ?; } #[test] fn
     arbitrary_json_into_create_room_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::CreateRoomBody > (v) ?; } #[test] fn
     arbitrary_json_into_kick_user_out_body(v in arbitrary_json()) { decode_any:: <
@@ -108,5 +168,7 @@ proptest! {
     arbitrary_json_into_get_members_body(v in arbitrary_json()) { decode_any:: <
     super::bodies::GetMembersBody > (v) ?; } #[test] fn
     arbitrary_json_into_webhook_after_create_room(v in arbitrary_json()) {
-    parse_webhook_any("Room.CallbackAfterCreateRoom", & v) ?; }
+    parse_webhook_any("Room.CallbackAfterCreateRoom", & v) ?; } #[test] fn
+    arbitrary_json_into_webhook_before_send_gift(v in arbitrary_json()) {
+    parse_webhook_any("Live.CallbackBeforeSendGift", & v) ?; }
 }

@@ -62,12 +62,162 @@ impl crate::validate::Validate for CallbackAfterCreateRoom {
         Ok(())
     }
 }
+/// A gift is about to be sent.
+///
+/// Callback command `Live.CallbackBeforeSendGift`.
+///
+/// Tencent documentation: <https://example.com/gift>
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackBeforeSendGift {
+    /// Room.
+    ///
+    /// Wire name `RoomId`.
+    #[serde(rename = "RoomId", default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Gift.
+    ///
+    /// Wire name `GiftId`.
+    ///
+    /// *Source:* not in Tencent's field tables; seen only in a documented sample.
+    #[serde(rename = "GiftId", default, skip_serializing_if = "Option::is_none")]
+    pub gift_id: Option<String>,
+    /// Fields this SDK version does not know, kept as received so nothing is lost
+    /// when the value is serialized again.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CallbackBeforeSendGift {
+    /// Creates a value with every field unset.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            room_id: None,
+            gift_id: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `RoomId`: Room.
+    #[must_use]
+    pub fn room_id(mut self, value: impl Into<String>) -> Self {
+        self.room_id = Some(value.into());
+        self
+    }
+    /// Sets `GiftId`: Gift.
+    #[must_use]
+    pub fn gift_id(mut self, value: impl Into<String>) -> Self {
+        self.gift_id = Some(value.into());
+        self
+    }
+}
+impl crate::validate::Validate for CallbackBeforeSendGift {
+    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        Ok(())
+    }
+}
+/// The answer to [`CallbackBeforeSendGift`] (`Live.CallbackBeforeSendGift`): The answer decides whether the gift is sent.
+///
+/// The service waits at most 2000 ms for it ([`BUDGET`](crate::webhook::Decision::BUDGET)). `ErrorCode` 0 allows; 1, 102100..=102200 refuse. Send it with [`Decision::to_body`](crate::webhook::Decision::to_body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BeforeSendGiftDecision {
+    /// Let the action go ahead (`ErrorCode` 0).
+    Allow,
+    /// Block the gift. (`ErrorCode` 1).
+    Reject {
+        /// `ErrorInfo`: why.
+        info: String,
+    },
+    /// Block the gift and pass the code on to the sender. (`ErrorCode` 102100..=102200).
+    PassThrough {
+        /// `ErrorCode`, within the documented range.
+        code: i64,
+        /// `ErrorInfo`: why.
+        info: String,
+    },
+}
+impl BeforeSendGiftDecision {
+    /// Lets the action go ahead.
+    #[must_use]
+    pub fn allow() -> Self {
+        Self::Allow
+    }
+    /// Block the gift. (`ErrorCode` 1), saying why in `info`.
+    #[must_use]
+    pub fn reject(info: impl Into<String>) -> Self {
+        Self::Reject { info: info.into() }
+    }
+    /// Block the gift and pass the code on to the sender. `code` must be within 102100..=102200; any other is an [`UnknownRefusal`](crate::webhook::UnknownRefusal).
+    pub fn pass_through(
+        code: i64,
+        info: impl Into<String>,
+    ) -> Result<Self, crate::webhook::UnknownRefusal> {
+        if (102100..=102200).contains(&code) {
+            Ok(Self::PassThrough {
+                code,
+                info: info.into(),
+            })
+        } else {
+            Err(crate::webhook::UnknownRefusal {
+                command: "Live.CallbackBeforeSendGift",
+                code,
+                expected: "1, 102100..=102200",
+            })
+        }
+    }
+}
+impl crate::webhook::Decision for BeforeSendGiftDecision {
+    const COMMAND: &'static str = "Live.CallbackBeforeSendGift";
+    const BUDGET: std::time::Duration = std::time::Duration::from_millis(2000);
+    fn error_code(&self) -> i64 {
+        match self {
+            Self::Allow => 0,
+            Self::Reject { .. } => 1,
+            Self::PassThrough { code, .. } => *code,
+        }
+    }
+    fn error_info(&self) -> &str {
+        match self {
+            Self::Allow => "",
+            Self::Reject { info } => info,
+            Self::PassThrough { info, .. } => info,
+        }
+    }
+    fn from_answer(
+        code: i64,
+        info: &str,
+    ) -> Result<Self, crate::webhook::UnknownRefusal> {
+        match code {
+            0 => Ok(Self::Allow),
+            1 => {
+                Ok(Self::Reject {
+                    info: info.to_owned(),
+                })
+            }
+            102100..=102200 => {
+                Ok(Self::PassThrough {
+                    code,
+                    info: info.to_owned(),
+                })
+            }
+            _ => {
+                Err(crate::webhook::UnknownRefusal {
+                    command: "Live.CallbackBeforeSendGift",
+                    code,
+                    expected: "1, 102100..=102200",
+                })
+            }
+        }
+    }
+}
 /// A callback, dispatched on its `CallbackCommand`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookEvent {
     /// `Room.CallbackAfterCreateRoom`: A room was created.
     AfterCreateRoom(CallbackAfterCreateRoom),
+    /// `Live.CallbackBeforeSendGift`: A gift is about to be sent.
+    BeforeSendGift(CallbackBeforeSendGift),
     /// A callback this SDK version does not know, kept as received.
     Unknown {
         /// The `CallbackCommand` value.
@@ -78,7 +228,10 @@ pub enum WebhookEvent {
 }
 impl WebhookEvent {
     /// Every callback command this SDK version knows (canonical spellings).
-    pub const COMMANDS: &'static [&'static str] = &["Room.CallbackAfterCreateRoom"];
+    pub const COMMANDS: &'static [&'static str] = &[
+        "Room.CallbackAfterCreateRoom",
+        "Live.CallbackBeforeSendGift",
+    ];
     /// Parses a callback body, given its `CallbackCommand` (from the query string
     /// or the body). Unknown commands become [`WebhookEvent::Unknown`]; a body that
     /// is not JSON, or does not fit the known command's payload, is an error.
@@ -87,6 +240,9 @@ impl WebhookEvent {
             match command {
                 "Room.CallbackAfterCreateRoom" | "Room.CallbackCreateRoom" => {
                     Self::AfterCreateRoom(serde_json::from_slice(body)?)
+                }
+                "Live.CallbackBeforeSendGift" => {
+                    Self::BeforeSendGift(serde_json::from_slice(body)?)
                 }
                 _ => {
                     Self::Unknown {
@@ -107,10 +263,20 @@ impl WebhookEvent {
             .to_owned();
         Self::parse(&command, body)
     }
+    /// How long the service waits for the receiver's answer, for a
+    /// before-callback whose answer decides (see
+    /// [`Decision`](crate::webhook::Decision)); `None` for notifications.
+    pub fn decision_budget(&self) -> Option<std::time::Duration> {
+        match self {
+            Self::BeforeSendGift(_) => Some(std::time::Duration::from_millis(2000)),
+            _ => None,
+        }
+    }
     /// The callback command (canonical spelling for known callbacks).
     pub fn command(&self) -> &str {
         match self {
             Self::AfterCreateRoom(_) => "Room.CallbackAfterCreateRoom",
+            Self::BeforeSendGift(_) => "Live.CallbackBeforeSendGift",
             Self::Unknown { command, .. } => command,
         }
     }
