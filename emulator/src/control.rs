@@ -11,6 +11,11 @@
 //! | `clear_faults` | `{}` |
 //! | `clock` | `{}` reads the emulator's clock; `{"AdvanceSeconds": n}` (n >= 0) moves it forward; `{"NowUnixSeconds": t}` sets it (forward or back). Answers `{"NowUnixSeconds", "NowUnixMillis", "OffsetSeconds"}` (offset from the wall clock, rounded toward zero); battles whose time ran out end at once (see [`crate::clock`]) |
 //!
+//! | `live_messages` | `{"RoomId"}`: the messages sent to a Live room (send_text_msg, send_custom_msg, send_group_msg), oldest first: `{"Messages": [{"MsgSeq", "MsgTime", "Sender_Account", "Type": "Text"/"Custom"/"Chat", then "TextContent" + "ExtensionInfo" / "BusinessId" + "Data" / "MsgBody" + "CloudCustomData"}]}` |
+//! | `end_battle` | `{"BattleId"}`: ends a running PK battle now (`Live.CallbackAfterEndBattle` with OpType 1); 100002 when unknown or ended |
+//! | `gifts` | `{"GiftList": [{"GiftId", "Coins"}]}` seeds the gift list (send_gift then answers 102002 for other gifts); `{"GiftList": null}` or `{}` accepts any gift again |
+//! | `gift_decision` | `{"ErrorCode": n}`: how the app answers `Live.CallbackBeforeSendGift` from now on: 0 allows (default); 102100..=102200 refuse with that code; any other code refuses with 102004 |
+//!
 //! `enter_room` and `leave_room` act on a Live room when the ID names one
 //! (a banned user cannot enter: 100006); otherwise on a Room room.
 
@@ -27,6 +32,7 @@ use trtc_room::PayloadLocation;
 use crate::error::{codes, ApiError};
 use crate::faults::Fault;
 use crate::server::{envelope, json_response, App};
+use crate::state::live::{Gift, LiveMessage, MessageBody};
 
 /// The body of `enter_room`, `leave_room` and `take_seat`.
 #[derive(serde::Deserialize)]
@@ -124,8 +130,13 @@ fn run(app: &App, op: &str, body: &[u8]) -> Result<Option<Value>, ApiError> {
         serde_json::from_slice(body)
             .map_err(|e| ApiError::new(codes::JSON_PARSE, format!("body is not valid JSON: {e}")))?
     };
-    if op == "clock" {
-        return clock(app, &body).map(Some);
+    match op {
+        "clock" => return clock(app, &body).map(Some),
+        "live_messages" => {
+            let room: RoomOp = parse(&body)?;
+            return live_messages(app, &room.room_id).map(Some);
+        }
+        _ => {}
     }
     match op {
         "enter_room" => {
@@ -151,12 +162,122 @@ fn run(app: &App, op: &str, body: &[u8]) -> Result<Option<Value>, ApiError> {
             app.faults.clear();
             Ok(())
         }
+        "end_battle" => {
+            let op: BattleOp = parse(&body)?;
+            end_battle(app, &op.battle_id)
+        }
+        "gifts" => {
+            let op: GiftsOp = parse(&body)?;
+            let list = op.gift_list.map(|l| {
+                l.into_iter()
+                    .map(|g| Gift {
+                        id: g.gift_id,
+                        coins: g.coins.unwrap_or(0),
+                    })
+                    .collect()
+            });
+            app.lock_state().live.seed_gifts(list);
+            Ok(())
+        }
+        "gift_decision" => {
+            let op: DecisionOp = parse(&body)?;
+            app.lock_state().live.set_gift_decision(op.error_code);
+            Ok(())
+        }
         other => Err(ApiError::new(
             codes::UNKNOWN_RESOURCE,
             format!("unknown control operation {other:?}"),
         )),
     }
     .map(|()| None)
+}
+
+#[derive(serde::Deserialize)]
+struct RoomOp {
+    #[serde(rename = "RoomId")]
+    room_id: String,
+}
+
+#[derive(serde::Deserialize)]
+struct BattleOp {
+    #[serde(rename = "BattleId")]
+    battle_id: String,
+}
+
+#[derive(serde::Deserialize)]
+struct GiftOp {
+    #[serde(rename = "GiftId")]
+    gift_id: String,
+    #[serde(rename = "Coins")]
+    coins: Option<u64>,
+}
+
+#[derive(serde::Deserialize)]
+struct GiftsOp {
+    #[serde(rename = "GiftList", default)]
+    gift_list: Option<Vec<GiftOp>>,
+}
+
+#[derive(serde::Deserialize)]
+struct DecisionOp {
+    #[serde(rename = "ErrorCode")]
+    error_code: i64,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, ApiError> {
+    T::deserialize(body).map_err(|e| ApiError::bad_param(format!("invalid body: {e}")))
+}
+
+/// A Live room's messages as the `live_messages` op answers them.
+fn live_messages(app: &App, room_id: &str) -> Result<Value, ApiError> {
+    let state = app.lock_state();
+    let list: Vec<Value> = state
+        .live
+        .messages(room_id)?
+        .iter()
+        .map(message_json)
+        .collect();
+    Ok(serde_json::json!({ "Messages": list }))
+}
+
+/// One recorded message as JSON (the `live_messages` op).
+pub fn message_json(m: &LiveMessage) -> Value {
+    let mut v = serde_json::json!({
+        "MsgSeq": m.seq,
+        "MsgTime": m.time,
+        "Sender_Account": m.sender,
+    });
+    match &m.body {
+        MessageBody::Text { text, extension } => {
+            v["Type"] = "Text".into();
+            v["TextContent"] = text.as_str().into();
+            if let Some(ext) = extension {
+                v["ExtensionInfo"] = ext.as_str().into();
+            }
+        }
+        MessageBody::Custom { business_id, data } => {
+            v["Type"] = "Custom".into();
+            v["BusinessId"] = business_id.as_str().into();
+            v["Data"] = data.as_str().into();
+        }
+        MessageBody::Chat {
+            body,
+            cloud_custom_data,
+        } => {
+            v["Type"] = "Chat".into();
+            v["MsgBody"] = body.clone();
+            if let Some(data) = cloud_custom_data {
+                v["CloudCustomData"] = data.as_str().into();
+            }
+        }
+    }
+    v
+}
+
+pub(crate) fn end_battle(app: &App, battle_id: &str) -> Result<(), ApiError> {
+    app.apply(&app.config.admin, OptPlatform::Unknown, |state, ctx| {
+        state.live.end_battle(ctx, battle_id)
+    })
 }
 
 /// The platform the simulated clients use (the `OptPlatform` of the

@@ -91,6 +91,16 @@ pub mod codes {
     pub const METADATA_TOO_LARGE: i64 = 100502;
     /// Live: the gift ID does not exist.
     pub const GIFT_NOT_FOUND: i64 = 102002;
+    /// Live: the gift before-callback failed (or refused the gift).
+    pub const GIFT_CALLBACK_FAILED: i64 = 102004;
+    /// Chat group service: the group does not exist.
+    pub const IM_GROUP_NOT_FOUND: i64 = 10010;
+    /// Chat group service: the sender is muted in the group.
+    pub const IM_SENDER_MUTED: i64 = 10017;
+    /// Profile service: a parameter is invalid.
+    pub const PROFILE_BAD_PARAM: i64 = 40001;
+    /// Profile service: the user does not exist.
+    pub const PROFILE_NO_ACCOUNT: i64 = 40003;
 }
 
 /// A failed call: the `ErrorCode` and `ErrorInfo` of the answer envelope.

@@ -104,9 +104,13 @@ pub trait EventSink: Send + Sync + 'static {
 }
 
 /// Whether `command` is enabled by a configured callback command list
-/// (the `Room.CallbackUpdateRoomInfo` spelling enables the update callback).
+/// (the `Room.CallbackUpdateRoomInfo` spelling enables the update callback,
+/// `Live.CallbackMemberStateChanged` the member-state one).
 pub fn enabled(list: &[String], command: &str) -> bool {
     list.iter().any(|c| {
-        c == command || (command == AFTER_UPDATE_ROOM_INFO && c == "Room.CallbackUpdateRoomInfo")
+        c == command
+            || (command == AFTER_UPDATE_ROOM_INFO && c == "Room.CallbackUpdateRoomInfo")
+            || (command == LIVE_AFTER_MEMBER_STATE_CHANGED
+                && c == "Live.CallbackMemberStateChanged")
     })
 }

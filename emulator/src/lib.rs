@@ -171,6 +171,39 @@ impl Emulator {
         control::move_clock(&self.app, control::ClockMove::Set(unix_secs))
     }
 
+    /// The messages sent to the Live room `room_id`, oldest first (as the
+    /// `live_messages` control op lists them).
+    pub fn live_messages(&self, room_id: &str) -> Result<Vec<serde_json::Value>, ApiError> {
+        let state = self.app.lock_state();
+        Ok(state
+            .live
+            .messages(room_id)?
+            .iter()
+            .map(control::message_json)
+            .collect())
+    }
+
+    /// Ends the running PK battle `battle_id` now (OpType 1).
+    pub fn end_battle(&self, battle_id: &str) -> Result<(), ApiError> {
+        control::end_battle(&self.app, battle_id)
+    }
+
+    /// Seeds the Live gift list (`None`: any gift ID is accepted).
+    pub fn seed_gifts(&self, gifts: Option<Vec<state::live::Gift>>) {
+        self.app.lock_state().live.seed_gifts(gifts);
+    }
+
+    /// How the app answers `Live.CallbackBeforeSendGift` from now on (0
+    /// allows; see the `gift_decision` control op).
+    pub fn set_gift_decision(&self, error_code: i64) {
+        self.app.lock_state().live.set_gift_decision(error_code);
+    }
+
+    /// The Live callback configuration (`live_config/set_callback`), if any.
+    pub fn live_callback_config(&self) -> Option<CallbackConfig> {
+        self.app.lock_state().live.callback().cloned()
+    }
+
     /// Adds a fault for upcoming calls.
     pub fn inject_fault(&self, fault: Fault) {
         self.app.faults.add(fault);

@@ -84,15 +84,31 @@ impl App {
         f: impl FnOnce(&mut State, &mut Ctx) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let mut ctx = Ctx::at(operator, platform, self.clock.now_ms());
-        let (result, callback) = {
+        let (result, room_callback, live_callback) = {
             let mut state = self.lock_state();
             // Battles whose time ran out end before anything else happens
             // (their callbacks come first).
             state.live.tick(&mut ctx);
             let result = f(&mut state, &mut ctx);
-            (result, state.callback().cloned())
+            let live = if ctx.events.iter().any(|e| e.command.starts_with("Live.")) {
+                state.live.callback().cloned()
+            } else {
+                None
+            };
+            (result, state.callback().cloned(), live)
         };
-        self.webhooks.dispatch_all(callback.as_ref(), &ctx.events);
+        // Live callbacks go to the Live configuration (`live_config`), the
+        // others to the Room one.
+        for event in &ctx.events {
+            let config = if event.command.starts_with("Live.") {
+                live_callback.as_ref()
+            } else {
+                room_callback.as_ref()
+            };
+            if let Some(config) = config {
+                self.webhooks.dispatch(config, event);
+            }
+        }
         for event in &ctx.events {
             if let Some(sink) = &self.config.event_sink {
                 sink.emit(event);

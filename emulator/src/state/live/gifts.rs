@@ -146,6 +146,34 @@ impl Live {
         })
     }
 
+    /// What the app answers `Live.CallbackBeforeSendGift` with, as the
+    /// emulator plays it (0 allows: the default); see [`Live::gift_refusal`].
+    pub fn set_gift_decision(&mut self, error_code: i64) {
+        self.gift_decision = error_code;
+    }
+
+    /// The played before-callback answer.
+    pub fn gift_decision(&self) -> i64 {
+        self.gift_decision
+    }
+
+    /// The error `send_gift` answers for the played decision: none for 0;
+    /// the code itself for 102100..=102200 (passed through to the sender);
+    /// 102004 (before-callback failed) for any other code.
+    pub fn gift_refusal(&self) -> Option<ApiError> {
+        match self.gift_decision {
+            0 => None,
+            code @ 102_100..=102_200 => Some(ApiError::new(
+                code,
+                format!("the app refused the gift (before-callback ErrorCode {code})"),
+            )),
+            code => Some(ApiError::new(
+                codes::GIFT_CALLBACK_FAILED,
+                format!("the gift before-callback refused the gift (ErrorCode {code})"),
+            )),
+        }
+    }
+
     /// Records a gift [`Live::check_gift`] priced and the app allowed.
     pub fn record_gift(&mut self, room_id: &str, mut gift: GiftEntry) -> Result<(), ApiError> {
         let room = self.room_mut(room_id)?;

@@ -45,6 +45,8 @@ pub struct Groups {
     by_cursor: BTreeMap<u64, Group>,
     cursor_of: HashMap<String, u64>,
     next: u64,
+    /// Latest message sequence per group (groups without a live room).
+    msg_seq: HashMap<String, u64>,
 }
 
 impl Groups {
@@ -70,6 +72,15 @@ impl Groups {
         if let Some(cursor) = self.cursor_of.remove(id) {
             self.by_cursor.remove(&cursor);
         }
+        self.msg_seq.remove(id);
+    }
+
+    /// The next message sequence of group `id` (1, 2, ...), for groups
+    /// whose messages are not recorded (a Room room's group).
+    pub fn next_msg_seq(&mut self, id: &str) -> u64 {
+        let seq = self.msg_seq.entry(id.to_owned()).or_insert(0);
+        *seq += 1;
+        *seq
     }
 
     /// Whether the group `id` exists.

@@ -19,6 +19,7 @@
 //! | 100302 | `get_callback_token` / `delete_callback_token` without a token |
 //! | 100500 / 100501 / 100502 | metadata: > 10 keys / a value > 2 KB / values > 16 KB |
 //! | 102002 | `send_gift`: a gift list is seeded and does not have the gift |
+//! | 102004, 102100..=102200 | `send_gift`: the played before-callback answer refused it ([`Live::gift_refusal`]) |
 //! | 10004 | `get_appid_group_list`: Limit above 10000 or an unknown GroupType |
 //!
 //! Live callbacks are recorded in the [`Ctx`] as JSON shaped like the
@@ -63,6 +64,8 @@ pub struct Live {
     next_battle_seq: u64,
     /// `None`: any gift ID is accepted.
     gift_list: Option<BTreeMap<String, Gift>>,
+    /// The played answer of the gift before-callback (0 allows).
+    gift_decision: i64,
     callback: Option<CallbackConfig>,
     token: Option<CallbackToken>,
 }

@@ -9,7 +9,7 @@ use crate::state::{check_account, check_not_empty, Ctx};
 pub const MAX_ROBOTS: usize = 3;
 
 /// What a message carries.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MessageBody {
     /// `send_text_msg`.
     Text {
@@ -25,10 +25,18 @@ pub enum MessageBody {
         /// `Data`.
         data: String,
     },
+    /// `group_open_http_svc/send_group_msg` to the room's group: the
+    /// `MsgBody` elements as sent.
+    Chat {
+        /// `MsgBody`.
+        body: serde_json::Value,
+        /// `CloudCustomData`, if given.
+        cloud_custom_data: Option<String>,
+    },
 }
 
 /// A message sent to a room.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveMessage {
     /// `MsgSeq`: 1, 2, ... per room.
     pub seq: u64,
@@ -128,6 +136,7 @@ impl Live {
                     return Err(ApiError::bad_param("BusinessId is empty"));
                 }
             }
+            MessageBody::Chat { .. } => {}
         }
         let sent = SentMessage {
             seq: room.next_msg_seq,

@@ -68,6 +68,8 @@ pub struct LiveRoomUpdate {
     pub is_message_disabled: Option<bool>,
     pub take_seat_mode: Option<String>,
     pub max_member_count: Option<u32>,
+    pub notice: Option<String>,
+    pub is_unlimited_room_enabled: Option<bool>,
 }
 
 /// A member online in a live room.
@@ -101,6 +103,8 @@ pub struct LiveRoom {
     pub max_member_count: u32,
     pub is_unlimited_room_enabled: bool,
     pub seat_template: String,
+    /// `Notice` (set by `update_room_info`).
+    pub notice: String,
     /// Unix seconds.
     pub create_time: u64,
     /// Entries so far (each entry counts, re-entries too).
@@ -270,6 +274,7 @@ impl LiveRoom {
             max_member_count,
             is_unlimited_room_enabled: spec.is_unlimited_room_enabled.unwrap_or(false),
             seat_template: spec.seat_template.unwrap_or_default(),
+            notice: String::new(),
             create_time: ctx.now,
             view_count: 0,
             likes: 0,
@@ -478,6 +483,8 @@ impl Live {
             is_message_disabled => "IsMessageDisabled",
             take_seat_mode => "TakeSeatMode",
             max_member_count => "MaxMemberCount",
+            notice => "Notice",
+            is_unlimited_room_enabled => "IsUnlimitedRoomEnabled",
         }
         ctx.emit_json(
             events::LIVE_AFTER_UPDATE_ROOM_INFO,
