@@ -14,7 +14,9 @@
 //! checks the UserSig with the SDK's verifier, answers every call with HTTP
 //! 200 and the `ActionStatus`/`ErrorCode`/`ErrorInfo`/`RequestId` envelope,
 //! and keeps real state for every command of the spec (rooms, seats, callback
-//! configuration, Chat accounts and online status). Routing follows the SDK's
+//! configuration, Chat accounts and online status; Live rooms, moderation,
+//! robots, messages, gifts and PK battles; the Chat groups behind rooms and
+//! user profiles). Time is the emulator's [`clock`], which tests move. Routing follows the SDK's
 //! command catalog. A control API (`/emulator/v1/...`, see [`control`]) and
 //! the [`Emulator`] methods simulate clients (enter, leave, take a seat) and
 //! inject faults.
