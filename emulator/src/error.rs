@@ -44,21 +44,27 @@ pub mod codes {
     pub const OPENIM_ACCOUNT_LIST_MALFORMED: i64 = 90003;
     /// openim: too many accounts in one call.
     pub const OPENIM_TOO_MANY_ACCOUNTS: i64 = 90011;
-    /// A room with this ID already exists (documented on Live's
-    /// create_room for the engine both products share).
-    pub const ROOM_ID_EXISTS: i64 = 100003;
-    /// A room with this ID already exists with the same owner (reuse it).
-    pub const ROOM_ID_EXISTS_SAME_OWNER: i64 = 100010;
+    /// Chat (IM) group service: invalid parameter.
+    pub const IM_BAD_PARAM: i64 = 10004;
     /// Server internal error.
     pub const INTERNAL: i64 = 100001;
     /// Invalid request parameter.
     pub const BAD_PARAM: i64 = 100002;
+    /// The room ID already exists (documented on Live's create_room, for
+    /// the engine Room and Live share).
+    pub const ROOM_EXISTS: i64 = 100003;
     /// The room does not exist.
     pub const ROOM_NOT_FOUND: i64 = 100004;
     /// The user is not a member of the room.
     pub const NOT_MEMBER: i64 = 100005;
     /// The operation is not permitted.
     pub const NO_PERMISSION: i64 = 100006;
+    /// The room ID exists with the same owner (reuse it).
+    pub const ROOM_EXISTS_SAME_OWNER: i64 = 100010;
+    /// Live: the new owner is banned from the room.
+    pub const NEW_OWNER_BANNED: i64 = 100016;
+    /// Live: more than 5 administrators.
+    pub const TOO_MANY_ADMINS: i64 = 100020;
     /// The seat is locked.
     pub const SEAT_LOCKED: i64 = 100200;
     /// The user is already on a seat.
@@ -73,6 +79,26 @@ pub mod codes {
     pub const CALLBACK_EXISTS: i64 = 100300;
     /// No callback configuration exists.
     pub const CALLBACK_MISSING: i64 = 100301;
+    /// Live: no webhook-authentication token is configured.
+    pub const CALLBACK_TOKEN_MISSING: i64 = 100302;
+    /// Live: room metadata would have more than 10 keys.
+    pub const METADATA_TOO_MANY_KEYS: i64 = 100500;
+    /// Live: a metadata value exceeds 2 KB.
+    pub const METADATA_VALUE_TOO_LARGE: i64 = 100501;
+    /// Live: the metadata values exceed 16 KB in total.
+    pub const METADATA_TOO_LARGE: i64 = 100502;
+    /// Live: the gift ID does not exist.
+    pub const GIFT_NOT_FOUND: i64 = 102002;
+    /// Live: the gift before-callback failed (or refused the gift).
+    pub const GIFT_CALLBACK_FAILED: i64 = 102004;
+    /// Chat group service: the group does not exist.
+    pub const IM_GROUP_NOT_FOUND: i64 = 10010;
+    /// Chat group service: the sender is muted in the group.
+    pub const IM_SENDER_MUTED: i64 = 10017;
+    /// Profile service: a parameter is invalid.
+    pub const PROFILE_BAD_PARAM: i64 = 40001;
+    /// Profile service: the user does not exist.
+    pub const PROFILE_NO_ACCOUNT: i64 = 40003;
 }
 
 /// A failed call: the `ErrorCode` and `ErrorInfo` of the answer envelope.

@@ -26,6 +26,31 @@ pub const AFTER_MEMBER_LEAVE: &str = "Room.CallbackAfterMemberLeave";
 /// `Mic.CallbackAfterSeatInfoChanged`.
 pub const AFTER_SEAT_INFO_CHANGED: &str = "Mic.CallbackAfterSeatInfoChanged";
 
+/// `Live.CallbackAfterCreateRoom`.
+pub const LIVE_AFTER_CREATE_ROOM: &str = "Live.CallbackAfterCreateRoom";
+/// `Live.CallbackAfterDestroyRoom`.
+pub const LIVE_AFTER_DESTROY_ROOM: &str = "Live.CallbackAfterDestroyRoom";
+/// `Live.CallbackAfterUpdateRoomInfo`.
+pub const LIVE_AFTER_UPDATE_ROOM_INFO: &str = "Live.CallbackAfterUpdateRoomInfo";
+/// `Live.CallbackAfterSetMetadata`.
+pub const LIVE_AFTER_SET_METADATA: &str = "Live.CallbackAfterSetMetadata";
+/// `Live.CallbackAfterDelMetadata`.
+pub const LIVE_AFTER_DEL_METADATA: &str = "Live.CallbackAfterDelMetadata";
+/// `Live.CallbackAfterMemberStateChanged`.
+pub const LIVE_AFTER_MEMBER_STATE_CHANGED: &str = "Live.CallbackAfterMemberStateChanged";
+/// `Live.CallbackAfterChangeOwner`.
+pub const LIVE_AFTER_CHANGE_OWNER: &str = "Live.CallbackAfterChangeOwner";
+/// `Live.CallbackAfterModifyAdmin`.
+pub const LIVE_AFTER_MODIFY_ADMIN: &str = "Live.CallbackAfterModifyAdmin";
+/// `Live.CallbackAfterCreateBattle`.
+pub const LIVE_AFTER_CREATE_BATTLE: &str = "Live.CallbackAfterCreateBattle";
+/// `Live.CallbackAfterStartBattle`.
+pub const LIVE_AFTER_START_BATTLE: &str = "Live.CallbackAfterStartBattle";
+/// `Live.CallbackAfterEndBattle`.
+pub const LIVE_AFTER_END_BATTLE: &str = "Live.CallbackAfterEndBattle";
+/// `Live.CallbackBeforeSendGift` (a before-callback: its reply decides).
+pub const LIVE_BEFORE_SEND_GIFT: &str = "Live.CallbackBeforeSendGift";
+
 /// One state change, as the callback Tencent would send for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -79,9 +104,13 @@ pub trait EventSink: Send + Sync + 'static {
 }
 
 /// Whether `command` is enabled by a configured callback command list
-/// (the `Room.CallbackUpdateRoomInfo` spelling enables the update callback).
+/// (the `Room.CallbackUpdateRoomInfo` spelling enables the update callback,
+/// `Live.CallbackMemberStateChanged` the member-state one).
 pub fn enabled(list: &[String], command: &str) -> bool {
     list.iter().any(|c| {
-        c == command || (command == AFTER_UPDATE_ROOM_INFO && c == "Room.CallbackUpdateRoomInfo")
+        c == command
+            || (command == AFTER_UPDATE_ROOM_INFO && c == "Room.CallbackUpdateRoomInfo")
+            || (command == LIVE_AFTER_MEMBER_STATE_CHANGED
+                && c == "Live.CallbackMemberStateChanged")
     })
 }

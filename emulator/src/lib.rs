@@ -14,7 +14,9 @@
 //! checks the UserSig with the SDK's verifier, answers every call with HTTP
 //! 200 and the `ActionStatus`/`ErrorCode`/`ErrorInfo`/`RequestId` envelope,
 //! and keeps real state for every command of the spec (rooms, seats, callback
-//! configuration, Chat accounts and online status). Routing follows the SDK's
+//! configuration, Chat accounts and online status; Live rooms, moderation,
+//! robots, messages, gifts and PK battles; the Chat groups behind rooms and
+//! user profiles). Time is the emulator's [`clock`], which tests move. Routing follows the SDK's
 //! command catalog. A control API (`/emulator/v1/...`, see [`control`]) and
 //! the [`Emulator`] methods simulate clients (enter, leave, take a seat) and
 //! inject faults.
@@ -22,6 +24,7 @@
 
 mod auth;
 mod catalog;
+pub mod clock;
 pub mod config;
 pub mod control;
 pub mod error;
@@ -151,6 +154,56 @@ impl Emulator {
     /// A member takes seat `index` (negative: the first free seat).
     pub fn take_seat(&self, room_id: &str, account: &str, index: i64) -> Result<(), ApiError> {
         control::take_seat(&self.app, room_id, account, index)
+    }
+
+    /// Now by the emulator's clock, unix seconds (see [`clock`]).
+    pub fn now(&self) -> u64 {
+        self.app.clock.now()
+    }
+
+    /// Moves the emulator's clock `secs` seconds forward; battles whose
+    /// time ran out end at once. Returns the new now (unix seconds).
+    pub fn advance_clock(&self, secs: u64) -> u64 {
+        control::move_clock(&self.app, control::ClockMove::Advance(secs))
+    }
+
+    /// Sets the emulator's clock to `unix_secs` (forward or back); battles
+    /// whose time ran out end at once. Returns the new now.
+    pub fn set_clock(&self, unix_secs: u64) -> u64 {
+        control::move_clock(&self.app, control::ClockMove::Set(unix_secs))
+    }
+
+    /// The messages sent to the Live room `room_id`, oldest first (as the
+    /// `live_messages` control op lists them).
+    pub fn live_messages(&self, room_id: &str) -> Result<Vec<serde_json::Value>, ApiError> {
+        let state = self.app.lock_state();
+        Ok(state
+            .live
+            .messages(room_id)?
+            .iter()
+            .map(control::message_json)
+            .collect())
+    }
+
+    /// Ends the running PK battle `battle_id` now (OpType 1).
+    pub fn end_battle(&self, battle_id: &str) -> Result<(), ApiError> {
+        control::end_battle(&self.app, battle_id)
+    }
+
+    /// Seeds the Live gift list (`None`: any gift ID is accepted).
+    pub fn seed_gifts(&self, gifts: Option<Vec<state::live::Gift>>) {
+        self.app.lock_state().live.seed_gifts(gifts);
+    }
+
+    /// How the app answers `Live.CallbackBeforeSendGift` from now on (0
+    /// allows; see the `gift_decision` control op).
+    pub fn set_gift_decision(&self, error_code: i64) {
+        self.app.lock_state().live.set_gift_decision(error_code);
+    }
+
+    /// The Live callback configuration (`live_config/set_callback`), if any.
+    pub fn live_callback_config(&self) -> Option<CallbackConfig> {
+        self.app.lock_state().live.callback().cloned()
     }
 
     /// Adds a fault for upcoming calls.

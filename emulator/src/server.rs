@@ -19,6 +19,7 @@ use trtc_room::{CommandInfo, PayloadLocation};
 
 use crate::auth::{Authority, CallQuery};
 use crate::catalog;
+use crate::clock::Clock;
 use crate::config::EmulatorConfig;
 use crate::error::{codes, ApiError};
 use crate::events::Event;
@@ -39,6 +40,8 @@ pub struct App {
     pub(crate) webhooks: WebhookDispatcher,
     /// Requests received per (service, command) (whatever became of them).
     pub(crate) received: Mutex<std::collections::HashMap<(&'static str, &'static str), Received>>,
+    /// The emulator's clock: the time of every state change.
+    pub(crate) clock: Clock,
     seq: AtomicU64,
 }
 
@@ -62,6 +65,7 @@ impl App {
             events,
             webhooks: WebhookDispatcher::start(DeliverySettings::from_config(&config)),
             received: Mutex::new(std::collections::HashMap::new()),
+            clock: Clock::default(),
             seq: AtomicU64::new(1),
             config,
         }
@@ -79,13 +83,32 @@ impl App {
         platform: OptPlatform,
         f: impl FnOnce(&mut State, &mut Ctx) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let mut ctx = Ctx::new(operator, platform);
-        let (result, callback) = {
+        let mut ctx = Ctx::at(operator, platform, self.clock.now_ms());
+        let (result, room_callback, live_callback) = {
             let mut state = self.lock_state();
+            // Battles whose time ran out end before anything else happens
+            // (their callbacks come first).
+            state.live.tick(&mut ctx);
             let result = f(&mut state, &mut ctx);
-            (result, state.callback().cloned())
+            let live = if ctx.events.iter().any(|e| e.command.starts_with("Live.")) {
+                state.live.callback().cloned()
+            } else {
+                None
+            };
+            (result, state.callback().cloned(), live)
         };
-        self.webhooks.dispatch_all(callback.as_ref(), &ctx.events);
+        // Live callbacks go to the Live configuration (`live_config`), the
+        // others to the Room one.
+        for event in &ctx.events {
+            let config = if event.command.starts_with("Live.") {
+                live_callback.as_ref()
+            } else {
+                room_callback.as_ref()
+            };
+            if let Some(config) = config {
+                self.webhooks.dispatch(config, event);
+            }
+        }
         for event in &ctx.events {
             if let Some(sink) = &self.config.event_sink {
                 sink.emit(event);

@@ -11,7 +11,11 @@
 //! names come from the request type's `Command::INFO`.
 
 mod accounts;
+mod chat;
 mod config;
+mod live;
+mod live_config;
+mod live_pk;
 mod mic;
 mod srv;
 
@@ -80,7 +84,9 @@ where
         let request = parse_body::<C>(body, bad_body)?;
         check(&request)?;
         let call = move |state: &mut State, ctx: &mut Ctx| {
-            if C::INFO.service.starts_with("room_engine_http_") {
+            if C::INFO.service.starts_with("room_engine_http_")
+                || C::INFO.service.starts_with("live_engine_http_")
+            {
                 require_named_accounts(state, &request)?;
             }
             let response = f(state, ctx, request)?;
@@ -223,6 +229,47 @@ static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
         typed(config::update_callback),
         typed(config::get_callback),
         typed(config::delete_callback),
+        typed(live::create_room),
+        typed(live::destroy_room),
+        typed(live::update_room_info),
+        typed(live::get_room_info),
+        typed(live::get_room_list),
+        // The state answers the metadata limits with their own codes
+        // (100500/100501/100502), which the spec's checks would turn into 100002.
+        lenient(live::set_room_metadata, codes::BAD_PARAM),
+        typed(live::get_room_metadata),
+        typed(live::del_room_metadata),
+        typed(live::get_member_list),
+        typed(live::get_admin_list),
+        typed(live::modify_admin),
+        typed(live::ban_member),
+        typed(live::unban_member),
+        typed(live::get_banned_member_list),
+        typed(live::mute_member),
+        typed(live::get_muted_member_list),
+        typed(live::change_room_owner),
+        typed(live::add_robot),
+        typed(live::get_robot),
+        typed(live::del_robot),
+        typed(live::send_text_msg),
+        typed(live::send_custom_msg),
+        typed(live::get_room_stats),
+        typed(live::get_room_statistic),
+        typed(live::send_gift),
+        typed(live::get_gift_count),
+        typed(live_pk::create_battle),
+        typed(live_pk::get_battle_info),
+        typed(live_config::set_callback),
+        typed(live_config::update_callback),
+        typed(live_config::get_callback),
+        typed(live_config::delete_callback),
+        typed(live_config::get_callback_token),
+        typed(live_config::set_callback_token),
+        typed(live_config::delete_callback_token),
+        lenient(chat::get_appid_group_list, codes::IM_BAD_PARAM),
+        lenient(chat::send_group_msg, codes::IM_BAD_PARAM),
+        lenient(chat::portrait_get, codes::PROFILE_BAD_PARAM),
+        lenient(chat::portrait_set, codes::PROFILE_BAD_PARAM),
         lenient(accounts::account_import, codes::ACCOUNT_PARAM_INVALID),
         lenient(accounts::multiaccount_import, codes::ACCOUNT_PARAM_INVALID),
         lenient(accounts::account_delete, codes::ACCOUNT_PARAM_INVALID),

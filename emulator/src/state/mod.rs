@@ -1,10 +1,13 @@
-//! The emulated service's in-memory state: rooms and the callback configuration.
+//! The emulated service's in-memory state: rooms and the callback
+//! configuration, the Live service ([`live`]), and the Chat groups and
+//! profiles behind both.
 //!
 //! Methods validate exactly like the service (returning the documented
 //! [`ApiError`] codes), change the state, and record the callbacks the change
 //! triggers in a [`Ctx`].
 
 pub mod accounts;
+pub mod live;
 pub mod members;
 mod room;
 pub(crate) use room::check_account;
@@ -37,18 +40,37 @@ pub struct Ctx {
 
 impl Ctx {
     /// A context acting as `operator` from `platform` at the current
-    /// wall-clock time.
+    /// wall-clock time (the server uses [`Ctx::at`] with its
+    /// [`Clock`](crate::clock::Clock)).
     pub fn new(operator: impl Into<String>, platform: OptPlatform) -> Self {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
+        Self::at(operator, platform, crate::clock::wall_ms())
+    }
+
+    /// A context acting as `operator` from `platform` at `now_ms` (unix
+    /// milliseconds).
+    pub fn at(operator: impl Into<String>, platform: OptPlatform, now_ms: u64) -> Self {
         Self {
             operator: operator.into(),
             platform,
-            now: now.as_secs(),
-            now_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
+            now: now_ms / 1000,
+            now_ms,
             events: Vec::new(),
         }
+    }
+
+    /// Records a callback given as a JSON object (the Live callbacks, which
+    /// have no generated payload type here); its `CallbackCommand` and
+    /// `EventTime` are set here.
+    pub(crate) fn emit_json(&mut self, command: &'static str, mut payload: serde_json::Value) {
+        if let Some(map) = payload.as_object_mut() {
+            map.insert("CallbackCommand".into(), command.into());
+            map.insert("EventTime".into(), self.now_ms.into());
+        }
+        self.events.push(Event {
+            command,
+            payload,
+            platform: self.platform.clone(),
+        });
     }
 
     /// Records a callback; its `CallbackCommand` and `EventTime` are set here.
@@ -87,6 +109,12 @@ pub struct State {
     pub require_imported_accounts: bool,
     /// The Chat account registry (`im_open_login_svc`).
     pub accounts: accounts::Accounts,
+    /// The Live service: live rooms, battles, gifts, its callback settings.
+    pub live: live::Live,
+    /// The Chat groups behind the rooms of both services.
+    pub groups: live::Groups,
+    /// Chat user profiles (`profile/portrait_set`).
+    pub profiles: live::Profiles,
     rooms: BTreeMap<String, Room>,
     callback: Option<CallbackConfig>,
 }
@@ -99,6 +127,9 @@ impl State {
             package_max_members,
             require_imported_accounts: false,
             accounts: accounts::Accounts::default(),
+            live: live::Live::default(),
+            groups: live::Groups::default(),
+            profiles: live::Profiles::default(),
             rooms: BTreeMap::new(),
             callback: None,
         }
@@ -133,6 +164,11 @@ impl State {
         Ok(())
     }
 
+    /// Whether a Room (Conference) room `room_id` exists.
+    pub fn has_room(&self, room_id: &str) -> bool {
+        self.rooms.contains_key(room_id)
+    }
+
     /// Whether `account` is a member of any room right now.
     pub fn in_any_room(&self, account: &str) -> bool {
         self.rooms.values().any(|r| r.is_member(account))
@@ -150,18 +186,24 @@ impl State {
         info: RoomInfo,
         invitees: Vec<String>,
     ) -> Result<(), ApiError> {
+        if self.live.contains(&info.room_id) {
+            return Err(ApiError::new(
+                codes::ROOM_EXISTS,
+                format!("room ID {:?} is taken by a live room", info.room_id),
+            ));
+        }
         if let Some(existing) = self.rooms.get(&info.room_id) {
             // The engine's codes (documented on Live's create_room): the same
             // owner may reuse the room; anyone else must pick another ID.
             let owner = info.owner_account.as_deref().unwrap_or(&self.admin);
             return Err(if existing.owner == owner {
                 ApiError::new(
-                    codes::ROOM_ID_EXISTS_SAME_OWNER,
+                    codes::ROOM_EXISTS_SAME_OWNER,
                     format!("room {:?} already exists with this owner", info.room_id),
                 )
             } else {
                 ApiError::new(
-                    codes::ROOM_ID_EXISTS,
+                    codes::ROOM_EXISTS,
                     format!("room ID {:?} is already in use", info.room_id),
                 )
             });
@@ -173,6 +215,7 @@ impl State {
             callback = callback.schedule_invitee_list_account(&room.invitees);
         }
         ctx.emit(callback);
+        self.groups.add(&room.id, live::ROOM_GROUP_TYPE);
         self.rooms.insert(room.id.clone(), room);
         Ok(())
     }
@@ -182,6 +225,7 @@ impl State {
         if self.rooms.remove(room_id).is_none() {
             return Err(ApiError::room_not_found(room_id));
         }
+        self.groups.remove(room_id);
         ctx.emit(CallbackAfterDestroyRoom::new(room_id).operator_account(&ctx.operator));
         Ok(())
     }
