@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, oneshot, Notify};
 use trtc_room::webhook::OptPlatform;
-use trtc_room::{CommandInfo, PayloadLocation};
+use trtc_room::{Command, CommandInfo, PayloadLocation};
 
 use crate::auth::{Authority, CallQuery};
 use crate::catalog;
@@ -117,6 +117,17 @@ impl App {
             let _ = self.events.send(event.clone());
         }
         result
+    }
+
+    /// The token Live deliveries are signed with: the `live_config` token
+    /// while it is enabled (none while it is disabled); without a
+    /// `live_config` token, the emulator's configured one
+    /// ([`EmulatorConfig::callback_token`]), as for Room deliveries.
+    pub(crate) fn live_token(&self, state: &State) -> Option<String> {
+        match state.live.callback_token() {
+            Ok(token) => token.enabled.then(|| token.token.clone()),
+            Err(_) => self.config.callback_token.clone(),
+        }
     }
 
     pub(crate) fn request_id(&self) -> String {
@@ -315,21 +326,28 @@ async fn api(
     // Like the real service, finish a call that arrived even when the
     // client gives up (times out, disconnects) before the answer.
     let delay = fault.as_ref().map_or(Duration::ZERO, |f| f.delay);
+    let task_failed = |_| Err(ApiError::new(codes::INTERNAL, "the call's task failed"));
     let result = if delay.is_zero() {
         // Synchronous from here to the answer: nothing can cancel it half
-        // way, so it needs no task of its own.
-        process(&app, method, &q, info, service, command, &body)
+        // way, so it needs no task of its own; the rest of a call that
+        // waits for the app's receiver gets one.
+        match process(&app, method, &q, info, service, command, &body) {
+            Processed::Done(result) => result,
+            Processed::Pending(rest) => tokio::spawn(rest).await.unwrap_or_else(task_failed),
+        }
     } else {
         let (app, service, command) = (app.clone(), service.to_owned(), command.to_owned());
         let work = async move {
             tokio::time::sleep(delay).await;
             // The task owns its copy of the query, so it parses it again.
             let q = CallQuery::parse(query.as_deref());
-            process(&app, method, &q, info, &service, &command, &body)
+            let processed = process(&app, method, &q, info, &service, &command, &body);
+            match processed {
+                Processed::Done(result) => result,
+                Processed::Pending(rest) => rest.await,
+            }
         };
-        tokio::spawn(work)
-            .await
-            .unwrap_or_else(|_| Err(ApiError::new(codes::INTERNAL, "the call's task failed")))
+        tokio::spawn(work).await.unwrap_or_else(task_failed)
     };
     let code = result.as_ref().err().map_or(0, |e| e.code);
     if matches!(fault.as_ref().map(|f| &f.kind), Some(FaultKind::LoseAnswer)) {
@@ -425,15 +443,51 @@ fn log(path: &str, code: i64, started: Instant, note: &str) {
     );
 }
 
+/// What [`process`] did with a call.
+enum Processed {
+    /// Answered.
+    Done(Result<Vec<u8>, ApiError>),
+    /// The rest waits for the app's before-callback receiver (no lock held).
+    Pending(handlers::gift::Pending),
+}
+
 fn process(
-    app: &App,
+    app: &Arc<App>,
     method: Method,
     q: &CallQuery<'_>,
     info: Option<&'static CommandInfo>,
     service: &str,
     command: &str,
     body: &[u8],
-) -> Result<Vec<u8>, ApiError> {
+) -> Processed {
+    let handler = match admit(app, method, q, info, service, command) {
+        Ok(handler) => handler,
+        Err(e) => return Processed::Done(Err(e)),
+    };
+    // `send_gift` asks the app's receiver (when one is configured) between
+    // checking and recording the gift, without the state lock.
+    let gift = <trtc_room::LiveSendGift as Command>::INFO;
+    if info.is_some_and(|i| (i.service, i.command) == (gift.service, gift.command)) {
+        return match handlers::gift::send_gift(app, q.identifier(), body) {
+            handlers::gift::Step::Done(result) => Processed::Done(result),
+            handlers::gift::Step::Ask(rest) => Processed::Pending(rest),
+        };
+    }
+    Processed::Done(
+        handler(body).and_then(|call| app.apply(q.identifier(), OptPlatform::RestApi, call)),
+    )
+}
+
+/// The checks every call passes before its handler runs (method, UserSig,
+/// known and implemented command, rate limit): the handler, or the refusal.
+fn admit(
+    app: &App,
+    method: Method,
+    q: &CallQuery<'_>,
+    info: Option<&'static CommandInfo>,
+    service: &str,
+    command: &str,
+) -> Result<&'static handlers::Handler, ApiError> {
     if method != Method::POST {
         return Err(ApiError::new(codes::HTTP_PARSE, "REST calls must use POST"));
     }
@@ -469,8 +523,7 @@ fn process(
             format!("more than {limit} calls per second"),
         ));
     }
-    let call = handler(body)?;
-    app.apply(q.identifier(), OptPlatform::RestApi, call)
+    Ok(handler)
 }
 
 /// The Chat services (`im_open_login_svc`, `openim`) answer without a

@@ -81,6 +81,8 @@ struct Job {
 pub struct WebhookDispatcher {
     settings: DeliverySettings,
     queue: mpsc::Sender<Job>,
+    /// The client of the worker, shared with [`WebhookDispatcher::ask`].
+    http: Result<reqwest::Client, String>,
 }
 
 impl fmt::Debug for WebhookDispatcher {
@@ -114,8 +116,12 @@ impl WebhookDispatcher {
         if let Err(error) = &http {
             tracing::warn!(%error, "webhook HTTP client unavailable; deliveries will fail");
         }
-        tokio::spawn(work(http, jobs));
-        WebhookDispatcher { settings, queue }
+        tokio::spawn(work(http.clone(), jobs));
+        WebhookDispatcher {
+            settings,
+            queue,
+            http,
+        }
     }
 
     /// The settings deliveries are made with.
@@ -133,12 +139,26 @@ impl WebhookDispatcher {
         }
     }
 
-    /// Queue `event` when `config` enables its command. Returns at once.
+    /// Queue `event` when `config` enables its command, signed with the
+    /// settings' token (if any). Returns at once.
     pub fn dispatch(&self, config: &CallbackConfig, event: &Event) {
+        self.dispatch_signed(config, event, self.settings.token.as_deref());
+    }
+
+    /// Queue `event` when `config` enables its command, signed with `token`
+    /// (`None`: unsigned) instead of the settings' token: Live callbacks
+    /// are signed with the `live_config` token. Returns at once.
+    pub fn dispatch_signed(&self, config: &CallbackConfig, event: &Event, token: Option<&str>) {
         if !enabled(&config.commands, event.command) {
             return;
         }
-        let url = match self.delivery_url(&config.url, event.command, &event.platform, unix_now()) {
+        let url = match self.signed_url(
+            &config.url,
+            event.command,
+            &event.platform,
+            unix_now(),
+            token,
+        ) {
             Ok(url) => url,
             Err(error) => {
                 tracing::warn!(url = %config.url, %error, "webhook URL unusable; callback dropped");
@@ -176,6 +196,20 @@ impl WebhookDispatcher {
         platform: &OptPlatform,
         request_time: u64,
     ) -> Result<String, InvalidCallbackUrl> {
+        let token = self.settings.token.as_deref();
+        self.signed_url(configured, command, platform, request_time, token)
+    }
+
+    /// [`WebhookDispatcher::delivery_url`] signed with `token` (`None`:
+    /// unsigned) instead of the settings' token.
+    pub fn signed_url(
+        &self,
+        configured: &str,
+        command: &str,
+        platform: &OptPlatform,
+        request_time: u64,
+        token: Option<&str>,
+    ) -> Result<String, InvalidCallbackUrl> {
         let invalid = || InvalidCallbackUrl {
             url: configured.to_owned(),
         };
@@ -186,7 +220,7 @@ impl WebhookDispatcher {
         let mut query = WebhookQuery::new(self.settings.sdk_app_id, command)
             .client_ip(self.settings.client_ip.clone())
             .opt_platform(platform.clone());
-        if let Some(token) = &self.settings.token {
+        if let Some(token) = token {
             query = query.signed(token, request_time);
         }
         let ours = query.to_query_string();
@@ -196,6 +230,117 @@ impl WebhookDispatcher {
         };
         url.set_query(Some(&combined));
         Ok(url.into())
+    }
+}
+
+impl WebhookDispatcher {
+    /// POSTs a before-callback (`command`, with `body`) to `configured` and
+    /// waits at most `budget` for the receiver's answer: the same query
+    /// string and signing as [`WebhookDispatcher::dispatch_signed`], sent at
+    /// once rather than queued (the caller is waiting for the answer).
+    pub async fn ask(
+        &self,
+        configured: &str,
+        command: &str,
+        platform: &OptPlatform,
+        token: Option<&str>,
+        body: Vec<u8>,
+        budget: Duration,
+    ) -> Answer {
+        let url = match self.signed_url(configured, command, platform, unix_now(), token) {
+            Ok(url) => url,
+            Err(error) => return Answer::Failed(error.to_string()),
+        };
+        let http = match &self.http {
+            Ok(http) => http,
+            Err(error) => return Answer::Failed(format!("no HTTP client: {error}")),
+        };
+        let exchange = async {
+            let response = http
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body)
+                .send()
+                .await
+                .map_err(|error| Answer::Failed(error.without_url().to_string()))?;
+            let status = response.status();
+            if !status.is_success() {
+                return Err(Answer::HttpStatus(status.as_u16()));
+            }
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|error| Answer::Failed(error.without_url().to_string()))?;
+            Ok(Answer::from_body(&bytes))
+        };
+        let answer = match tokio::time::timeout(budget, exchange).await {
+            Ok(Ok(answer) | Err(answer)) => answer,
+            Err(_) => Answer::TimedOut(budget),
+        };
+        match &answer {
+            Answer::Replied { code, .. } => {
+                tracing::info!(command, code, "before-callback answered");
+            }
+            failed => {
+                tracing::warn!(command, answer = %failed, "before-callback failed");
+            }
+        }
+        answer
+    }
+}
+
+/// What came of asking a before-callback receiver
+/// ([`WebhookDispatcher::ask`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// The receiver answered the JSON envelope.
+    Replied {
+        /// Its `ErrorCode` (0 allows).
+        code: i64,
+        /// Its `ErrorInfo` (empty when absent).
+        info: String,
+    },
+    /// The receiver answered with this non-2xx HTTP status.
+    HttpStatus(u16),
+    /// The receiver answered 2xx with a body that is not the envelope.
+    BadBody(String),
+    /// The callback could not be sent or the answer not read.
+    Failed(String),
+    /// No answer within this budget.
+    TimedOut(Duration),
+}
+
+impl Answer {
+    /// Reads a 2xx answer body: a JSON object with an integer `ErrorCode`
+    /// (`ErrorInfo`, a string, may be absent; `ActionStatus` is not read).
+    pub fn from_body(body: &[u8]) -> Self {
+        let value: serde_json::Value = match serde_json::from_slice(body) {
+            Ok(value) => value,
+            Err(error) => return Answer::BadBody(format!("not JSON: {error}")),
+        };
+        let Some(code) = value.get("ErrorCode").and_then(serde_json::Value::as_i64) else {
+            return Answer::BadBody("no integer ErrorCode".to_owned());
+        };
+        let info = match value.get("ErrorInfo") {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(info)) => info.clone(),
+            Some(_) => return Answer::BadBody("ErrorInfo is not a string".to_owned()),
+        };
+        Answer::Replied { code, info }
+    }
+}
+
+impl fmt::Display for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Answer::Replied { code, info } => write!(f, "answered ErrorCode {code} ({info:?})"),
+            Answer::HttpStatus(status) => write!(f, "bad answer: HTTP status {status}"),
+            Answer::BadBody(why) => write!(f, "bad answer: not the JSON envelope ({why})"),
+            Answer::Failed(why) => write!(f, "not delivered: {why}"),
+            Answer::TimedOut(budget) => {
+                write!(f, "timed out after {} s", budget.as_secs_f64())
+            }
+        }
     }
 }
 
