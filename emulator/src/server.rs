@@ -91,21 +91,25 @@ impl App {
             state.live.tick(&mut ctx);
             let result = f(&mut state, &mut ctx);
             let live = if ctx.events.iter().any(|e| e.command.starts_with("Live.")) {
-                state.live.callback().cloned()
+                state
+                    .live
+                    .callback()
+                    .cloned()
+                    .map(|config| (config, self.live_token(&state)))
             } else {
                 None
             };
             (result, state.callback().cloned(), live)
         };
-        // Live callbacks go to the Live configuration (`live_config`), the
-        // others to the Room one.
+        // Live callbacks go to the Live configuration (`live_config`), signed
+        // with its token; the others to the Room one.
         for event in &ctx.events {
-            let config = if event.command.starts_with("Live.") {
-                live_callback.as_ref()
-            } else {
-                room_callback.as_ref()
-            };
-            if let Some(config) = config {
+            if event.command.starts_with("Live.") {
+                if let Some((config, token)) = &live_callback {
+                    self.webhooks
+                        .dispatch_signed(config, event, token.as_deref());
+                }
+            } else if let Some(config) = &room_callback {
                 self.webhooks.dispatch(config, event);
             }
         }

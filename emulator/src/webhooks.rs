@@ -6,7 +6,10 @@
 //! for a change made by a REST call, the configured client platform for one
 //! made by a simulated client through the control API) and, when a callback
 //! token is configured, `RequestTime` and `Sign`. The body is the event's
-//! JSON payload.
+//! JSON payload. Live callbacks go to the `live_config` configuration and
+//! are signed with the `live_config/set_callback_token` token while it is
+//! enabled (unsigned while it is disabled; with no such token, the
+//! emulator's configured one, as Room callbacks).
 //!
 //! Delivery never holds up the REST call that caused it: events are put on a
 //! bounded queue that one background task works through in order (so a

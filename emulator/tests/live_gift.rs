@@ -17,7 +17,7 @@ use trtc_room::webhook::{Decision, OptPlatform, WebhookVerifier};
 use trtc_room::{
     ErrorCode, LiveBeforeSendGiftDecision, LiveCallbackCommand, LiveCreateRoom, LiveDeleteCallback,
     LiveDestroyRoom, LiveGetGiftCount, LiveGetRoomInfo, LiveRoomInfo, LiveRoomType, LiveSendGift,
-    LiveSetCallback, LiveUpdateCallback, WebhookEvent,
+    LiveSetCallback, LiveSetCallbackToken, LiveUpdateCallback, WebhookEvent,
 };
 use trtc_room_emulator::state::live::Gift;
 
@@ -334,4 +334,52 @@ async fn the_non_blocking_switch_lets_failed_answers_through_but_not_refusals() 
         ErrorCode::GiftCallbackFailed,
     );
     assert_eq!(received(&s).await, (Some(2), Some(20)));
+}
+
+#[tokio::test]
+async fn live_deliveries_are_signed_with_the_live_token_while_it_is_enabled() {
+    let (s, _receiver, mut rx) = setup(&[
+        LiveCallbackCommand::BeforeSendGift,
+        LiveCallbackCommand::AfterCreateRoom,
+    ])
+    .await;
+    let unsigned = WebhookVerifier::new(s.emu.sdk_app_id());
+    // No token yet: the create_room of `setup` went out unsigned.
+    let created = next_delivery(&mut rx, &unsigned).await;
+    assert!(matches!(
+        created.event,
+        WebhookEvent::LiveAfterCreateRoom(_)
+    ));
+    assert_eq!(created.query.sign, None);
+
+    expect_ok(
+        s.client
+            .live_set_callback_token(
+                LiveSetCallbackToken::new()
+                    .token("live-secret")
+                    .is_token_enable(true),
+            )
+            .await,
+    );
+    let signed = WebhookVerifier::new(s.emu.sdk_app_id()).with_token("live-secret");
+    expect_ok(s.client.live_send_gift(rose(1)).await);
+    let asked = next_delivery(&mut rx, &signed).await;
+    assert!(matches!(asked.event, WebhookEvent::LiveBeforeSendGift(_)));
+    let info = LiveRoomInfo::new("g2", LiveRoomType::Live).owner_account("host");
+    expect_ok(s.client.live_create_room(LiveCreateRoom::new(info)).await);
+    let created = next_delivery(&mut rx, &signed).await;
+    assert!(matches!(
+        created.event,
+        WebhookEvent::LiveAfterCreateRoom(_)
+    ));
+
+    // Disabled: unsigned again.
+    expect_ok(
+        s.client
+            .live_set_callback_token(LiveSetCallbackToken::new().is_token_enable(false))
+            .await,
+    );
+    expect_ok(s.client.live_send_gift(rose(1)).await);
+    let asked = next_delivery(&mut rx, &unsigned).await;
+    assert_eq!((asked.query.sign, asked.query.request_time), (None, None));
 }
