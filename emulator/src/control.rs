@@ -313,7 +313,7 @@ pub(crate) fn take_seat(
     index: i64,
 ) -> Result<(), ApiError> {
     app.apply(account, client_platform(app), |state, ctx| {
-        state.room_mut(room_id)?.pick(ctx, account, index)
+        state.seat_host_mut(room_id)?.pick(ctx, account, index)
     })
 }
 

@@ -84,13 +84,25 @@ impl App {
         f: impl FnOnce(&mut State, &mut Ctx) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let mut ctx = Ctx::at(operator, platform, self.clock.now_ms());
-        let (result, room_callback, live_callback) = {
+        let (result, room_callback, live_callback, to_live) = {
             let mut state = self.lock_state();
             // Battles whose time ran out end before anything else happens
             // (their callbacks come first).
             state.live.tick(&mut ctx);
             let result = f(&mut state, &mut ctx);
-            let live = if ctx.events.iter().any(|e| e.command.starts_with("Live.")) {
+            // Live callbacks, and the seat callbacks of live rooms.
+            let to_live: Vec<bool> = ctx
+                .events
+                .iter()
+                .map(|e| {
+                    e.command.starts_with("Live.")
+                        || e.payload
+                            .get("RoomId")
+                            .and_then(Value::as_str)
+                            .is_some_and(|id| state.live.contains(id))
+                })
+                .collect();
+            let live = if to_live.contains(&true) {
                 state
                     .live
                     .callback()
@@ -99,12 +111,13 @@ impl App {
             } else {
                 None
             };
-            (result, state.callback().cloned(), live)
+            (result, state.callback().cloned(), live, to_live)
         };
-        // Live callbacks go to the Live configuration (`live_config`), signed
-        // with its token; the others to the Room one.
-        for event in &ctx.events {
-            if event.command.starts_with("Live.") {
+        // Live callbacks (and the seat callbacks of live rooms) go to the
+        // Live configuration (`live_config`), signed with its token; the
+        // others to the Room one.
+        for (event, to_live) in ctx.events.iter().zip(to_live) {
+            if to_live {
                 if let Some((config, token)) = &live_callback {
                     self.webhooks
                         .dispatch_signed(config, event, token.as_deref());

@@ -22,6 +22,11 @@
 //! | 102004, 102100..=102200 | `send_gift`: the app's before-callback receiver refused it or failed (the server asks it between [`Live::check_gift`] and [`Live::record_gift`]), or, without a receiver, the played answer did ([`Live::gift_refusal`]) |
 //! | 10004 | `get_appid_group_list`: Limit above 10000 or an unknown GroupType |
 //!
+//! Live rooms have seats ([`LiveRoom::seats`]) that the shared
+//! `room_engine_http_mic` commands serve as they serve a Room room's
+//! ([`SeatHost`](crate::state::seats::SeatHost)); their seat callbacks go to
+//! the Live callback configuration.
+//!
 //! Live callbacks are recorded in the [`Ctx`] as JSON shaped like the
 //! documented samples (`Live.CallbackAfter...`).
 
