@@ -900,11 +900,6 @@ pub static COMMANDS: &[Entry] = &[
                     integer: false,
                     choices: &[
                         Choice {
-                            value: "None",
-                            wire: "None",
-                            help: "No seat-taking mode (wire value `None`); only reported by the service, never sent.",
-                        },
-                        Choice {
                             value: "FreeToTake",
                             wire: "FreeToTake",
                             help: "Members take a free seat without approval.",
@@ -1201,11 +1196,6 @@ pub static COMMANDS: &[Entry] = &[
                 kind: Kind::Enum {
                     integer: false,
                     choices: &[
-                        Choice {
-                            value: "None",
-                            wire: "None",
-                            help: "No seat-taking mode (wire value `None`); only reported by the service, never sent.",
-                        },
                         Choice {
                             value: "FreeToTake",
                             wire: "FreeToTake",
@@ -2934,11 +2924,6 @@ pub static COMMANDS: &[Entry] = &[
                             wire: "Conference",
                             help: "A conference (meeting) room; the only value the REST docs accept when creating a room.",
                         },
-                        Choice {
-                            value: "Meeting",
-                            wire: "Meeting",
-                            help: "Meeting room; reported by the create-room callback sample, never accepted in REST requests by the docs.",
-                        },
                     ],
                 },
                 required: true,
@@ -3060,11 +3045,6 @@ pub static COMMANDS: &[Entry] = &[
                 kind: Kind::Enum {
                     integer: false,
                     choices: &[
-                        Choice {
-                            value: "None",
-                            wire: "None",
-                            help: "No seat-taking mode (wire value `None`); only reported by the service, never sent.",
-                        },
                         Choice {
                             value: "FreeToTake",
                             wire: "FreeToTake",
@@ -3239,11 +3219,6 @@ pub static COMMANDS: &[Entry] = &[
                     integer: false,
                     choices: &[
                         Choice {
-                            value: "None",
-                            wire: "None",
-                            help: "No seat-taking mode (wire value `None`); only reported by the service, never sent.",
-                        },
-                        Choice {
                             value: "FreeToTake",
                             wire: "FreeToTake",
                             help: "Members take a free seat without approval.",
@@ -3397,16 +3372,6 @@ pub static COMMANDS: &[Entry] = &[
                 kind: Kind::Enum {
                     integer: false,
                     choices: &[
-                        Choice {
-                            value: "Owner",
-                            wire: "Owner",
-                            help: "The room owner (host), as the field table documents it; reported, never assigned (change the owner with change_room_owner).",
-                        },
-                        Choice {
-                            value: "RoomOwner",
-                            wire: "RoomOwner",
-                            help: "The room owner (host), as the member-list sample spells it; reported, never assigned.",
-                        },
                         Choice {
                             value: "Admin",
                             wire: "Admin",
