@@ -54,7 +54,8 @@ pub fn build() -> clap::Command {
     for (group, entries) in table::groups(COMMANDS) {
         app = app.subcommand(table::group_command(group, &entries));
     }
-    app.subcommand(crate::usersig::command())
+    app.subcommand(crate::call::command())
+        .subcommand(crate::usersig::command())
         .subcommand(crate::webhook::command(WEBHOOKS))
         .subcommand(
             clap::Command::new("emulator")

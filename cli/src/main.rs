@@ -5,6 +5,7 @@
 //! emulator and shell completions. See `trtc-room --help`.
 
 mod app;
+mod call;
 mod config;
 mod exec;
 mod exit;
@@ -100,6 +101,7 @@ async fn run(m: &ArgMatches) -> Result<String, CliError> {
             clap_complete::generate(shell, &mut app::build(), "trtc-room", &mut buf);
             String::from_utf8(buf).map_err(|e| CliError::Failed(e.to_string()))
         }
+        Some(("call", cm)) => call::run(cm, m).await,
         Some(("emulator", _)) => Err(CliError::Invalid(
             "put `emulator` first: trtc-room emulator [OPTIONS]".into(),
         )),

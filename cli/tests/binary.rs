@@ -546,3 +546,82 @@ async fn help_of_a_generated_subcommand_matches_the_snapshot() {
         r.stdout
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_reaches_any_command_by_its_wire_names() {
+    let rig = Rig::start("call").await;
+    // A command of the spec, by its wire names: the answer as received.
+    let r = rig
+        .run(&[
+            "call",
+            "room_engine_http_srv",
+            "create_room",
+            "--json",
+            r#"{"RoomInfo":{"RoomId":"c1","RoomType":"Conference"}}"#,
+        ])
+        .await;
+    assert_code(&r, 0);
+    assert_eq!(rig.emu.room_count(), 1);
+    let r = rig
+        .run(&[
+            "call",
+            "room_engine_http_srv",
+            "get_room_info",
+            "--idempotent",
+            "--json",
+            r#"{"RoomId":"c1"}"#,
+        ])
+        .await;
+    assert_code(&r, 0);
+    // The whole answer body, envelope included.
+    assert_eq!(r.json()["Response"]["RoomInfo"]["RoomId"], "c1");
+    assert_eq!(r.json()["ErrorCode"], 0);
+    // A service error keeps its exit code and message.
+    let r = rig
+        .run(&[
+            "call",
+            "room_engine_http_srv",
+            "get_room_info",
+            "--json",
+            r#"{"RoomId":"missing"}"#,
+        ])
+        .await;
+    assert_code(&r, 3);
+    assert!(r.stderr.contains("ErrorCode 100004"), "{}", r.stderr);
+    // A command the spec does not have is still sent (the emulator does
+    // not know it either and says so with a service error, not a CLI one).
+    let r = rig
+        .run(&["call", "room_engine_http_srv", "not_in_the_spec"])
+        .await;
+    assert_code(&r, 3);
+    assert!(r.stderr.contains("not_in_the_spec"), "{}", r.stderr);
+    assert!(r.stderr.contains("ErrorCode 60009"), "{}", r.stderr);
+    // Bad names and bodies are refused before anything is sent.
+    assert_code(&rig.run(&["call", "Room Svc", "x"]).await, 2);
+    assert_code(
+        &rig.run(&["call", "room_engine_http_srv", "x", "--json", "[1]"])
+            .await,
+        2,
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flags_never_offer_values_the_service_only_reports() {
+    let rig = Rig::start("choices").await;
+    let r = rig.run(&["rooms", "create", "--help"]).await;
+    assert_code(&r, 0);
+    // `Meeting` is reported in callbacks but refused in requests.
+    assert!(!r.stdout.contains("Meeting"), "{}", r.stdout);
+    let r = rig
+        .run(&[
+            "rooms",
+            "create",
+            "--room-id",
+            "m",
+            "--room-type",
+            "Meeting",
+        ])
+        .await;
+    assert_code(&r, 2);
+    assert_eq!(rig.emu.room_count(), 0);
+}

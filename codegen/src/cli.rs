@@ -271,8 +271,11 @@ fn scalar_kind(spec: &Spec, ty: &Ty) -> Option<FlagKind> {
         Ty::Named(n) => match spec.types.get(n).map(|t| &t.kind) {
             Some(TypeKind::Enum(kind, values)) => FlagKind::Enum {
                 integer: *kind == EnumKind::Integer,
+                // Values the service only reports are never offered: a
+                // request with one is refused before it is sent.
                 choices: values
                     .iter()
+                    .filter(|v| !v.response_only)
                     .map(|v| match &v.wire {
                         WireValue::Int(i) => (
                             v.variant.to_kebab_case(),

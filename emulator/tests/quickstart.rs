@@ -1,7 +1,8 @@
-//! The README's first command, `cargo run --example quickstart`, must keep
-//! working: run the built example (cargo builds examples before it runs the
-//! tests) without any `TRTC_*` variable, so it uses the in-process emulator,
-//! and check that it walks the whole life cycle and exits 0.
+//! The README's first command, `cargo run --example quickstart`, and the
+//! Live one, `cargo run --example live_quickstart`, must keep working: run
+//! the built examples (cargo builds examples before it runs the tests)
+//! without any `TRTC_*` variable, so they use the in-process emulator, and
+//! check that each walks its whole life cycle and exits 0.
 //!
 //! Run it with the whole suite (`cargo test --workspace --all-features`),
 //! which builds the examples first; `cargo test --test quickstart` alone does
@@ -10,8 +11,8 @@
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-/// `target/<profile>/examples/quickstart`, next to this test's `deps/` folder.
-fn quickstart_binary() -> PathBuf {
+/// `target/<profile>/examples/<name>`, next to this test's `deps/` folder.
+fn example_binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let profile_dir = exe
         .parent()
@@ -19,12 +20,13 @@ fn quickstart_binary() -> PathBuf {
         .expect("test executable lives in <target>/<profile>/deps");
     profile_dir
         .join("examples")
-        .join(format!("quickstart{}", std::env::consts::EXE_SUFFIX))
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
-#[test]
-fn quickstart_runs_against_the_embedded_emulator() {
-    let bin = quickstart_binary();
+/// Runs example `name` without `TRTC_*` variables; returns its stdout after
+/// checking that it exited 0.
+fn run_example(name: &str) -> String {
+    let bin = example_binary(name);
     assert!(
         bin.exists(),
         "{} is missing: cargo test builds the examples first",
@@ -39,14 +41,20 @@ fn quickstart_runs_against_the_embedded_emulator() {
     let out = cmd
         .stdin(Stdio::null())
         .output()
-        .expect("run the quickstart");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+        .unwrap_or_else(|e| panic!("run {name}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
-        "quickstart failed ({}):\n{stdout}\n{stderr}",
+        "{name} failed ({}):\n{stdout}\n{stderr}",
         out.status
     );
+    stdout
+}
+
+#[test]
+fn quickstart_runs_against_the_embedded_emulator() {
+    let stdout = run_example("quickstart");
     for step in [
         "create_room",
         "get_room_member_list",
@@ -62,4 +70,28 @@ fn quickstart_runs_against_the_embedded_emulator() {
         stdout.contains("100004"),
         "the room should be gone at the end:\n{stdout}"
     );
+}
+
+#[test]
+fn live_quickstart_runs_against_the_embedded_emulator() {
+    let stdout = run_example("live_quickstart");
+    for step in [
+        "set_callback",
+        "create_room",
+        "set_room_metadata",
+        "get_member_list",
+        "modify_admin",
+        "mute_member",
+        "ban_member",
+        "add_robot",
+        "send_text_msg",
+        "a rose: the receiver allowed it",
+        "a rocket: refused by the receiver",
+        "create_battle",
+        "get_room_stats",
+        "destroy_room",
+    ] {
+        assert!(stdout.contains(step), "no {step} step in:\n{stdout}");
+    }
+    assert!(stdout.contains("Done: the live room went through its whole life cycle."));
 }

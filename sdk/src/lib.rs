@@ -143,8 +143,11 @@
 //! then hand each delivery (query string and body bytes) to a
 //! [`webhook::WebhookVerifier`]: it checks the app ID, the signature and the
 //! time when a token is set, and returns a typed [`WebhookEvent`]. Answer
-//! with [`webhook::ack`]. The [`webhook`] module shows a whole receiver;
-//! `examples/webhook_receiver.rs` runs one on axum.
+//! with [`webhook::ack`], or for a before-callback such as Live's gift check
+//! with its typed decision ([`webhook::Decision`], bounded by its budget
+//! with [`webhook::decide_in_time`]). The [`webhook`] module shows a whole
+//! receiver; with the `axum` feature, `webhook::axum` is a ready router and
+//! extractor, and `examples/webhook_receiver.rs` runs one.
 //!
 //! # Errors
 //!
@@ -220,13 +223,13 @@
 //!
 //! | feature | TLS | trusts |
 //! | --- | --- | --- |
-//! | `rustls` (default) | rustls with the `ring` crypto provider | the Mozilla root certificates compiled in (`webpki-roots`) |
-//! | `rustls-platform-verifier` | rustls with `ring` | the operating system's certificate store (`rustls-platform-verifier`) |
+//! | `rustls` (default) | rustls with the `aws-lc-rs` crypto provider (post-quantum key exchange included) | the Mozilla root certificates compiled in (`webpki-roots`) |
+//! | `rustls-platform-verifier` | rustls with `aws-lc-rs` | the operating system's certificate store (`rustls-platform-verifier`) |
 //! | `native-tls` | the platform's library: OpenSSL on Linux (needs its headers and `pkg-config` to build), Security.framework on Apple systems, SChannel on Windows | the operating system's certificate store |
 //!
-//! The default needs no cmake and no system TLS library (only the C
-//! compiler that `ring` builds with) and works the same in a container
-//! without CA files. When several are enabled, `native-tls` wins over
+//! The default needs no system TLS library (only the C compiler that
+//! `aws-lc-rs` builds with) and works the same in a container without CA
+//! files. When several are enabled, `native-tls` wins over
 //! rustls, and `rustls-platform-verifier` over the bundled roots. With
 //! `default-features = false` and none of them, the client speaks plain
 //! `http://` only (loopback or [`ClientBuilder::allow_insecure_http`], as for
@@ -239,11 +242,10 @@
 //!
 //! [`reqwest`] is re-exported (its version is part of this crate's API). To
 //! pass your own client to [`ClientBuilder::http_client`], start from
-//! [`http_client_builder`], which carries the TLS setup above: with the
-//! rustls features, reqwest is built without a crypto provider of its own,
-//! so a bare `reqwest::Client::new()` elsewhere in the application panics
-//! unless the application enables reqwest's `rustls` feature itself (or
-//! installs a process-wide rustls provider).
+//! [`http_client_builder`], which carries the TLS setup above. The rustls
+//! features turn on reqwest's own `rustls` feature, with the same provider,
+//! so a `reqwest::Client::new()` elsewhere in the application works whatever
+//! TLS features the application's own reqwest dependency names.
 #![deny(missing_docs)]
 
 pub mod bulk;

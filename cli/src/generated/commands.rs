@@ -900,11 +900,6 @@ pub static COMMANDS: &[Entry] = &[
                     integer: false,
                     choices: &[
                         Choice {
-                            value: "None",
-                            wire: "None",
-                            help: "No seat-taking mode (wire value `None`); only reported by the service, never sent.",
-                        },
-                        Choice {
                             value: "FreeToTake",
                             wire: "FreeToTake",
                             help: "Members take a free seat without approval.",
@@ -1202,11 +1197,6 @@ pub static COMMANDS: &[Entry] = &[
                     integer: false,
                     choices: &[
                         Choice {
-                            value: "None",
-                            wire: "None",
-                            help: "No seat-taking mode (wire value `None`); only reported by the service, never sent.",
-                        },
-                        Choice {
                             value: "FreeToTake",
                             wire: "FreeToTake",
                             help: "Members take a free seat without approval.",
@@ -1363,7 +1353,7 @@ pub static COMMANDS: &[Entry] = &[
                 required: true,
                 list: true,
                 wrap: None,
-                help: "Key/value pairs to set; at most 10 keys per room and 16 KB of values in total. At most 10 values. One JSON object per flag, with Key (required), Value (required).",
+                help: "Key/value pairs to set; at most 10 keys per room and 16 KB of values in total. 1 to 10 values. One JSON object per flag, with Key (required), Value (required).",
             },
         ],
         table: None,
@@ -1432,7 +1422,7 @@ pub static COMMANDS: &[Entry] = &[
                 required: true,
                 list: true,
                 wrap: None,
-                help: "Keys to delete. Repeat the flag for several values.",
+                help: "Keys to delete. At least 1 values. Repeat the flag for several values.",
             },
         ],
         table: None,
@@ -1524,7 +1514,7 @@ pub static COMMANDS: &[Entry] = &[
                 required: true,
                 list: true,
                 wrap: None,
-                help: "User IDs to add or remove; a room has at most 5 administrators. At most 5 values. Repeat the flag for several values.",
+                help: "User IDs to add or remove; a room has at most 5 administrators. 1 to 5 values. Repeat the flag for several values.",
             },
             Flag {
                 long: "op-type",
@@ -1581,7 +1571,7 @@ pub static COMMANDS: &[Entry] = &[
                 required: true,
                 list: true,
                 wrap: None,
-                help: "User IDs to ban, at most 20. At most 20 values. Repeat the flag for several values.",
+                help: "User IDs to ban, at most 20. 1 to 20 values. Repeat the flag for several values.",
             },
             Flag {
                 long: "reason",
@@ -1630,7 +1620,7 @@ pub static COMMANDS: &[Entry] = &[
                 required: true,
                 list: true,
                 wrap: None,
-                help: "User IDs whose ban is lifted, at most 20. At most 20 values. Repeat the flag for several values.",
+                help: "User IDs whose ban is lifted, at most 20. 1 to 20 values. Repeat the flag for several values.",
             },
         ],
         table: None,
@@ -1708,7 +1698,7 @@ pub static COMMANDS: &[Entry] = &[
                 required: true,
                 list: true,
                 wrap: None,
-                help: "User IDs to mute or unmute. Repeat the flag for several values.",
+                help: "User IDs to mute or unmute. At least 1 values. Repeat the flag for several values.",
             },
             Flag {
                 long: "mute-time",
@@ -1831,7 +1821,7 @@ pub static COMMANDS: &[Entry] = &[
                 required: true,
                 list: true,
                 wrap: None,
-                help: "User IDs of the robots; they must be imported accounts. A room holds at most 3 robots. At most 3 values. Repeat the flag for several values.",
+                help: "User IDs of the robots; they must be imported accounts. A room holds at most 3 robots. 1 to 3 values. Repeat the flag for several values.",
             },
         ],
         table: None,
@@ -1887,7 +1877,7 @@ pub static COMMANDS: &[Entry] = &[
                 required: true,
                 list: true,
                 wrap: None,
-                help: "User IDs of the robots to remove. Repeat the flag for several values.",
+                help: "User IDs of the robots to remove. At least 1 values. Repeat the flag for several values.",
             },
         ],
         table: None,
@@ -1932,7 +1922,7 @@ pub static COMMANDS: &[Entry] = &[
                 required: true,
                 list: false,
                 wrap: None,
-                help: "Text of the message.",
+                help: "Text of the message. At least 1 bytes.",
             },
             Flag {
                 long: "extension-info",
@@ -1986,7 +1976,7 @@ pub static COMMANDS: &[Entry] = &[
                 required: true,
                 list: false,
                 wrap: None,
-                help: "Application-defined kind of message.",
+                help: "Application-defined kind of message. At least 1 bytes.",
             },
             Flag {
                 long: "data",
@@ -2078,7 +2068,7 @@ pub static COMMANDS: &[Entry] = &[
                 required: true,
                 list: false,
                 wrap: None,
-                help: "ID of a gift configured for the app.",
+                help: "ID of a gift configured for the app. At least 1 bytes.",
             },
             Flag {
                 long: "count",
@@ -2934,11 +2924,6 @@ pub static COMMANDS: &[Entry] = &[
                             wire: "Conference",
                             help: "A conference (meeting) room; the only value the REST docs accept when creating a room.",
                         },
-                        Choice {
-                            value: "Meeting",
-                            wire: "Meeting",
-                            help: "Meeting room; reported by the create-room callback sample, never accepted in REST requests by the docs.",
-                        },
                     ],
                 },
                 required: true,
@@ -3060,11 +3045,6 @@ pub static COMMANDS: &[Entry] = &[
                 kind: Kind::Enum {
                     integer: false,
                     choices: &[
-                        Choice {
-                            value: "None",
-                            wire: "None",
-                            help: "No seat-taking mode (wire value `None`); only reported by the service, never sent.",
-                        },
                         Choice {
                             value: "FreeToTake",
                             wire: "FreeToTake",
@@ -3239,11 +3219,6 @@ pub static COMMANDS: &[Entry] = &[
                     integer: false,
                     choices: &[
                         Choice {
-                            value: "None",
-                            wire: "None",
-                            help: "No seat-taking mode (wire value `None`); only reported by the service, never sent.",
-                        },
-                        Choice {
                             value: "FreeToTake",
                             wire: "FreeToTake",
                             help: "Members take a free seat without approval.",
@@ -3397,16 +3372,6 @@ pub static COMMANDS: &[Entry] = &[
                 kind: Kind::Enum {
                     integer: false,
                     choices: &[
-                        Choice {
-                            value: "Owner",
-                            wire: "Owner",
-                            help: "The room owner (host), as the field table documents it; reported, never assigned (change the owner with change_room_owner).",
-                        },
-                        Choice {
-                            value: "RoomOwner",
-                            wire: "RoomOwner",
-                            help: "The room owner (host), as the member-list sample spells it; reported, never assigned.",
-                        },
                         Choice {
                             value: "Admin",
                             wire: "Admin",

@@ -14,11 +14,9 @@ pub(crate) const HAS_TLS: bool = cfg!(any(
 /// and redirects turned off, to start from when passing your own client to
 /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client).
 ///
-/// With the `rustls` features, reqwest is built without a crypto provider
-/// of its own (the SDK uses `ring`), so a `reqwest::Client::new()` in the
-/// same application panics unless the application enables reqwest's
-/// `rustls` feature itself or installs a process-wide rustls provider;
-/// a client started from this builder needs neither.
+/// With the `rustls` features, reqwest is built with its own `rustls`
+/// feature (the `aws-lc-rs` provider the SDK also uses), so any
+/// `reqwest::Client::new()` in the same application keeps working.
 ///
 /// ```no_run
 /// # fn main() -> Result<(), trtc_room::Error> {
@@ -60,7 +58,8 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder, ConfigError> {
     Ok(builder)
 }
 
-/// rustls with the `ring` provider, verifying with the platform's verifier
+/// rustls with the `aws-lc-rs` provider (post-quantum key exchange
+/// included), verifying with the platform's verifier
 /// (`rustls-platform-verifier`) or else the bundled Mozilla roots.
 #[cfg(all(
     any(feature = "rustls", feature = "rustls-platform-verifier"),
@@ -69,7 +68,7 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder, ConfigError> {
 fn rustls_config() -> Result<rustls::ClientConfig, String> {
     use std::sync::Arc;
 
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("cannot set up TLS: {e}"))?;
