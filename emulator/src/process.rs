@@ -99,7 +99,8 @@ pub async fn run(program: &str, args: impl Iterator<Item = String>) -> ExitCode 
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(stderr.is_terminal())
-        .with_writer(std::io::stderr)
+        // Never blocks request handling on a full stderr pipe.
+        .with_writer(crate::logsink::LogSink::start(std::io::stderr()))
         .try_init()
         .ok();
     let emu = match Emulator::start(cfg).await {
