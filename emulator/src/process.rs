@@ -22,6 +22,11 @@ pub const OPTIONS: &str =
     --callback-token <T>     token for signing webhook deliveries
     --client-platform <P>    OptPlatform of the callbacks caused by simulated
                              clients (control API) [default: Unknown]
+    --strict                 answer 60017 for a spec command without a handler
+                             (default: its documented sample answer)
+    --sample-answer <SERVICE/COMMAND>
+                             answer this command from its documented sample
+                             even though it has a handler (repeatable)
     -h, --help               print this help
 
 Prints its base URL on stdout, then logs one line per request on stderr
@@ -68,6 +73,19 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig
             "--callback-token" => cfg.callback_token = Some(value("--callback-token")?),
             "--client-platform" => {
                 cfg.client_platform = OptPlatform::from_wire(&value("--client-platform")?);
+            }
+            "--strict" => cfg.strict = true,
+            "--sample-answer" => {
+                let v = value("--sample-answer")?;
+                let known = v
+                    .split_once('/')
+                    .is_some_and(|(s, c)| crate::catalog::lookup(s, c).is_some());
+                if !known {
+                    return Err(format!(
+                        "--sample-answer: {v:?} is not a SERVICE/COMMAND of the spec"
+                    ));
+                }
+                cfg.sample_answers.push(v);
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
