@@ -57,6 +57,12 @@ pub struct EmulatorConfig {
     pub client_platform: OptPlatform,
     /// Extra receiver of state-change events (webhook delivery).
     pub event_sink: Option<Arc<dyn EventSink>>,
+    /// Answer 60017 for a spec command without a handler, instead of its
+    /// documented sample answer. Off by default.
+    pub strict: bool,
+    /// Commands (`service/command`) answered from their documented sample
+    /// even though the emulator has a handler for them. Empty by default.
+    pub sample_answers: Vec<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -73,6 +79,8 @@ impl Default for EmulatorConfig {
             callback_token: None,
             client_platform: OptPlatform::Unknown,
             event_sink: None,
+            strict: false,
+            sample_answers: Vec::new(),
         }
     }
 }
@@ -94,6 +102,8 @@ impl fmt::Debug for EmulatorConfig {
             )
             .field("client_platform", &self.client_platform)
             .field("event_sink", &self.event_sink.as_ref().map(|_| "<sink>"))
+            .field("strict", &self.strict)
+            .field("sample_answers", &self.sample_answers)
             .finish()
     }
 }

@@ -31,6 +31,7 @@ pub mod error;
 pub mod events;
 pub mod faults;
 mod handlers;
+pub mod logsink;
 pub mod process;
 pub mod ratelimit;
 mod server;
