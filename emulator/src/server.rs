@@ -477,8 +477,12 @@ fn process(
     command: &str,
     body: &[u8],
 ) -> Processed {
+    let run = |handler: &handlers::Handler| {
+        handler(body).and_then(|call| app.apply(q.identifier(), OptPlatform::RestApi, call))
+    };
     let handler = match admit(app, method, q, info, service, command) {
-        Ok(handler) => handler,
+        Ok(Admitted::Handler(handler)) => handler,
+        Ok(Admitted::Sample(sample)) => return Processed::Done(run(&sample.handler)),
         Err(e) => return Processed::Done(Err(e)),
     };
     // `send_gift` asks the app's receiver (when one is configured) between
@@ -490,13 +494,19 @@ fn process(
             handlers::gift::Step::Ask(rest) => Processed::Pending(rest),
         };
     }
-    Processed::Done(
-        handler(body).and_then(|call| app.apply(q.identifier(), OptPlatform::RestApi, call)),
-    )
+    Processed::Done(run(handler))
+}
+
+/// The handler a call [`admit`]ted runs.
+enum Admitted {
+    /// The command's handler.
+    Handler(&'static handlers::Handler),
+    /// Its documented sample answer (no handler, or asked for).
+    Sample(handlers::SampleAnswer),
 }
 
 /// The checks every call passes before its handler runs (method, UserSig,
-/// known and implemented command, rate limit): the handler, or the refusal.
+/// known command, rate limit): the handler, or the refusal.
 fn admit(
     app: &App,
     method: Method,
@@ -504,7 +514,7 @@ fn admit(
     info: Option<&'static CommandInfo>,
     service: &str,
     command: &str,
-) -> Result<&'static handlers::Handler, ApiError> {
+) -> Result<Admitted, ApiError> {
     if method != Method::POST {
         return Err(ApiError::new(codes::HTTP_PARSE, "REST calls must use POST"));
     }
@@ -526,9 +536,8 @@ fn admit(
         .sample_answers
         .iter()
         .any(|c| c.split_once('/') == Some((info.service, info.command)));
-    let sample;
-    let handler = match handlers::handler(info.service, info.command) {
-        Some(handler) if !canned => handler,
+    let admitted = match handlers::handler(info.service, info.command) {
+        Some(handler) if !canned => Admitted::Handler(handler),
         found => {
             if app.config.strict && found.is_none() {
                 return Err(ApiError::new(
@@ -539,7 +548,7 @@ fn admit(
                     ),
                 ));
             }
-            sample = handlers::sample_answer(info.service, info.command).ok_or_else(|| {
+            let sample = handlers::sample_answer(info.service, info.command).ok_or_else(|| {
                 ApiError::new(
                     codes::REQUEST_DISABLED,
                     format!("{}/{} has no handler", info.service, info.command),
@@ -551,7 +560,7 @@ fn admit(
                 command = info.command,
                 "sample answer: the documented sample, no state change"
             );
-            &sample.handler
+            Admitted::Sample(sample)
         }
     };
     let limit = app
@@ -564,7 +573,7 @@ fn admit(
             format!("more than {limit} calls per second"),
         ));
     }
-    Ok(handler)
+    Ok(admitted)
 }
 
 /// The Chat services (`im_open_login_svc`, `openim`) answer without a

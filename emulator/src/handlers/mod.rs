@@ -31,7 +31,7 @@ use trtc_room::{Command, CommandInfo};
 use crate::error::{codes, ApiError};
 use crate::state::{Ctx, State};
 
-pub(crate) use sample::sample_answer;
+pub(crate) use sample::{sample_answer, SampleAnswer};
 
 /// What a prepared call returns: the payload object, serialized.
 pub type Outcome = Result<Vec<u8>, ApiError>;
