@@ -52,6 +52,13 @@ impl Clock {
         self.offset_ms.load(Ordering::Relaxed)
     }
 
+    /// Sets how far the clock is ahead of the wall clock (restoring a saved
+    /// state: the saved offset, so time keeps its distance to the wall
+    /// clock).
+    pub fn set_offset_ms(&self, offset_ms: i64) {
+        self.offset_ms.store(offset_ms, Ordering::Relaxed);
+    }
+
     /// Moves the clock `secs` seconds forward; returns the new now (unix
     /// seconds).
     pub fn advance(&self, secs: u64) -> u64 {

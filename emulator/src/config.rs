@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use trtc_room::webhook::OptPlatform;
@@ -63,6 +64,13 @@ pub struct EmulatorConfig {
     /// Commands (`service/command`) answered from their documented sample
     /// even though the emulator has a handler for them. Empty by default.
     pub sample_answers: Vec<String>,
+    /// State file (see [`crate::persist`]): loaded at start (a missing file
+    /// is an empty start), saved by [`Emulator::shutdown`](crate::Emulator::shutdown)
+    /// and the `save` control op. Default `None` (nothing persists).
+    pub state_file: Option<PathBuf>,
+    /// Seed file (YAML or JSON by extension; see [`crate::persist`]) applied
+    /// at start when no state was loaded from `state_file`. Default `None`.
+    pub seed: Option<PathBuf>,
 }
 
 impl Default for EmulatorConfig {
@@ -81,6 +89,8 @@ impl Default for EmulatorConfig {
             event_sink: None,
             strict: false,
             sample_answers: Vec::new(),
+            state_file: None,
+            seed: None,
         }
     }
 }
@@ -104,6 +114,8 @@ impl fmt::Debug for EmulatorConfig {
             .field("event_sink", &self.event_sink.as_ref().map(|_| "<sink>"))
             .field("strict", &self.strict)
             .field("sample_answers", &self.sample_answers)
+            .field("state_file", &self.state_file)
+            .field("seed", &self.seed)
             .finish()
     }
 }

@@ -32,6 +32,7 @@ pub mod events;
 pub mod faults;
 mod handlers;
 pub mod logsink;
+pub mod persist;
 pub mod process;
 pub mod ratelimit;
 mod server;
@@ -52,6 +53,7 @@ pub use config::EmulatorConfig;
 pub use error::ApiError;
 pub use events::{Event, EventSink};
 pub use faults::{Fault, FaultKind};
+pub use persist::{PersistError, Saved};
 pub use ratelimit::RateStats;
 pub use state::CallbackConfig;
 
@@ -76,11 +78,16 @@ impl fmt::Debug for Emulator {
 }
 
 impl Emulator {
-    /// Binds `config.listen` (default: a free loopback port) and serves.
+    /// Loads `config.state_file` and applies `config.seed` (see
+    /// [`persist`]), binds `config.listen` (default: a free loopback port)
+    /// and serves. A state file or seed that cannot be used is an error of
+    /// kind `InvalidData` whose message names the file and the problem (its
+    /// inner error is the [`PersistError`]); the file is left as it is.
     pub async fn start(config: EmulatorConfig) -> std::io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(config.listen).await?;
-        let addr = listener.local_addr()?;
         let app = Arc::new(App::new(config));
+        persist::startup(&app)?;
+        let listener = tokio::net::TcpListener::bind(app.config.listen).await?;
+        let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, server::router(app.clone()), rx));
         Ok(Self {
@@ -268,13 +275,64 @@ impl Emulator {
         self.app.limiter.stats()
     }
 
-    /// Stops the server and waits for the accept loop to end.
-    pub async fn shutdown(mut self) {
+    /// The whole state as the state-file document (see [`persist`]).
+    pub fn export_state(&self) -> Result<serde_json::Value, PersistError> {
+        persist::export_value(&self.app)
+    }
+
+    /// Replaces the whole state with a state document (as
+    /// [`Emulator::export_state`] gives it), checked as a loaded file is;
+    /// nothing changes when it is refused.
+    pub fn import_state(&self, document: serde_json::Value) -> Result<(), PersistError> {
+        persist::import_value(&self.app, document).map(|_| ())
+    }
+
+    /// Saves the state to [`EmulatorConfig::state_file`] now (atomically).
+    pub fn save_state(&self) -> Result<Saved, PersistError> {
+        let path = self.app.config.state_file.as_deref().ok_or_else(|| PersistError {
+            origin: "save".into(),
+            problem: "no state file configured (EmulatorConfig::state_file)".into(),
+        })?;
+        persist::save(&self.app, path)
+    }
+
+    /// Saves the state to `path` now (atomically), whatever the configured
+    /// state file.
+    pub fn save_state_to(&self, path: impl AsRef<std::path::Path>) -> Result<Saved, PersistError> {
+        persist::save(&self.app, path.as_ref())
+    }
+
+    /// Stops the server, waits for the accept loop to end, and saves the
+    /// state to [`EmulatorConfig::state_file`] if one is configured (a
+    /// failed save is logged; see [`Emulator::shutdown_and_save`]).
+    /// Dropping an emulator saves nothing.
+    pub async fn shutdown(self) {
+        if let Err(e) = self.shutdown_and_save().await {
+            tracing::error!(target: "room_emulator", error = %e, "state not saved");
+        }
+    }
+
+    /// [`Emulator::shutdown`], answering how the save went: `Ok(None)`
+    /// without a state file.
+    pub async fn shutdown_and_save(mut self) -> Result<Option<Saved>, PersistError> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+        match self.app.config.state_file.clone() {
+            Some(path) => {
+                let app = self.app.clone();
+                tokio::task::spawn_blocking(move || persist::save(&app, &path))
+                    .await
+                    .map_err(|e| PersistError {
+                        origin: "save".into(),
+                        problem: e.to_string(),
+                    })?
+                    .map(Some)
+            }
+            None => Ok(None),
         }
     }
 }

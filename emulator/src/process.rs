@@ -27,6 +27,11 @@ pub const OPTIONS: &str =
     --sample-answer <SERVICE/COMMAND>
                              answer this command from its documented sample
                              even though it has a handler (repeatable)
+    --state-file <PATH>      load the state from PATH at start (missing: empty
+                             start), save it there on SIGINT/SIGTERM and on
+                             POST /emulator/v1/save
+    --seed <FILE>            fixtures (YAML or JSON) applied at start when no
+                             saved state was loaded
     -h, --help               print this help
 
 Prints its base URL on stdout, then logs one line per request on stderr
@@ -87,6 +92,8 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig
                 }
                 cfg.sample_answers.push(v);
             }
+            "--state-file" => cfg.state_file = Some(value("--state-file")?.into()),
+            "--seed" => cfg.seed = Some(value("--seed")?.into()),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -97,7 +104,8 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig
 }
 
 /// Runs an emulator as a process would: parses `args` (the options after
-/// the program name), serves until Ctrl-C, and returns the exit code.
+/// the program name), serves until Ctrl-C or SIGTERM (then saves the state
+/// file, if any), and returns the exit code.
 /// `program` names the command in messages and help.
 pub async fn run(program: &str, args: impl Iterator<Item = String>) -> ExitCode {
     let cfg = match parse(args) {
@@ -124,13 +132,13 @@ pub async fn run(program: &str, args: impl Iterator<Item = String>) -> ExitCode 
     let emu = match Emulator::start(cfg).await {
         Ok(emu) => emu,
         Err(e) => {
-            eprintln!("{program}: cannot listen: {e}");
+            eprintln!("{program}: cannot start: {e}");
             return ExitCode::FAILURE;
         }
     };
     println!("{}", emu.base_url());
     eprintln!(
-        "{program}: SDKAppID {} admin {:?}{}{} (Ctrl-C to stop)",
+        "{program}: SDKAppID {} admin {:?}{}{} (Ctrl-C or SIGTERM to stop)",
         emu.sdk_app_id(),
         emu.admin(),
         if emu.sdk_app_id() == DEFAULT_SDK_APP_ID {
@@ -144,7 +152,20 @@ pub async fn run(program: &str, args: impl Iterator<Item = String>) -> ExitCode 
             ""
         },
     );
-    let _ = tokio::signal::ctrl_c().await;
-    emu.shutdown().await;
-    ExitCode::SUCCESS
+    crate::persist::stop_signal().await;
+    match emu.shutdown_and_save().await {
+        Ok(Some(saved)) => {
+            eprintln!(
+                "{program}: state saved to {} ({} bytes)",
+                saved.path.display(),
+                saved.bytes
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(None) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{program}: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -585,6 +585,7 @@ fn sends_request_id(service: &str) -> bool {
 /// The full router.
 pub(crate) fn router(app: Arc<App>) -> Router {
     Router::new()
+        .merge(crate::persist::routes())
         .route("/emulator/v1/{op}", post(crate::control::control))
         .fallback(api)
         .with_state(app)

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 pub const MAX_USER_ID_BYTES: usize = 32;
 
 /// Profile data given at import.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Profile {
     /// `Nick`.
     pub nick: Option<String>,
@@ -16,7 +16,7 @@ pub struct Profile {
 }
 
 /// Imported accounts and kick marks.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Accounts {
     imported: BTreeMap<String, Profile>,
     /// User ID -> unix second of the last kick: UserSigs issued at or before

@@ -12,6 +12,7 @@ pub mod members;
 mod room;
 pub(crate) use room::check_account;
 pub mod seats;
+pub(crate) mod snapshot;
 
 use std::collections::BTreeMap;
 
@@ -89,7 +90,7 @@ impl Ctx {
 }
 
 /// The callback configuration of the application (one per SDKAppID).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CallbackConfig {
     /// Where callbacks are POSTed.
     pub url: String,

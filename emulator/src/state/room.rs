@@ -19,7 +19,7 @@ pub const MIN_SCHEDULE_SECS: u64 = 5 * 60;
 pub const DEFAULT_SCHEDULE_SECS: u64 = 60 * 60;
 
 /// A member of a room.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     /// User ID.
     pub account: String,
@@ -34,7 +34,7 @@ pub struct Member {
 }
 
 /// One seat.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Seat {
     /// Who sits there.
     pub member: Option<String>,
@@ -47,7 +47,7 @@ pub struct Seat {
 }
 
 /// A live room.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[allow(missing_docs)]
 pub struct Room {
     pub id: String,

@@ -26,7 +26,7 @@ pub const RESULT_FAILED: i64 = 5;
 pub const INVITE_TIMEOUT_MS: u64 = 30_000;
 
 /// Why a battle ended (`OpType` of `Live.CallbackAfterEndBattle`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BattleEnd {
     /// 0: its duration ran out.
     Timeout,
@@ -69,7 +69,7 @@ pub struct CreatedBattle {
 }
 
 /// A battle.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Battle {
     /// `BattleId`.
     pub id: String,

@@ -35,7 +35,7 @@ pub const LIVE_CALLBACK_COMMANDS: &[&str] = &[
 pub const MAX_TOKEN_CHARS: usize = 128;
 
 /// The webhook authentication token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CallbackToken {
     /// `Token`.
     pub token: String,

@@ -15,7 +15,7 @@ use crate::error::{codes, ApiError};
 use crate::state::{check_account, check_not_empty, Ctx};
 
 /// A gift of the seeded gift list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Gift {
     /// `GiftId`.
     pub id: String,
@@ -24,7 +24,7 @@ pub struct Gift {
 }
 
 /// One `send_gift` (to one or more receivers).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GiftEntry {
     /// Order in the room: 1, 2, ...
     pub seq: u64,

@@ -20,7 +20,7 @@ pub const GROUP_TYPES: [&str; 5] = ["Public", "Private", "ChatRoom", "AVChatRoom
 const FIRST_CURSOR: u64 = 1 << 32;
 
 /// A group.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     /// `GroupId`.
     pub id: String,
@@ -145,7 +145,7 @@ impl Groups {
 }
 
 /// User profiles: per account, `Tag` -> value (string or integer, as set).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Profiles {
     by_account: BTreeMap<String, BTreeMap<String, Value>>,
 }
@@ -174,5 +174,83 @@ impl Profiles {
         tags.iter()
             .filter_map(|t| profile.get(t).map(|v| (t.clone(), v.clone())))
             .collect()
+    }
+}
+
+/// One group as the state file stores it (with its cursor).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredGroup {
+    cursor: u64,
+    id: String,
+    group_type: String,
+}
+
+/// [`Groups`] as the state file stores it: the groups in creation order,
+/// the next cursor, and the message sequences (sorted, so saves of the same
+/// state are the same bytes).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredGroups {
+    groups: Vec<StoredGroup>,
+    next: u64,
+    msg_seq: BTreeMap<String, u64>,
+}
+
+impl serde::Serialize for Groups {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StoredGroups {
+            groups: self
+                .by_cursor
+                .iter()
+                .map(|(cursor, g)| StoredGroup {
+                    cursor: *cursor,
+                    id: g.id.clone(),
+                    group_type: g.group_type.clone(),
+                })
+                .collect(),
+            next: self.next,
+            msg_seq: self
+                .msg_seq
+                .iter()
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Groups {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let stored = StoredGroups::deserialize(deserializer)?;
+        let mut groups = Groups {
+            next: stored.next,
+            msg_seq: stored.msg_seq.into_iter().collect(),
+            ..Groups::default()
+        };
+        for g in stored.groups {
+            if g.cursor < FIRST_CURSOR || g.cursor >= FIRST_CURSOR.saturating_add(stored.next) {
+                return Err(D::Error::custom(format!(
+                    "group {:?}: cursor {} is outside the cursors handed out ({FIRST_CURSOR}..{})",
+                    g.id,
+                    g.cursor,
+                    FIRST_CURSOR.saturating_add(stored.next)
+                )));
+            }
+            if groups.cursor_of.insert(g.id.clone(), g.cursor).is_some() {
+                return Err(D::Error::custom(format!("group {:?} appears twice", g.id)));
+            }
+            let group = Group {
+                id: g.id,
+                group_type: g.group_type,
+            };
+            if let Some(other) = groups.by_cursor.insert(g.cursor, group) {
+                return Err(D::Error::custom(format!(
+                    "groups {:?} and another share cursor {}",
+                    other.id, g.cursor
+                )));
+            }
+        }
+        Ok(groups)
     }
 }

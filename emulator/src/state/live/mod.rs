@@ -59,7 +59,7 @@ use super::{CallbackConfig, Ctx, State};
 use crate::error::ApiError;
 
 /// Everything the Live service remembers (one per app).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Live {
     rooms: BTreeMap<String, LiveRoom>,
     next_room_seq: u64,
@@ -98,6 +98,54 @@ impl Live {
     /// Number of live rooms.
     pub fn room_count(&self) -> usize {
         self.rooms.len()
+    }
+
+    /// The IDs of the live rooms.
+    pub fn room_ids(&self) -> impl Iterator<Item = &String> {
+        self.rooms.keys()
+    }
+
+    /// The links a loaded state must keep (see
+    /// [`Snapshot::check`](crate::state::snapshot::Snapshot::check)): rooms
+    /// and battles filed under their own IDs, a room's battle exists and
+    /// names the room, each running battle has its planned end.
+    pub(crate) fn check_stored(&self) -> Result<(), String> {
+        for (key, room) in &self.rooms {
+            if *key != room.id {
+                return Err(format!("live rooms: room {:?} is filed under {key:?}", room.id));
+            }
+            if room.seq > self.next_room_seq {
+                return Err(format!(
+                    "live room {key:?}: seq {} is above next_room_seq {}",
+                    room.seq, self.next_room_seq
+                ));
+            }
+            if let Some(id) = &room.battle {
+                let battle = self
+                    .battles
+                    .get(id)
+                    .ok_or_else(|| format!("live room {key:?} is in battle {id:?}, which does not exist"))?;
+                if battle.from_room != *key && !battle.to_rooms.contains(key) {
+                    return Err(format!("live room {key:?} is in battle {id:?}, which does not name it"));
+                }
+            }
+        }
+        for (key, battle) in &self.battles {
+            if *key != battle.id {
+                return Err(format!("battles: battle {:?} is filed under {key:?}", battle.id));
+            }
+        }
+        for (end, id) in &self.battle_ends {
+            match self.battles.get(id) {
+                Some(b) if b.ended.is_none() && b.end_ms == *end => {}
+                _ => {
+                    return Err(format!(
+                        "battle_ends: ({end}, {id:?}) is not a running battle ending then"
+                    ))
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -49,7 +49,7 @@ impl AdminOp {
 }
 
 /// A ban.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ban {
     /// Who.
     pub account: String,
@@ -60,7 +60,7 @@ pub struct Ban {
 }
 
 /// A mute.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mute {
     /// Who.
     pub account: String,

@@ -9,7 +9,7 @@ use crate::state::{check_account, check_not_empty, Ctx};
 pub const MAX_ROBOTS: usize = 3;
 
 /// What a message carries.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum MessageBody {
     /// `send_text_msg`.
     Text {
@@ -36,7 +36,7 @@ pub enum MessageBody {
 }
 
 /// A message sent to a room.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveMessage {
     /// `MsgSeq`: 1, 2, ... per room.
     pub seq: u64,

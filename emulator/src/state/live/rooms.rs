@@ -74,7 +74,7 @@ pub struct LiveRoomUpdate {
 }
 
 /// A member online in a live room.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OnlineMember {
     /// User ID.
     pub account: String,
@@ -85,7 +85,7 @@ pub struct OnlineMember {
 }
 
 /// A live room.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[allow(missing_docs)]
 pub struct LiveRoom {
     pub id: String,
