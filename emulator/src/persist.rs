@@ -231,8 +231,11 @@ fn parse_document(value: Value, origin: &str) -> Result<Snapshot, PersistError> 
         .remove("state")
         .ok_or_else(|| err("no \"state\" member".into()))?;
     let snapshot: Snapshot = serde_path_to_error::deserialize(state).map_err(|e| {
-        let path = e.path().to_string();
-        err(format!("state.{path}: {}", e.inner()))
+        let at = match e.path().to_string() {
+            p if p == "." => "state".to_owned(),
+            p => format!("state.{p}"),
+        };
+        err(format!("{at}: {}", e.inner()))
     })?;
     snapshot
         .check()
