@@ -14,6 +14,9 @@
 //! | `live_messages` | `{"RoomId"}`: the messages sent to a Live room (send_text_msg, send_custom_msg, send_group_msg), oldest first: `{"Messages": [{"MsgSeq", "MsgTime", "Sender_Account", "Type": "Text"/"Custom"/"Chat", then "TextContent" + "ExtensionInfo" / "BusinessId" + "Data" / "MsgBody" + "CloudCustomData"}]}` |
 //! | `end_battle` | `{"BattleId"}`: ends a running PK battle now (`Live.CallbackAfterEndBattle` with OpType 1); 100002 when unknown or ended |
 //! | `gifts` | `{"GiftList": [{"GiftId", "Coins"}]}` seeds the gift list (send_gift then answers 102002 for other gifts); `{"GiftList": null}` or `{}` accepts any gift again |
+//! | `save` | `{}`: saves the state to the state file now; answers `{"Path", "Bytes"}` (see [`crate::persist`]) |
+//! | `export` | GET or POST: the whole state as the state-file document (no envelope) |
+//! | `import` | a state-file document: replaces the whole state; answers `{"Rooms", "LiveRooms"}` |
 //! | `gift_decision` | `{"ErrorCode": n}`: how the app answers `Live.CallbackBeforeSendGift` from now on: 0 allows (default); 102100..=102200 refuse with that code; any other code refuses with 102004. Played only while no `Live.CallbackBeforeSendGift` receiver is configured (`live_config/set_callback`): a configured receiver decides instead |
 //!
 //! `enter_room` and `leave_room` act on a Live room when the ID names one

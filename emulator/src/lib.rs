@@ -289,10 +289,15 @@ impl Emulator {
 
     /// Saves the state to [`EmulatorConfig::state_file`] now (atomically).
     pub fn save_state(&self) -> Result<Saved, PersistError> {
-        let path = self.app.config.state_file.as_deref().ok_or_else(|| PersistError {
-            origin: "save".into(),
-            problem: "no state file configured (EmulatorConfig::state_file)".into(),
-        })?;
+        let path = self
+            .app
+            .config
+            .state_file
+            .as_deref()
+            .ok_or_else(|| PersistError {
+                origin: "save".into(),
+                problem: "no state file configured (EmulatorConfig::state_file)".into(),
+            })?;
         persist::save(&self.app, path)
     }
 

@@ -216,11 +216,9 @@ fn parse_document(value: Value, origin: &str) -> Result<Snapshot, PersistError> 
     let version = doc.get("version").cloned().unwrap_or(Value::Null);
     match version.as_u64() {
         Some(VERSION) => {}
-        Some(v) if v > VERSION => {
-            return Err(err(format!(
-                "version {v} is newer than this emulator reads (up to {VERSION}); use a newer emulator"
-            )))
-        }
+        Some(v) if v > VERSION => return Err(err(format!(
+            "version {v} is newer than this emulator reads (up to {VERSION}); use a newer emulator"
+        ))),
         _ => {
             return Err(err(format!(
                 "version {version} is not supported (this emulator reads version {VERSION})"
@@ -466,8 +464,7 @@ fn seed_room(app: &App, service: &str, room: SeedRoom) -> Result<(), String> {
         )
     };
     for account in &room.members {
-        crate::control::enter_room(app, &id, account)
-            .map_err(|e| failed("member", account, e))?;
+        crate::control::enter_room(app, &id, account).map_err(|e| failed("member", account, e))?;
     }
     for account in &room.seated {
         crate::control::take_seat(app, &id, account, -1)
@@ -516,7 +513,11 @@ async fn export_op(AxState(app): AxState<Arc<App>>) -> Response {
             tracing::info!(target: "room_emulator", op = "export", bytes = bytes.len(), "control");
             ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
         }
-        Err(e) => answer(&app, "export", Err(ApiError::new(codes::INTERNAL, e.to_string()))),
+        Err(e) => answer(
+            &app,
+            "export",
+            Err(ApiError::new(codes::INTERNAL, e.to_string())),
+        ),
     }
 }
 
@@ -562,7 +563,11 @@ async fn save_op(AxState(app): AxState<Arc<App>>) -> Response {
 
 fn answer(app: &App, op: &str, result: Result<Option<Value>, ApiError>) -> Response {
     tracing::info!(target: "room_emulator", op, code = result.as_ref().err().map_or(0, |e| e.code), "control");
-    json_response(&envelope(&app.request_id(), result, PayloadLocation::TopLevel))
+    json_response(&envelope(
+        &app.request_id(),
+        result,
+        PayloadLocation::TopLevel,
+    ))
 }
 
 /// Waits for the signal that stops the process: Ctrl-C (SIGINT), or SIGTERM

@@ -145,8 +145,12 @@ async fn rich_state(emu: &Emulator, c: &Client) {
         .await,
     );
     expect_ok(
-        c.live_modify_admin(LiveModifyAdmin::new("show", ["alice"], LiveAdminOpType::Add))
-            .await,
+        c.live_modify_admin(LiveModifyAdmin::new(
+            "show",
+            ["alice"],
+            LiveAdminOpType::Add,
+        ))
+        .await,
     );
     expect_ok(
         c.live_mute_member(LiveMuteMember::new("show", ["carol"], 600))
@@ -291,10 +295,16 @@ fn versioned(version: u64) -> Vec<u8> {
 async fn refused_files_name_the_problem_and_stay_untouched() {
     let dir = TempDir::new("refused");
     let cases: [(&str, Vec<u8>, &str); 5] = [
-        ("corrupt.json", b"{\"format\": \"trtc-room-emu".to_vec(), "not valid JSON"),
+        (
+            "corrupt.json",
+            b"{\"format\": \"trtc-room-emu".to_vec(),
+            "not valid JSON",
+        ),
         (
             "other.json",
-            json!({"format": "firebase-export", "version": 1}).to_string().into_bytes(),
+            json!({"format": "firebase-export", "version": 1})
+                .to_string()
+                .into_bytes(),
             "not a state file of this emulator",
         ),
         ("newer.json", versioned(2), "version 2 is newer"),
@@ -384,7 +394,10 @@ async fn an_interrupted_save_keeps_the_previous_file() {
     create("b").await;
     let err = emu.save_state().unwrap_err();
     assert!(err.to_string().contains("cannot save"), "{err}");
-    assert!(err.to_string().contains(&file.display().to_string()), "{err}");
+    assert!(
+        err.to_string().contains(&file.display().to_string()),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&file).unwrap(), first);
     let answer = control(&emu, "save", json!({})).await;
     assert_eq!(answer["ErrorCode"], 100001, "{answer}");
@@ -403,7 +416,9 @@ fn read_base_url(child: &mut std::process::Child) -> String {
     use std::io::BufRead;
     let stdout = child.stdout.take().unwrap();
     let mut line = String::new();
-    std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap();
     line.trim().to_owned()
 }
 
@@ -488,10 +503,7 @@ async fn the_example_seed_loads() {
     assert_eq!(live["metadata"]["topic"], "cooking");
     assert_eq!(live["admins"], json!(["alice"]));
     assert_eq!(live["online"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        state["accounts"]["imported"]["bob"]["nick"],
-        json!("Bob")
-    );
+    assert_eq!(state["accounts"]["imported"]["bob"]["nick"], json!("Bob"));
     assert!(emu.callback_config().is_some());
     assert!(emu.live_callback_config().is_some());
 }
@@ -514,7 +526,10 @@ async fn seeds_are_checked_and_skipped_once_a_state_was_saved() {
     .await
     .unwrap_err()
     .to_string();
-    assert!(err.contains("bad.json") && err.contains("rooms[0]"), "{err}");
+    assert!(
+        err.contains("bad.json") && err.contains("rooms[0]"),
+        "{err}"
+    );
     let typo = dir.join("typo.yaml");
     std::fs::write(&typo, "acounts: [alice]\n").unwrap();
     let err = Emulator::start(EmulatorConfig {
@@ -538,10 +553,7 @@ async fn seeds_are_checked_and_skipped_once_a_state_was_saved() {
     expect_ok(client.create_room(CreateRoom::new(info)).await);
     emu.shutdown().await;
     let emu = Emulator::start(config).await.expect("seed skipped");
-    assert_eq!(
-        room_ids(&emu.export_state().unwrap()),
-        ["later", "standup"]
-    );
+    assert_eq!(room_ids(&emu.export_state().unwrap()), ["later", "standup"]);
 }
 
 /// Save and load figures for 10,000 rooms (5,000 Room rooms and 5,000 live

@@ -209,11 +209,7 @@ impl serde::Serialize for Groups {
                 })
                 .collect(),
             next: self.next,
-            msg_seq: self
-                .msg_seq
-                .iter()
-                .map(|(k, v)| (k.clone(), *v))
-                .collect(),
+            msg_seq: self.msg_seq.iter().map(|(k, v)| (k.clone(), *v)).collect(),
         }
         .serialize(serializer)
     }

@@ -112,7 +112,10 @@ impl Live {
     pub(crate) fn check_stored(&self) -> Result<(), String> {
         for (key, room) in &self.rooms {
             if *key != room.id {
-                return Err(format!("live rooms: room {:?} is filed under {key:?}", room.id));
+                return Err(format!(
+                    "live rooms: room {:?} is filed under {key:?}",
+                    room.id
+                ));
             }
             if room.seq > self.next_room_seq {
                 return Err(format!(
@@ -121,18 +124,22 @@ impl Live {
                 ));
             }
             if let Some(id) = &room.battle {
-                let battle = self
-                    .battles
-                    .get(id)
-                    .ok_or_else(|| format!("live room {key:?} is in battle {id:?}, which does not exist"))?;
+                let battle = self.battles.get(id).ok_or_else(|| {
+                    format!("live room {key:?} is in battle {id:?}, which does not exist")
+                })?;
                 if battle.from_room != *key && !battle.to_rooms.contains(key) {
-                    return Err(format!("live room {key:?} is in battle {id:?}, which does not name it"));
+                    return Err(format!(
+                        "live room {key:?} is in battle {id:?}, which does not name it"
+                    ));
                 }
             }
         }
         for (key, battle) in &self.battles {
             if *key != battle.id {
-                return Err(format!("battles: battle {:?} is filed under {key:?}", battle.id));
+                return Err(format!(
+                    "battles: battle {:?} is filed under {key:?}",
+                    battle.id
+                ));
             }
         }
         for (end, id) in &self.battle_ends {
