@@ -7,7 +7,8 @@
 //! (`--state-file PATH`) the emulator loads the file at start (a missing
 //! file is an empty start) and saves it on shutdown
 //! ([`Emulator::shutdown`](crate::Emulator::shutdown); SIGINT or SIGTERM for
-//! the binary) and on the `save` control op. The file is versioned JSON:
+//! the binary) and on the `save` control op. The file is versioned, compact
+//! JSON (`jq . FILE` reads it):
 //!
 //! ```json
 //! {"format": "trtc-room-emulator-state", "version": 1, "saved_at": 1735689600000,
@@ -159,9 +160,9 @@ struct DocumentRef<'a> {
     state: SnapshotRef<'a>,
 }
 
-/// The state document of `app` as JSON bytes (taken under the state lock,
-/// so it is one consistent state).
-pub(crate) fn export_bytes(app: &App, pretty: bool) -> Result<Vec<u8>, PersistError> {
+/// The state document of `app` as compact JSON bytes (taken under the
+/// state lock, so it is one consistent state).
+pub(crate) fn export_bytes(app: &App) -> Result<Vec<u8>, PersistError> {
     let state = app.lock_state();
     let doc = DocumentRef {
         format: FORMAT,
@@ -170,12 +171,8 @@ pub(crate) fn export_bytes(app: &App, pretty: bool) -> Result<Vec<u8>, PersistEr
         state: state.snapshot(app.clock.offset_ms()),
     };
     let mut out = Vec::with_capacity(64 * 1024);
-    let written = if pretty {
-        serde_json::to_writer_pretty(&mut out, &doc)
-    } else {
-        serde_json::to_writer(&mut out, &doc)
-    };
-    written.map_err(|e| PersistError::new("export", format!("state not encodable: {e}")))?;
+    serde_json::to_writer(&mut out, &doc)
+        .map_err(|e| PersistError::new("export", format!("state not encodable: {e}")))?;
     Ok(out)
 }
 
@@ -216,9 +213,11 @@ fn parse_document(value: Value, origin: &str) -> Result<Snapshot, PersistError> 
     let version = doc.get("version").cloned().unwrap_or(Value::Null);
     match version.as_u64() {
         Some(VERSION) => {}
-        Some(v) if v > VERSION => return Err(err(format!(
+        Some(v) if v > VERSION => {
+            return Err(err(format!(
             "version {v} is newer than this emulator reads (up to {VERSION}); use a newer emulator"
-        ))),
+        )))
+        }
         _ => {
             return Err(err(format!(
                 "version {version} is not supported (this emulator reads version {VERSION})"
@@ -241,8 +240,27 @@ fn parse_document(value: Value, origin: &str) -> Result<Snapshot, PersistError> 
     Ok(snapshot)
 }
 
-/// Parses `bytes` as a state document.
+/// A state document parsed in one pass (the header checked afterwards).
+#[derive(Deserialize)]
+struct Document {
+    format: String,
+    version: u64,
+    state: Snapshot,
+}
+
+/// Parses `bytes` as a state document. A well-formed document of this
+/// version parses in one pass, straight from the bytes; anything else goes
+/// through a JSON value, which tells the problems apart (and names where
+/// the state goes wrong).
 fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Snapshot, PersistError> {
+    if let Ok(doc) = serde_json::from_slice::<Document>(bytes) {
+        if doc.format == FORMAT && doc.version == VERSION {
+            doc.state
+                .check()
+                .map_err(|p| PersistError::new(origin, format!("inconsistent state: {p}")))?;
+            return Ok(doc.state);
+        }
+    }
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|e| PersistError::new(origin, format!("not valid JSON ({e})")))?;
     parse_document(value, origin)
@@ -285,7 +303,7 @@ static SAVING: Mutex<()> = Mutex::new(());
 pub(crate) fn save(app: &App, path: &Path) -> Result<Saved, PersistError> {
     let _one = SAVING.lock().unwrap_or_else(|e| e.into_inner());
     let origin = file_origin("state file", path);
-    let bytes = export_bytes(app, true).map_err(|e| PersistError::new(&origin, e.problem))?;
+    let bytes = export_bytes(app).map_err(|e| PersistError::new(&origin, e.problem))?;
     write_atomic(path, &bytes)
         .map_err(|e| PersistError::new(&origin, format!("cannot save: {e}")))?;
     Ok(Saved {
@@ -508,7 +526,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
 }
 
 async fn export_op(AxState(app): AxState<Arc<App>>) -> Response {
-    match export_bytes(&app, false) {
+    match export_bytes(&app) {
         Ok(bytes) => {
             tracing::info!(target: "room_emulator", op = "export", bytes = bytes.len(), "control");
             ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()

@@ -597,6 +597,16 @@ async fn save_and_load_10k_rooms() {
     let started = Instant::now();
     let exported = emu.export_state().unwrap();
     let export = started.elapsed();
+    let started = Instant::now();
+    let over_http = http()
+        .get(format!("{}/emulator/v1/export", emu.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let http_export = started.elapsed();
     drop(emu);
 
     let started = Instant::now();
@@ -605,7 +615,8 @@ async fn save_and_load_10k_rooms() {
     assert_eq!(loaded.room_count(), n);
     assert_eq!(loaded.export_state().unwrap()["state"], exported["state"]);
     println!(
-        "10,000 rooms ({n} Room + {n} Live, 4 members each): seed {seeded:?}; save {save:?} ({} bytes); export as a JSON value {export:?}; load (start from the file) {load:?}",
-        saved.bytes
+        "10,000 rooms ({n} Room + {n} Live, 4 members each): seed {seeded:?}; save {save:?} ({} bytes); export as a JSON value {export:?}; GET /emulator/v1/export {http_export:?} ({} bytes, compact); load (start from the file) {load:?}",
+        saved.bytes,
+        over_http.len()
     );
 }
