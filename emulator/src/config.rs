@@ -57,6 +57,11 @@ pub struct EmulatorConfig {
     pub client_platform: OptPlatform,
     /// Extra receiver of state-change events (webhook delivery).
     pub event_sink: Option<Arc<dyn EventSink>>,
+    /// Token the web console and the control API require (as
+    /// `Authorization: Bearer <token>` or `?token=<token>`); none by
+    /// default. Required to listen on a non-loopback address (see
+    /// [`crate::console`]).
+    pub console_token: Option<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -73,6 +78,7 @@ impl Default for EmulatorConfig {
             callback_token: None,
             client_platform: OptPlatform::Unknown,
             event_sink: None,
+            console_token: None,
         }
     }
 }
@@ -94,6 +100,10 @@ impl fmt::Debug for EmulatorConfig {
             )
             .field("client_platform", &self.client_platform)
             .field("event_sink", &self.event_sink.as_ref().map(|_| "<sink>"))
+            .field(
+                "console_token",
+                &self.console_token.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }

@@ -14,6 +14,7 @@
 //! | `live_messages` | `{"RoomId"}`: the messages sent to a Live room (send_text_msg, send_custom_msg, send_group_msg), oldest first: `{"Messages": [{"MsgSeq", "MsgTime", "Sender_Account", "Type": "Text"/"Custom"/"Chat", then "TextContent" + "ExtensionInfo" / "BusinessId" + "Data" / "MsgBody" + "CloudCustomData"}]}` |
 //! | `end_battle` | `{"BattleId"}`: ends a running PK battle now (`Live.CallbackAfterEndBattle` with OpType 1); 100002 when unknown or ended |
 //! | `gifts` | `{"GiftList": [{"GiftId", "Coins"}]}` seeds the gift list (send_gift then answers 102002 for other gifts); `{"GiftList": null}` or `{}` accepts any gift again |
+//! | `resend_delivery` | `{"Id"}`: POSTs a delivery of the console's delivery log (`GET /emulator/v1/deliveries`) again, to the same URL with the same body; answers `{"Queued": true}` at once, and the new try is logged with `ResendOf` |
 //! | `gift_decision` | `{"ErrorCode": n}`: how the app answers `Live.CallbackBeforeSendGift` from now on: 0 allows (default); 102100..=102200 refuse with that code; any other code refuses with 102004 |
 //!
 //! `enter_room` and `leave_room` act on a Live room when the ID names one
@@ -132,6 +133,7 @@ fn run(app: &App, op: &str, body: &[u8]) -> Result<Option<Value>, ApiError> {
     };
     match op {
         "clock" => return clock(app, &body).map(Some),
+        "resend_delivery" => return crate::console::resend(app, &body).map(Some),
         "live_messages" => {
             let room: RoomOp = parse(&body)?;
             return live_messages(app, &room.room_id).map(Some);

@@ -15,12 +15,14 @@
 //! when the queue is full new events are logged and dropped.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc;
 use trtc_room::webhook::{OptPlatform, WebhookQuery};
 
 use crate::config::EmulatorConfig;
+use crate::console::DeliveryLog;
 use crate::events::{enabled, Event};
 use crate::state::CallbackConfig;
 
@@ -99,6 +101,16 @@ impl WebhookDispatcher {
     /// When called outside a Tokio runtime (a programming error of the
     /// emulator, not something data from outside can cause).
     pub fn start(settings: DeliverySettings) -> Self {
+        Self::start_with(settings, None)
+    }
+
+    /// [`start`](Self::start), recording every delivery in `log` (the web
+    /// console's delivery log).
+    pub(crate) fn start_logged(settings: DeliverySettings, log: Arc<DeliveryLog>) -> Self {
+        Self::start_with(settings, Some(log))
+    }
+
+    fn start_with(settings: DeliverySettings, log: Option<Arc<DeliveryLog>>) -> Self {
         let (queue, jobs) = mpsc::channel(QUEUE_CAPACITY);
         // The SDK's TLS setup (a plain reqwest client may lack a TLS crypto
         // provider), following redirects as a webhook sender may.
@@ -114,7 +126,7 @@ impl WebhookDispatcher {
         if let Err(error) = &http {
             tracing::warn!(%error, "webhook HTTP client unavailable; deliveries will fail");
         }
-        tokio::spawn(work(http, jobs));
+        tokio::spawn(work(http, jobs, log));
         WebhookDispatcher { settings, queue }
     }
 
@@ -215,8 +227,15 @@ fn unix_now() -> u64 {
 }
 
 /// The worker: one POST at a time, in queue order.
-async fn work(http: Result<reqwest::Client, String>, mut jobs: mpsc::Receiver<Job>) {
+async fn work(
+    http: Result<reqwest::Client, String>,
+    mut jobs: mpsc::Receiver<Job>,
+    log: Option<Arc<DeliveryLog>>,
+) {
     while let Some(job) = jobs.recv().await {
+        let started = std::time::Instant::now();
+        // What the console's delivery log needs (a copy of the body).
+        let logged = log.as_ref().map(|_| (job.url.clone(), job.body.clone()));
         let http = match &http {
             Ok(http) => http,
             Err(error) => {
@@ -230,6 +249,12 @@ async fn work(http: Result<reqwest::Client, String>, mut jobs: mpsc::Receiver<Jo
             .body(job.body)
             .send()
             .await;
+        let sent = match (sent, log.as_ref().zip(logged)) {
+            (sent, None) => sent,
+            (sent, Some((log, (url, body)))) => {
+                crate::console::log_delivery(log, &job.command, url, body, started, sent).await
+            }
+        };
         match sent {
             Ok(response) if response.status().is_success() => {
                 tracing::debug!(command = %job.command, "webhook delivered");

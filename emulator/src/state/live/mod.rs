@@ -94,6 +94,16 @@ impl Live {
     pub fn room_count(&self) -> usize {
         self.rooms.len()
     }
+
+    /// Every live room, by ID.
+    pub fn rooms(&self) -> impl Iterator<Item = &LiveRoom> {
+        self.rooms.values()
+    }
+
+    /// Every PK battle (running and ended), by ID.
+    pub fn battles(&self) -> impl Iterator<Item = &Battle> {
+        self.battles.values()
+    }
 }
 
 impl State {
