@@ -266,7 +266,7 @@
   $("client-seat-take").addEventListener("click", () =>
     control("take_seat", Object.assign(member(), { Index: Number($("client-seat").value) })));
   for (const id of ["filter-room", "filter-command", "filter-error"]) {
-    $(id).addEventListener("input", () => poll(true));
+    for (const event of ["input", "change"]) $(id).addEventListener(event, () => poll(true));
   }
   poll(true);
 })();
