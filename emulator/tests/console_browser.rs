@@ -483,7 +483,12 @@ async fn console_shows_changes_arms_faults_and_lists_deliveries() {
     assert_eq!(received.load(Ordering::SeqCst), 2);
 
     // A Live room with its audience, metadata, an admin and a mute.
-    for (user, nick) in [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol"), ("anna", "Anna")] {
+    for (user, nick) in [
+        ("alice", "Alice"),
+        ("bob", "Bob"),
+        ("carol", "Carol"),
+        ("anna", "Anna"),
+    ] {
         client
             .account_import(AccountImport::new(user).nick(nick))
             .await

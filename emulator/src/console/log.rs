@@ -379,13 +379,17 @@ impl RequestRecord {
             return None;
         }
         let path = self.uri.path();
-        let (service, command) = match path.trim_start_matches('/').split('/').collect::<Vec<_>>()[..] {
+        let (service, command) = match path.trim_start_matches('/').split('/').collect::<Vec<_>>()[..]
+        {
             ["v4", service, command] => (service, command),
             _ => ("", ""),
         };
         if let Some(want) = f.command.as_deref().filter(|c| !c.is_empty()) {
             let full = format!("{service}/{command}");
-            if !full.to_ascii_lowercase().contains(&want.to_ascii_lowercase()) {
+            if !full
+                .to_ascii_lowercase()
+                .contains(&want.to_ascii_lowercase())
+            {
                 return None;
             }
         }
@@ -428,7 +432,11 @@ impl RequestRecord {
         out.insert("Command".into(), command.into());
         out.insert(
             "Query".into(),
-            self.uri.query().map(redact_query).unwrap_or_default().into(),
+            self.uri
+                .query()
+                .map(redact_query)
+                .unwrap_or_default()
+                .into(),
         );
         out.insert("HttpStatus".into(), json!(self.status));
         out.insert("ErrorCode".into(), json!(code));
@@ -485,7 +493,10 @@ mod tests {
         assert!(q.contains("identifier=admin"));
         let url = redact_url("http://h/cb?SdkAppid=1&RequestTime=5&Sign=deadbeef");
         assert!(!url.contains("deadbeef") && url.contains("RequestTime=5"));
-        let body = shown_body(br#"{"Token":"t0p","Nested":[{"CallbackToken":"x"}],"RoomId":"r"}"#, 62);
+        let body = shown_body(
+            br#"{"Token":"t0p","Nested":[{"CallbackToken":"x"}],"RoomId":"r"}"#,
+            62,
+        );
         let text = body.to_string();
         assert!(!text.contains("t0p") && !text.contains("\"x\""), "{text}");
         assert!(text.contains("\"RoomId\":\"r\""));
@@ -499,7 +510,10 @@ mod tests {
                 Method::POST,
                 Uri::from_static("/v4/room_engine_http_srv/create_room?usersig=s"),
                 Bytes::from_static(br#"{"RoomInfo":{"RoomId":"a"}}"#),
-                Some((200, &Bytes::from_static(br#"{"ErrorCode":0,"RequestId":"x"}"#))),
+                Some((
+                    200,
+                    &Bytes::from_static(br#"{"ErrorCode":0,"RequestId":"x"}"#),
+                )),
                 Duration::from_micros(5),
             );
         }

@@ -85,7 +85,10 @@ fn battle_json(b: &Battle) -> Value {
 }
 
 fn callback_json(c: Option<&CallbackConfig>) -> Value {
-    c.map_or(Value::Null, |c| json!({"Url": c.url, "Commands": c.commands}))
+    c.map_or(
+        Value::Null,
+        |c| json!({"Url": c.url, "Commands": c.commands}),
+    )
 }
 
 /// One pending fault as the console lists it (the `faults` op's fields).
@@ -97,14 +100,17 @@ pub(crate) fn fault_json(f: &Fault) -> Value {
     });
     let (kind, extra) = match &f.kind {
         FaultKind::DelayOnly => ("Delay", Value::Null),
-        FaultKind::Error { code, info } => ("ErrorCode", json!({"ErrorCode": code, "ErrorInfo": info})),
+        FaultKind::Error { code, info } => {
+            ("ErrorCode", json!({"ErrorCode": code, "ErrorInfo": info}))
+        }
         FaultKind::HttpStatus { status, .. } => ("HttpStatus", json!({"HttpStatus": status})),
         FaultKind::TruncatedBody => ("Truncate", Value::Null),
         FaultKind::DropConnection => ("Drop", Value::Null),
         FaultKind::LoseAnswer => ("LoseAnswer", Value::Null),
-        FaultKind::EchoRequest { status } => {
-            ("EchoRequest", json!({"HttpStatus": status, "EchoRequest": true}))
-        }
+        FaultKind::EchoRequest { status } => (
+            "EchoRequest",
+            json!({"HttpStatus": status, "EchoRequest": true}),
+        ),
     };
     v["Kind"] = kind.into();
     if let (Some(obj), Value::Object(extra)) = (v.as_object_mut(), extra) {
