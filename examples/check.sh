@@ -6,9 +6,12 @@
 #   2. every schema and component compiles under Ajv 2020 strict, every
 #      documented sample validates, and requests the service refuses are refused;
 #   3. a TypeScript client (openapi-typescript + openapi-fetch, tsc --strict)
-#      and a Python client (openapi-python-client) run a room life cycle;
+#      and a Python client (openapi-python-client) each run a room life cycle
+#      and a live room's (Live API: metadata, room list, gifts);
 #   4. Schemathesis tests every operation with generated requests: no server
-#      error, every answer in the envelope and as documented.
+#      error, every answer in the envelope and as documented; the Live
+#      operations' fuzzed requests are pointed at fixture rooms (hook), so
+#      their success answers are checked too.
 # Installs pinned packages (npm ci, pip -c constraints.txt) into the checkout
 # and a temporary virtualenv. Prints a summary; exits non-zero on any failure.
 set -uo pipefail
@@ -112,8 +115,9 @@ python_client() {
 schemathesis_run() {
   # Run from the temporary folder: Schemathesis keeps a replay cache in its
   # working directory, and every run must start from nothing.
+  # TRTC_BASE_URL: where the hooks create the Live fixtures.
   (cd "$WORK" && PYTHONPATH="$EXAMPLES/checks" SCHEMATHESIS_HOOKS=schemathesis_hooks \
-    TRTC_OPENAPI="$REPO/api-spec/openapi.json" \
+    TRTC_OPENAPI="$REPO/api-spec/openapi.json" TRTC_BASE_URL="$BASE_URL" \
     "$WORK/venv/bin/schemathesis" run "$REPO/api-spec/openapi.json" --url "$BASE_URL" \
     --checks "$SCHEMATHESIS_CHECKS" \
     --phases examples,coverage,fuzzing --max-examples "$SCHEMATHESIS_EXAMPLES" --seed 20260 \
@@ -126,8 +130,8 @@ step "install Python packages (pip, pinned)" install_python
 step "OpenAPI document: Redocly validator + linter" lint_openapi
 step "schemas: Ajv 2020 strict, samples, refused requests" check_schemas
 if [ -n "${EMULATOR:-}" ] && start_emulator --require-imported-accounts; then
-  step "TypeScript client: tsc --strict + room life cycle" typescript_client
-  step "Python client: openapi-python-client + room life cycle" python_client
+  step "TypeScript client: tsc --strict + room and live life cycles" typescript_client
+  step "Python client: openapi-python-client + room and live life cycles" python_client
 else
   RESULTS+=("FAIL     -  room-emulator not started: no life cycles run")
   FAILED=$((FAILED + 1))

@@ -1,6 +1,6 @@
 //! Which commands exist: the SDK's generated catalog drives routing, so a
-//! command added to the spec is routed (and answers "not implemented" until
-//! a handler is written).
+//! command added to the spec is routed, and answered with its documented
+//! sample until a handler is written (see `handlers::sample`).
 
 use trtc_room::CommandInfo;
 

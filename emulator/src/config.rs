@@ -62,6 +62,12 @@ pub struct EmulatorConfig {
     /// default. Required to listen on a non-loopback address (see
     /// [`crate::console`]).
     pub console_token: Option<String>,
+    /// Answer 60017 for a spec command without a handler, instead of its
+    /// documented sample answer. Off by default.
+    pub strict: bool,
+    /// Commands (`service/command`) answered from their documented sample
+    /// even though the emulator has a handler for them. Empty by default.
+    pub sample_answers: Vec<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -79,6 +85,8 @@ impl Default for EmulatorConfig {
             client_platform: OptPlatform::Unknown,
             event_sink: None,
             console_token: None,
+            strict: false,
+            sample_answers: Vec::new(),
         }
     }
 }
@@ -104,6 +112,8 @@ impl fmt::Debug for EmulatorConfig {
                 "console_token",
                 &self.console_token.as_ref().map(|_| "<redacted>"),
             )
+            .field("strict", &self.strict)
+            .field("sample_answers", &self.sample_answers)
             .finish()
     }
 }

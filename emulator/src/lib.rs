@@ -33,6 +33,7 @@ pub mod error;
 pub mod events;
 pub mod faults;
 mod handlers;
+pub mod logsink;
 pub mod process;
 pub mod ratelimit;
 mod server;

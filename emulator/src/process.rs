@@ -26,6 +26,11 @@ pub const OPTIONS: &str =
                              control API require (Authorization: Bearer <T>
                              or ?token=<T>); required to listen off loopback
                              [default: $ROOM_EMULATOR_CONSOLE_TOKEN]
+    --strict                 answer 60017 for a spec command without a handler
+                             (default: its documented sample answer)
+    --sample-answer <SERVICE/COMMAND>
+                             answer this command from its documented sample
+                             even though it has a handler (repeatable)
     -h, --help               print this help
 
 Prints its base URL on stdout, then logs one line per request on stderr
@@ -74,6 +79,19 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig
             "--client-platform" => {
                 cfg.client_platform = OptPlatform::from_wire(&value("--client-platform")?);
             }
+            "--strict" => cfg.strict = true,
+            "--sample-answer" => {
+                let v = value("--sample-answer")?;
+                let known = v
+                    .split_once('/')
+                    .is_some_and(|(s, c)| crate::catalog::lookup(s, c).is_some());
+                if !known {
+                    return Err(format!(
+                        "--sample-answer: {v:?} is not a SERVICE/COMMAND of the spec"
+                    ));
+                }
+                cfg.sample_answers.push(v);
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -110,7 +128,8 @@ pub async fn run(program: &str, args: impl Iterator<Item = String>) -> ExitCode 
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(stderr.is_terminal())
-        .with_writer(std::io::stderr)
+        // Never blocks request handling on a full stderr pipe.
+        .with_writer(crate::logsink::LogSink::start(std::io::stderr()))
         .try_init()
         .ok();
     let emu = match Emulator::start(cfg).await {

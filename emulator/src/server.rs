@@ -458,14 +458,38 @@ fn process(
             "unknown service or command; check the URL",
         ));
     };
-    let Some(handler) = handlers::handler(info.service, info.command) else {
-        return Err(ApiError::new(
-            codes::REQUEST_DISABLED,
-            format!(
-                "{}/{} is in the API catalog but this emulator does not implement it",
-                info.service, info.command
-            ),
-        ));
+    let canned = app
+        .config
+        .sample_answers
+        .iter()
+        .any(|c| c.split_once('/') == Some((info.service, info.command)));
+    let sample;
+    let handler = match handlers::handler(info.service, info.command) {
+        Some(handler) if !canned => handler,
+        found => {
+            if app.config.strict && found.is_none() {
+                return Err(ApiError::new(
+                    codes::REQUEST_DISABLED,
+                    format!(
+                        "{}/{} is in the API catalog but this emulator does not implement it (--strict)",
+                        info.service, info.command
+                    ),
+                ));
+            }
+            sample = handlers::sample_answer(info.service, info.command).ok_or_else(|| {
+                ApiError::new(
+                    codes::REQUEST_DISABLED,
+                    format!("{}/{} has no handler", info.service, info.command),
+                )
+            })?;
+            tracing::info!(
+                target: "room_emulator",
+                service = info.service,
+                command = info.command,
+                "sample answer: the documented sample, no state change"
+            );
+            &sample.handler
+        }
     };
     let limit = app
         .config

@@ -209,6 +209,8 @@ for (const [sample, targets] of [...sampleTargets].sort()) {
 }
 const unlisted = readdirSync(new URL("samples/", spec)).filter((f) => f.endsWith(".json") && !sampleTargets.has(f));
 console.log(`samples the spec does not reference (not checked): ${unlisted.join(", ") || "none"}`);
+const liveSamples = [...sampleTargets.keys()].filter((f) => /^(live_|callback\.Live\.)/.test(f));
+console.log(`Live samples checked (live_*, callback.Live.*): ${liveSamples.length}`);
 
 // --- 3. Requests the service refuses -----------------------------------------
 const createRoom = readJson("samples/room_engine_http_srv.create_room.request.json");
@@ -239,6 +241,34 @@ const refused = [
 for (const [command, what, body] of refused) {
   const sample = `room_engine_http_srv.${command}.request.json`;
   validateBoth(`${command} with ${what}`, body, targetsOf(sample), false, "invalid requests refused");
+}
+
+// The same for the Live API (live_engine_http_srv).
+const liveCreate = readJson("samples/live_engine_http_srv.create_room.request.json");
+const liveMetadata = readJson("samples/live_engine_http_srv.set_room_metadata.request.json");
+const liveRoomList = readJson("samples/live_engine_http_srv.get_room_list.request.json");
+const liveGift = readJson("samples/live_engine_http_srv.send_gift.request.json");
+const withLiveInfo = (changes) => ({ ...liveCreate, RoomInfo: { ...liveCreate.RoomInfo, ...changes } });
+const liveRefused = [
+  ["create_room", 'RoomType "Conference" (a Room type)', withLiveInfo({ RoomType: "Conference" })],
+  ["create_room", 'SeatTemplate "Banana"', withLiveInfo({ SeatTemplate: "Banana" })],
+  ["create_room", "an unknown field in RoomInfo", withLiveInfo({ RoomTitle: "x" })],
+  ["create_room", "RoomInfo without RoomType", { RoomInfo: withoutKey(liveCreate.RoomInfo, "RoomType") }],
+  ["create_room", "a string for a boolean", withLiveInfo({ IsPublicVisible: "yes" })],
+  [
+    "set_room_metadata",
+    "11 keys (at most 10)",
+    { ...liveMetadata, Metadata: Array.from({ length: 11 }, (_, i) => ({ Key: `k${i}`, Value: "v" })) },
+  ],
+  ["set_room_metadata", "a key without Value", { ...liveMetadata, Metadata: [{ Key: "k" }] }],
+  ["get_room_list", "Count 21 (at most 20)", { ...liveRoomList, Count: 21 }],
+  ["get_room_list", "no Next", withoutKey(liveRoomList, "Next")],
+  ["send_gift", "a string for ReceiverList_Account", { ...liveGift, ReceiverList_Account: "user2" }],
+  ["send_gift", "no From_Account", withoutKey(liveGift, "From_Account")],
+];
+for (const [command, what, body] of liveRefused) {
+  const sample = `live_engine_http_srv.${command}.request.json`;
+  validateBoth(`live ${command} with ${what}`, body, targetsOf(sample), false, "invalid requests refused");
 }
 
 console.log("");

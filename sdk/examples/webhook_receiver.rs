@@ -1,31 +1,29 @@
-//! A minimal Room webhook receiver built on `trtc_room::webhook`.
+//! A minimal Room and Live webhook receiver built on
+//! `trtc_room::webhook::axum` (feature `axum`).
 //!
 //! ```sh
-//! cargo run -p trtc-room --example webhook_receiver -- \
+//! cargo run -p trtc-room --features axum --example webhook_receiver -- \
 //!     --listen 127.0.0.1:8080 --sdk-app-id 1400000000 [--token <T>]
 //! ```
 //!
 //! The token can also come from the `TRTC_WEBHOOK_TOKEN` environment variable
-//! (keeps it out of the process list). Accepts a POST on any path, verifies
-//! it (SdkAppid, and Sign/RequestTime when a token is set), prints one line
-//! per event and answers the documented OK acknowledgement; refused
-//! deliveries get HTTP 401 (authentication), 413 (body over the verifier's
-//! limit, which also caps how much is read) or 400 (malformed) with a FAIL
-//! envelope, and a line on stderr saying why. Everything printed that came
-//! from the request has its control characters escaped, so a signed
-//! delivery cannot forge log lines. An empty token is refused at start.
+//! (keeps it out of the process list). Accepts POSTs on `/callback`; the
+//! SDK's router verifies each (SdkAppid, and Sign/RequestTime when a token
+//! is set) before the handler below sees it, and refuses the others with
+//! HTTP 401 (authentication), 413 (body over the verifier's limit, which
+//! also caps how much is read) or 400 (malformed) and a FAIL envelope. The
+//! handler prints one line per event and answers the acknowledgement, or,
+//! for Live's gift before-callback, a typed decision within the callback's
+//! budget. Everything printed that came from the request has its control
+//! characters escaped, so a signed delivery cannot forge log lines. An
+//! empty token is refused at start.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, RawQuery, State};
-use axum::http::{header, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Router;
-use trtc_room::webhook::{self, Delivery, WebhookVerifier};
-use trtc_room::WebhookEvent;
+use trtc_room::webhook::axum::{router, Answer};
+use trtc_room::webhook::{decide_in_time, Delivery, WebhookVerifier};
+use trtc_room::{LiveBeforeSendGiftDecision, WebhookEvent};
 
 const USAGE: &str = "usage: webhook_receiver --listen <addr:port> --sdk-app-id <N> [--token <T>]";
 
@@ -152,32 +150,21 @@ fn describe(delivery: &Delivery) -> String {
     )
 }
 
-fn json_reply(status: StatusCode, body: Vec<u8>) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
-async fn receive(
-    State(verifier): State<Arc<WebhookVerifier>>,
-    method: Method,
-    RawQuery(query): RawQuery,
-    body: Bytes,
-) -> Response {
-    if method != Method::POST {
-        return json_reply(
-            StatusCode::METHOD_NOT_ALLOWED,
-            webhook::fail("webhooks are delivered with POST"),
-        );
-    }
-    match verifier.receive(query.as_deref().unwrap_or(""), &body) {
-        Ok(delivery) => {
-            println!("{}", printable(&describe(&delivery)));
-            json_reply(StatusCode::OK, webhook::ack().to_vec())
+/// What the app does with each verified delivery.
+async fn handle(delivery: Delivery) -> Answer {
+    println!("{}", printable(&describe(&delivery)));
+    match &delivery.event {
+        // A before-callback: decide within its budget; if the app's own
+        // check is too slow, the gift goes ahead (the app's choice here).
+        WebhookEvent::LiveBeforeSendGift(_) => {
+            let decision = decide_in_time(
+                async { LiveBeforeSendGiftDecision::allow() },
+                LiveBeforeSendGiftDecision::allow(),
+            )
+            .await;
+            Answer::decision(&decision)
         }
-        Err(refused) => {
-            eprintln!("refused delivery: {}", printable(&refused.to_string()));
-            let (status, body) = webhook::refusal(&refused);
-            json_reply(status, body)
-        }
+        _ => Answer::ack(),
     }
 }
 
@@ -222,17 +209,12 @@ async fn serve(args: Args) -> Result<(), String> {
             }
         };
     }
-    let max_body = verifier.max_body();
     let signed = if verifier.requires_sign() {
         "Sign required"
     } else {
         "no token: SdkAppid check only"
     };
-    let app = Router::new()
-        .fallback(receive)
-        // Stop reading at the verifier's limit (answered 413).
-        .layer(DefaultBodyLimit::max(max_body))
-        .with_state(Arc::new(verifier));
+    let app = router("/callback", verifier, handle);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| match e.kind() {
@@ -245,7 +227,7 @@ async fn serve(args: Args) -> Result<(), String> {
         })?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     println!(
-        "listening on http://{local} for SdkAppid {} ({signed})",
+        "listening on http://{local}/callback for SdkAppid {} ({signed})",
         args.sdk_app_id
     );
     axum::serve(listener, app)

@@ -143,8 +143,11 @@
 //! then hand each delivery (query string and body bytes) to a
 //! [`webhook::WebhookVerifier`]: it checks the app ID, the signature and the
 //! time when a token is set, and returns a typed [`WebhookEvent`]. Answer
-//! with [`webhook::ack`]. The [`webhook`] module shows a whole receiver;
-//! `examples/webhook_receiver.rs` runs one on axum.
+//! with [`webhook::ack`], or for a before-callback such as Live's gift check
+//! with its typed decision ([`webhook::Decision`], bounded by its budget
+//! with [`webhook::decide_in_time`]). The [`webhook`] module shows a whole
+//! receiver; with the `axum` feature, `webhook::axum` is a ready router and
+//! extractor, and `examples/webhook_receiver.rs` runs one.
 //!
 //! # Errors
 //!

@@ -17,6 +17,7 @@ mod live;
 mod live_config;
 mod live_pk;
 mod mic;
+mod sample;
 mod srv;
 
 use std::sync::LazyLock;
@@ -28,6 +29,8 @@ use trtc_room::{Command, CommandInfo};
 
 use crate::error::{codes, ApiError};
 use crate::state::{Ctx, State};
+
+pub(crate) use sample::sample_answer;
 
 /// What a prepared call returns: the payload object, serialized.
 pub type Outcome = Result<Vec<u8>, ApiError>;

@@ -1,10 +1,12 @@
 // A room's life cycle through the typed client, against the emulator:
 // import accounts, create a room, read it, let members enter (the emulator's
-// control API), list the members page by page, destroy the room.
+// control API), list the members page by page, destroy the room. Then a live
+// room's (TUILiveKit): create it, set and read its metadata, find it in the
+// room list, send a gift and read the gift count, destroy it.
 // Exits non-zero on the first failure.
 import { readFileSync } from "node:fs";
 
-import { callQuery, credentialsFromEnv, roomClient } from "./client.js";
+import { callQuery, type Credentials, credentialsFromEnv, type RoomClient, roomClient } from "./client.js";
 import type { components } from "./generated/api.js";
 import { accountId, parseJsonExact } from "./json.js";
 
@@ -35,6 +37,18 @@ function check(condition: boolean, what: string): void {
   if (!condition) {
     throw new Error(`check failed: ${what}`);
   }
+}
+
+/** Calls the emulator's control API (not part of Tencent's API). */
+async function control(creds: Credentials, op: string, body: unknown): Promise<Envelope> {
+  const answer = await fetch(new URL(`/emulator/v1/${op}`, creds.baseUrl), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const envelope = parseJsonExact(await answer.text()) as Envelope;
+  check(answer.ok && envelope.ErrorCode === 0, `control ${op} (${envelope.ErrorInfo ?? answer.status})`);
+  return envelope;
 }
 
 async function main(): Promise<void> {
@@ -89,13 +103,7 @@ async function main(): Promise<void> {
   check(room?.Owner_Account !== undefined && accountId(room.Owner_Account) === owner, "owner kept");
 
   for (const member of members) {
-    const answer = await fetch(new URL("/emulator/v1/enter_room", creds.baseUrl), {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ RoomId: roomId, Member_Account: member }),
-    });
-    const envelope = parseJsonExact(await answer.text()) as Envelope;
-    check(answer.ok && envelope.ErrorCode === 0, `${member} enters (${envelope.ErrorInfo ?? answer.status})`);
+    await control(creds, "enter_room", { RoomId: roomId, Member_Account: member });
   }
   console.log(`ok   ${"enter_room (control)".padEnd(24)} ${members.length} members`);
 
@@ -138,6 +146,8 @@ async function main(): Promise<void> {
   check(gone.data?.ErrorCode === 100004, "the destroyed room is gone (100004)");
   console.log(`ok   ${"get_room_info (gone)".padEnd(24)} ${gone.data?.ErrorCode}`);
 
+  await liveLifeCycle(client, creds, tag);
+
   // A webhook may carry a 64-bit user ID as a bare number: parsed exactly, it
   // arrives as a string instead of a rounded number.
   const samplePath = new URL("../../../api-spec/samples/callback.Mic.CallbackAfterSeatInfoChanged.json", import.meta.url);
@@ -147,6 +157,130 @@ async function main(): Promise<void> {
   console.log(`ok   ${"webhook 64-bit account".padEnd(24)} ${seatAccount}`);
 
   console.log(`typescript life cycle: ${pages} member pages, ${listed.length} members listed`);
+}
+
+/**
+ * A live room's life cycle (the Live API, TUILiveKit): create, set and read
+ * metadata, find the room in the room list, send a gift, read the gift
+ * count, destroy.
+ */
+async function liveLifeCycle(client: RoomClient, creds: Credentials, tag: string): Promise<void> {
+  const roomId = `ts-live-${tag}`;
+  const host = `ts-host-${tag}`;
+  const fan = `ts-fan-${tag}`;
+  const imported = expectOk(
+    "multiaccount_import",
+    await client.POST("/v4/im_open_login_svc/multiaccount_import", {
+      params: { query: callQuery() },
+      body: { AccountList: [{ UserID: host }, { UserID: fan }] } satisfies Schemas["MultiaccountImportRequest"],
+    }),
+  );
+  check((imported.FailAccounts ?? []).length === 0, "every live account imported");
+
+  const roomInfo: Schemas["LiveRoomInfo"] = {
+    RoomId: roomId,
+    RoomType: "Live",
+    RoomName: "TypeScript live example",
+    Owner_Account: host,
+    SeatTemplate: "VideoDynamicGrid9Seats",
+  };
+  expectOk(
+    "live_create_room",
+    await client.POST("/v4/live_engine_http_srv/create_room", {
+      params: { query: callQuery() },
+      body: { RoomInfo: roomInfo } satisfies Schemas["LiveCreateRoomRequest"],
+    }),
+  );
+
+  const metadata: Schemas["LiveMetadata"][] = [
+    { Key: "topic", Value: "typescript" },
+    { Key: "stage", Value: "warm-up" },
+  ];
+  expectOk(
+    "live_set_room_metadata",
+    await client.POST("/v4/live_engine_http_srv/set_room_metadata", {
+      params: { query: callQuery() },
+      body: { RoomId: roomId, Metadata: metadata } satisfies Schemas["LiveSetRoomMetadataRequest"],
+    }),
+  );
+  const read = expectOk(
+    "live_get_room_metadata",
+    await client.POST("/v4/live_engine_http_srv/get_room_metadata", {
+      params: { query: callQuery() },
+      body: { RoomId: roomId, Keys: [] } satisfies Schemas["LiveGetRoomMetadataRequest"],
+    }),
+  );
+  const values = new Map((read.Response?.Metadata ?? []).map((m) => [m.Key, m.Value]));
+  for (const { Key, Value } of metadata) {
+    check(values.get(Key) === Value, `metadata ${Key} reads back ${Value} (${values.get(Key)})`);
+  }
+  check(values.size === metadata.length, `only the keys set (${values.size})`);
+
+  // Page through the public rooms until ours shows up or the list ends.
+  let next = "";
+  let pages = 0;
+  let found: Schemas["LiveRoomSummary"] | undefined;
+  do {
+    const page = expectOk(
+      `live_get_room_list #${pages + 1}`,
+      await client.POST("/v4/live_engine_http_srv/get_room_list", {
+        params: { query: callQuery() },
+        body: { Next: next, Count: 20 } satisfies Schemas["LiveGetRoomListRequest"],
+      }),
+    );
+    found = page.Response?.RoomList?.find((r) => r.RoomId === roomId);
+    next = page.Response?.Next ?? "";
+    pages += 1;
+    check(pages <= 50, "room list paging ends");
+  } while (found === undefined && next !== "");
+  check(found !== undefined, "the room list holds the live room");
+  check(found?.RoomName === roomInfo.RoomName, "listed with its name");
+  check(
+    found?.Owner_Account !== undefined && accountId(found.Owner_Account) === host,
+    "listed with its host",
+  );
+
+  // Price the gift (the emulator's control API; by default any gift is free).
+  await control(creds, "gifts", { GiftList: [{ GiftId: "rose", Coins: 5 }] });
+  expectOk(
+    "live_send_gift",
+    await client.POST("/v4/live_engine_http_srv/send_gift", {
+      params: { query: callQuery() },
+      body: {
+        RoomId: roomId,
+        GiftId: "rose",
+        Count: 3,
+        From_Account: fan,
+        ReceiverList_Account: [host],
+      } satisfies Schemas["LiveSendGiftRequest"],
+    }),
+  );
+  const gifts = expectOk(
+    "live_get_gift_count",
+    await client.POST("/v4/live_engine_http_srv/get_gift_count", {
+      params: { query: callQuery() },
+      body: { RoomId: roomId, From_Account: host } satisfies Schemas["LiveGetGiftCountRequest"],
+    }),
+  );
+  const count = gifts.Response;
+  check(count?.TotalCount === 3, `the host received 3 gifts (${count?.TotalCount})`);
+  check(count?.TotalCoins === 15, `worth 15 coins (${count?.TotalCoins})`);
+  check(count?.GiftSenderCount === 1, `from 1 sender (${count?.GiftSenderCount})`);
+
+  expectOk(
+    "live_destroy_room",
+    await client.POST("/v4/live_engine_http_srv/destroy_room", {
+      params: { query: callQuery() },
+      body: { RoomId: roomId } satisfies Schemas["LiveDestroyRoomRequest"],
+    }),
+  );
+  const gone = await client.POST("/v4/live_engine_http_srv/get_room_info", {
+    params: { query: callQuery() },
+    body: { RoomId: roomId } satisfies Schemas["LiveGetRoomInfoRequest"],
+  });
+  check(gone.data?.ErrorCode === 100004, "the destroyed live room is gone (100004)");
+  console.log(`ok   ${"live_get_room_info (gone)".padEnd(24)} ${gone.data?.ErrorCode}`);
+  console.log(`typescript live life cycle: ${values.size} metadata keys, ${pages} room list pages, ${count?.TotalCount} gifts`);
 }
 
 main().catch((e: unknown) => {

@@ -2017,7 +2017,7 @@ pub struct LiveSetRoomMetadata {
     pub room_id: String,
     /// Key/value pairs to set; at most 10 keys per room and 16 KB of values in total.
     ///
-    /// Wire name `Metadata`; required; at most 10 items.
+    /// Wire name `Metadata`; required; at most 10 items; at least 1 items.
     #[serde(rename = "Metadata")]
     pub metadata: Vec<LiveMetadata>,
 }
@@ -2041,6 +2041,7 @@ impl crate::validate::Validate for LiveSetRoomMetadata {
         {
             let v = &self.metadata;
             crate::validate::max_items(path, "Metadata", v, 10)?;
+            crate::validate::min_items(path, "Metadata", v, 1)?;
             crate::validate::Validate::validate_at(
                 v,
                 &crate::validate::join(path, "Metadata"),
@@ -2291,7 +2292,7 @@ pub struct LiveDelRoomMetadata {
     pub room_id: String,
     /// Keys to delete.
     ///
-    /// Wire name `Keys`; required.
+    /// Wire name `Keys`; required; at least 1 items.
     #[serde(rename = "Keys")]
     pub keys: Vec<String>,
 }
@@ -2309,7 +2310,11 @@ impl LiveDelRoomMetadata {
     }
 }
 impl crate::validate::Validate for LiveDelRoomMetadata {
-    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.keys;
+            crate::validate::min_items(path, "Keys", v, 1)?;
+        }
         Ok(())
     }
 }
@@ -2721,7 +2726,7 @@ pub struct LiveModifyAdmin {
     pub room_id: String,
     /// User IDs to add or remove; a room has at most 5 administrators.
     ///
-    /// Wire name `Admin_Account`; required; at most 5 items.
+    /// Wire name `Admin_Account`; required; at most 5 items; at least 1 items.
     #[serde(rename = "Admin_Account")]
     pub admin_account: Vec<String>,
     /// Whether to add or remove the users.
@@ -2752,6 +2757,7 @@ impl crate::validate::Validate for LiveModifyAdmin {
         {
             let v = &self.admin_account;
             crate::validate::max_items(path, "Admin_Account", v, 5)?;
+            crate::validate::min_items(path, "Admin_Account", v, 1)?;
         }
         Ok(())
     }
@@ -2855,7 +2861,7 @@ pub struct LiveBanMember {
     pub room_id: String,
     /// User IDs to ban, at most 20.
     ///
-    /// Wire name `MemberList_Account`; required; at most 20 items.
+    /// Wire name `MemberList_Account`; required; at most 20 items; at least 1 items.
     #[serde(rename = "MemberList_Account")]
     pub member_list_account: Vec<String>,
     /// Why the users are banned.
@@ -2901,6 +2907,7 @@ impl crate::validate::Validate for LiveBanMember {
         {
             let v = &self.member_list_account;
             crate::validate::max_items(path, "MemberList_Account", v, 20)?;
+            crate::validate::min_items(path, "MemberList_Account", v, 1)?;
         }
         if let Some(v) = &self.reason {
             crate::validate::max_bytes(path, "Reason", v, 200)?;
@@ -3005,7 +3012,7 @@ pub struct LiveUnbanMember {
     pub room_id: String,
     /// User IDs whose ban is lifted, at most 20.
     ///
-    /// Wire name `MemberList_Account`; required; at most 20 items.
+    /// Wire name `MemberList_Account`; required; at most 20 items; at least 1 items.
     #[serde(rename = "MemberList_Account")]
     pub member_list_account: Vec<String>,
 }
@@ -3032,6 +3039,7 @@ impl crate::validate::Validate for LiveUnbanMember {
         {
             let v = &self.member_list_account;
             crate::validate::max_items(path, "MemberList_Account", v, 20)?;
+            crate::validate::min_items(path, "MemberList_Account", v, 1)?;
         }
         Ok(())
     }
@@ -3319,7 +3327,7 @@ pub struct LiveMuteMember {
     pub room_id: String,
     /// User IDs to mute or unmute.
     ///
-    /// Wire name `MemberList_Account`; required.
+    /// Wire name `MemberList_Account`; required; at least 1 items.
     #[serde(rename = "MemberList_Account")]
     pub member_list_account: Vec<String>,
     /// How long the mute lasts, in seconds; 0 lifts it.
@@ -3347,7 +3355,11 @@ impl LiveMuteMember {
     }
 }
 impl crate::validate::Validate for LiveMuteMember {
-    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.member_list_account;
+            crate::validate::min_items(path, "MemberList_Account", v, 1)?;
+        }
         Ok(())
     }
 }
@@ -3725,7 +3737,7 @@ pub struct LiveAddRobot {
     pub room_id: String,
     /// User IDs of the robots; they must be imported accounts. A room holds at most 3 robots.
     ///
-    /// Wire name `RobotList_Account`; required; at most 3 items.
+    /// Wire name `RobotList_Account`; required; at most 3 items; at least 1 items.
     #[serde(rename = "RobotList_Account")]
     pub robot_list_account: Vec<String>,
 }
@@ -3753,6 +3765,7 @@ impl crate::validate::Validate for LiveAddRobot {
         {
             let v = &self.robot_list_account;
             crate::validate::max_items(path, "RobotList_Account", v, 3)?;
+            crate::validate::min_items(path, "RobotList_Account", v, 1)?;
         }
         Ok(())
     }
@@ -3978,7 +3991,7 @@ pub struct LiveDelRobot {
     pub room_id: String,
     /// User IDs of the robots to remove.
     ///
-    /// Wire name `RobotList_Account`; required.
+    /// Wire name `RobotList_Account`; required; at least 1 items.
     #[serde(rename = "RobotList_Account")]
     pub robot_list_account: Vec<String>,
 }
@@ -3996,7 +4009,11 @@ impl LiveDelRobot {
     }
 }
 impl crate::validate::Validate for LiveDelRobot {
-    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.robot_list_account;
+            crate::validate::min_items(path, "RobotList_Account", v, 1)?;
+        }
         Ok(())
     }
 }
@@ -4103,7 +4120,7 @@ pub struct LiveSendTextMsg {
     pub sender_account: String,
     /// Text of the message.
     ///
-    /// Wire name `TextContent`; required.
+    /// Wire name `TextContent`; required; at least 1 bytes.
     #[serde(rename = "TextContent")]
     pub text_content: String,
     /// Application data attached to the message; must be JSON, sent as a string.
@@ -4135,7 +4152,11 @@ impl LiveSendTextMsg {
     }
 }
 impl crate::validate::Validate for LiveSendTextMsg {
-    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.text_content;
+            crate::validate::min_bytes(path, "TextContent", v, 1)?;
+        }
         Ok(())
     }
 }
@@ -4282,7 +4303,7 @@ pub struct LiveSendCustomMsg {
     pub sender_account: Option<String>,
     /// Application-defined kind of message.
     ///
-    /// Wire name `BusinessId`; required.
+    /// Wire name `BusinessId`; required; at least 1 bytes.
     #[serde(rename = "BusinessId")]
     pub business_id: String,
     /// Content of the message (Tencent's console sends a JSON text).
@@ -4314,7 +4335,11 @@ impl LiveSendCustomMsg {
     }
 }
 impl crate::validate::Validate for LiveSendCustomMsg {
-    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.business_id;
+            crate::validate::min_bytes(path, "BusinessId", v, 1)?;
+        }
         Ok(())
     }
 }
@@ -4838,7 +4863,7 @@ pub struct LiveSendGift {
     pub room_id: String,
     /// ID of a gift configured for the app.
     ///
-    /// Wire name `GiftId`; required.
+    /// Wire name `GiftId`; required; at least 1 bytes.
     #[serde(rename = "GiftId")]
     pub gift_id: String,
     /// Number of gifts to send.
@@ -4887,7 +4912,11 @@ impl LiveSendGift {
     }
 }
 impl crate::validate::Validate for LiveSendGift {
-    fn validate_at(&self, _path: &str) -> Result<(), crate::validate::InvalidRequest> {
+    fn validate_at(&self, path: &str) -> Result<(), crate::validate::InvalidRequest> {
+        {
+            let v = &self.gift_id;
+            crate::validate::min_bytes(path, "GiftId", v, 1)?;
+        }
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 //! allows the action, and the refusals the spec lists block it. The service
 //! waits [`Decision::BUDGET`] for the answer.
 
+use std::future::Future;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -61,4 +62,39 @@ pub struct UnknownRefusal {
     pub code: i64,
     /// The documented non-zero codes, as text (`1, 102100..=102200`).
     pub expected: &'static str,
+}
+
+/// The part of a before-callback's budget [`decide_in_time`] leaves for the
+/// answer's trip back to the service.
+pub const NETWORK_MARGIN: Duration = Duration::from_millis(300);
+
+/// Runs `decide`, the app's decision on a before-callback, for at most
+/// `budget`. If it has not finished by then, it is dropped and `on_timeout`
+/// (the app's choice: allow or refuse) is answered instead, with a warning
+/// in the log. The service never waits past its budget because of a slow
+/// check in the app.
+pub async fn decide_within<D: Decision>(
+    budget: Duration,
+    decide: impl Future<Output = D>,
+    on_timeout: D,
+) -> D {
+    match tokio::time::timeout(budget, decide).await {
+        Ok(decision) => decision,
+        Err(_) => {
+            tracing::warn!(
+                target: "trtc_room::webhook",
+                command = D::COMMAND,
+                budget_ms = u64::try_from(budget.as_millis()).unwrap_or(u64::MAX),
+                error_code = on_timeout.error_code(),
+                "before-callback decision took too long; answering the fallback"
+            );
+            on_timeout
+        }
+    }
+}
+
+/// [`decide_within`] the decision's own budget ([`Decision::BUDGET`]) less
+/// [`NETWORK_MARGIN`].
+pub async fn decide_in_time<D: Decision>(decide: impl Future<Output = D>, on_timeout: D) -> D {
+    decide_within(D::BUDGET.saturating_sub(NETWORK_MARGIN), decide, on_timeout).await
 }

@@ -40,6 +40,8 @@
 /// The HTTP status type of [`refusal`] (re-exported from the `http` crate).
 pub use http::StatusCode;
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod decision;
 mod delivery;
 mod error;
@@ -47,7 +49,7 @@ mod query;
 mod reply;
 mod verify;
 
-pub use decision::{Decision, UnknownRefusal};
+pub use decision::{decide_in_time, decide_within, Decision, UnknownRefusal, NETWORK_MARGIN};
 pub use delivery::Delivery;
 pub use error::WebhookError;
 pub use query::{OptPlatform, WebhookQuery};

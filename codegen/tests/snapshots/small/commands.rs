@@ -109,11 +109,6 @@ pub static COMMANDS: &[Entry] = &[
                             wire: "Conference",
                             help: "A conference.",
                         },
-                        Choice {
-                            value: "Live",
-                            wire: "Live",
-                            help: "A live room.",
-                        },
                     ],
                 },
                 required: true,
