@@ -317,6 +317,60 @@ fn redact_value(v: &mut Value) {
     }
 }
 
+/// `text` (JSON that did not parse, e.g. cut short) with the string values
+/// of secret members replaced: `"UserSig": "..."` becomes
+/// `"UserSig": "<redacted>"`.
+fn redact_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    // The last string literal and whether it names a secret.
+    let mut secret_key = false;
+    while let Some(start) = rest.find('"') {
+        let (before, from_quote) = rest.split_at(start);
+        let gap = before.trim();
+        out.push_str(before);
+        let body = &from_quote[1..];
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let value_of_secret = secret_key && gap == ":";
+        match end {
+            Some(end) => {
+                let literal = &body[..end];
+                if value_of_secret {
+                    out.push('"');
+                    out.push_str(REDACTED);
+                    out.push('"');
+                    secret_key = false;
+                } else {
+                    out.push('"');
+                    out.push_str(literal);
+                    out.push('"');
+                    secret_key = is_secret(literal);
+                }
+                rest = &body[end + 1..];
+            }
+            None => {
+                // Cut short inside a string.
+                out.push('"');
+                out.push_str(if value_of_secret { REDACTED } else { body });
+                return out;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A body for display: its JSON (secrets redacted) when it parses, else
 /// its text.
 pub(crate) fn shown_body(bytes: &[u8], full_len: usize) -> Value {
@@ -329,7 +383,7 @@ pub(crate) fn shown_body(bytes: &[u8], full_len: usize) -> Value {
             return v;
         }
     }
-    let mut text = String::from_utf8_lossy(bytes).into_owned();
+    let mut text = redact_text(&String::from_utf8_lossy(bytes));
     if full_len > bytes.len() {
         text.push_str(&format!("… ({full_len} bytes in all)"));
     }
@@ -493,13 +547,23 @@ mod tests {
         assert!(q.contains("identifier=admin"));
         let url = redact_url("http://h/cb?SdkAppid=1&RequestTime=5&Sign=deadbeef");
         assert!(!url.contains("deadbeef") && url.contains("RequestTime=5"));
-        let body = shown_body(
-            br#"{"Token":"t0p","Nested":[{"CallbackToken":"x"}],"RoomId":"r"}"#,
-            62,
-        );
-        let text = body.to_string();
+        let raw = br#"{"Token":"t0p","Nested":[{"CallbackToken":"x"}],"RoomId":"r"}"#;
+        let text = shown_body(raw, raw.len()).to_string();
         assert!(!text.contains("t0p") && !text.contains("\"x\""), "{text}");
         assert!(text.contains("\"RoomId\":\"r\""));
+        // Cut short (not JSON): redacted as text.
+        let text = shown_body(&raw[..40], 4096).to_string();
+        assert!(!text.contains("t0p") && !text.contains("\"x"), "{text}");
+        assert!(
+            text.contains("Nested") && text.contains("4096 bytes"),
+            "{text}"
+        );
+        let cut = redact_text(r#"{"UserSig": "eJyr\"Vi"#);
+        assert_eq!(cut, r#"{"UserSig": "<redacted>"#);
+        assert_eq!(
+            redact_text(r#"{"a":"Token","b" : "keep", "sign":"s"}"#),
+            r#"{"a":"Token","b" : "keep", "sign":"<redacted>"}"#
+        );
     }
 
     #[test]
