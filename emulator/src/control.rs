@@ -15,7 +15,7 @@
 //! | `end_battle` | `{"BattleId"}`: ends a running PK battle now (`Live.CallbackAfterEndBattle` with OpType 1); 100002 when unknown or ended |
 //! | `gifts` | `{"GiftList": [{"GiftId", "Coins"}]}` seeds the gift list (send_gift then answers 102002 for other gifts); `{"GiftList": null}` or `{}` accepts any gift again |
 //! | `resend_delivery` | `{"Id"}`: POSTs a delivery of the console's delivery log (`GET /emulator/v1/deliveries`) again, to the same URL with the same body; answers `{"Queued": true}` at once, and the new try is logged with `ResendOf` |
-//! | `gift_decision` | `{"ErrorCode": n}`: how the app answers `Live.CallbackBeforeSendGift` from now on: 0 allows (default); 102100..=102200 refuse with that code; any other code refuses with 102004 |
+//! | `gift_decision` | `{"ErrorCode": n}`: how the app answers `Live.CallbackBeforeSendGift` from now on: 0 allows (default); 102100..=102200 refuse with that code; any other code refuses with 102004. Played only while no `Live.CallbackBeforeSendGift` receiver is configured (`live_config/set_callback`): a configured receiver decides instead |
 //!
 //! `enter_room` and `leave_room` act on a Live room when the ID names one
 //! (a banned user cannot enter: 100006); otherwise on a Room room.
@@ -315,7 +315,7 @@ pub(crate) fn take_seat(
     index: i64,
 ) -> Result<(), ApiError> {
     app.apply(account, client_platform(app), |state, ctx| {
-        state.room_mut(room_id)?.pick(ctx, account, index)
+        state.seat_host_mut(room_id)?.pick(ctx, account, index)
     })
 }
 

@@ -207,7 +207,10 @@ impl Emulator {
     }
 
     /// How the app answers `Live.CallbackBeforeSendGift` from now on (0
-    /// allows; see the `gift_decision` control op).
+    /// allows; see the `gift_decision` control op), while no receiver is
+    /// configured for it: a `live_config` callback configuration enabling
+    /// `Live.CallbackBeforeSendGift` sends the callback over HTTP, and its
+    /// answer decides instead.
     pub fn set_gift_decision(&self, error_code: i64) {
         self.app.lock_state().live.set_gift_decision(error_code);
     }

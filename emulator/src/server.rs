@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, oneshot, Notify};
 use trtc_room::webhook::OptPlatform;
-use trtc_room::{CommandInfo, PayloadLocation};
+use trtc_room::{Command, CommandInfo, PayloadLocation};
 
 use crate::auth::{Authority, CallQuery};
 use crate::catalog;
@@ -91,28 +91,45 @@ impl App {
         f: impl FnOnce(&mut State, &mut Ctx) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let mut ctx = Ctx::at(operator, platform, self.clock.now_ms());
-        let (result, room_callback, live_callback) = {
+        let (result, room_callback, live_callback, to_live) = {
             let mut state = self.lock_state();
             // Battles whose time ran out end before anything else happens
             // (their callbacks come first).
             state.live.tick(&mut ctx);
             let result = f(&mut state, &mut ctx);
-            let live = if ctx.events.iter().any(|e| e.command.starts_with("Live.")) {
-                state.live.callback().cloned()
+            // Live callbacks, and the seat callbacks of live rooms.
+            let to_live: Vec<bool> = ctx
+                .events
+                .iter()
+                .map(|e| {
+                    e.command.starts_with("Live.")
+                        || e.payload
+                            .get("RoomId")
+                            .and_then(Value::as_str)
+                            .is_some_and(|id| state.live.contains(id))
+                })
+                .collect();
+            let live = if to_live.contains(&true) {
+                state
+                    .live
+                    .callback()
+                    .cloned()
+                    .map(|config| (config, self.live_token(&state)))
             } else {
                 None
             };
-            (result, state.callback().cloned(), live)
+            (result, state.callback().cloned(), live, to_live)
         };
-        // Live callbacks go to the Live configuration (`live_config`), the
+        // Live callbacks (and the seat callbacks of live rooms) go to the
+        // Live configuration (`live_config`), signed with its token; the
         // others to the Room one.
-        for event in &ctx.events {
-            let config = if event.command.starts_with("Live.") {
-                live_callback.as_ref()
-            } else {
-                room_callback.as_ref()
-            };
-            if let Some(config) = config {
+        for (event, to_live) in ctx.events.iter().zip(to_live) {
+            if to_live {
+                if let Some((config, token)) = &live_callback {
+                    self.webhooks
+                        .dispatch_signed(config, event, token.as_deref());
+                }
+            } else if let Some(config) = &room_callback {
                 self.webhooks.dispatch(config, event);
             }
         }
@@ -124,6 +141,17 @@ impl App {
             let _ = self.events.send(event.clone());
         }
         result
+    }
+
+    /// The token Live deliveries are signed with: the `live_config` token
+    /// while it is enabled (none while it is disabled); without a
+    /// `live_config` token, the emulator's configured one
+    /// ([`EmulatorConfig::callback_token`]), as for Room deliveries.
+    pub(crate) fn live_token(&self, state: &State) -> Option<String> {
+        match state.live.callback_token() {
+            Ok(token) => token.enabled.then(|| token.token.clone()),
+            Err(_) => self.config.callback_token.clone(),
+        }
     }
 
     pub(crate) fn request_id(&self) -> String {
@@ -323,21 +351,28 @@ pub(crate) async fn api(
     // Like the real service, finish a call that arrived even when the
     // client gives up (times out, disconnects) before the answer.
     let delay = fault.as_ref().map_or(Duration::ZERO, |f| f.delay);
+    let task_failed = |_| Err(ApiError::new(codes::INTERNAL, "the call's task failed"));
     let result = if delay.is_zero() {
         // Synchronous from here to the answer: nothing can cancel it half
-        // way, so it needs no task of its own.
-        process(&app, method, &q, info, service, command, &body)
+        // way, so it needs no task of its own; the rest of a call that
+        // waits for the app's receiver gets one.
+        match process(&app, method, &q, info, service, command, &body) {
+            Processed::Done(result) => result,
+            Processed::Pending(rest) => tokio::spawn(rest).await.unwrap_or_else(task_failed),
+        }
     } else {
         let (app, service, command) = (app.clone(), service.to_owned(), command.to_owned());
         let work = async move {
             tokio::time::sleep(delay).await;
             // The task owns its copy of the query, so it parses it again.
             let q = CallQuery::parse(query.as_deref());
-            process(&app, method, &q, info, &service, &command, &body)
+            let processed = process(&app, method, &q, info, &service, &command, &body);
+            match processed {
+                Processed::Done(result) => result,
+                Processed::Pending(rest) => rest.await,
+            }
         };
-        tokio::spawn(work)
-            .await
-            .unwrap_or_else(|_| Err(ApiError::new(codes::INTERNAL, "the call's task failed")))
+        tokio::spawn(work).await.unwrap_or_else(task_failed)
     };
     let code = result.as_ref().err().map_or(0, |e| e.code);
     if matches!(fault.as_ref().map(|f| &f.kind), Some(FaultKind::LoseAnswer)) {
@@ -433,15 +468,61 @@ fn log(path: &str, code: i64, started: Instant, note: &str) {
     );
 }
 
+/// What [`process`] did with a call.
+enum Processed {
+    /// Answered.
+    Done(Result<Vec<u8>, ApiError>),
+    /// The rest waits for the app's before-callback receiver (no lock held).
+    Pending(handlers::gift::Pending),
+}
+
 fn process(
-    app: &App,
+    app: &Arc<App>,
     method: Method,
     q: &CallQuery<'_>,
     info: Option<&'static CommandInfo>,
     service: &str,
     command: &str,
     body: &[u8],
-) -> Result<Vec<u8>, ApiError> {
+) -> Processed {
+    let run = |handler: &handlers::Handler| {
+        handler(body).and_then(|call| app.apply(q.identifier(), OptPlatform::RestApi, call))
+    };
+    let handler = match admit(app, method, q, info, service, command) {
+        Ok(Admitted::Handler(handler)) => handler,
+        Ok(Admitted::Sample(sample)) => return Processed::Done(run(&sample.handler)),
+        Err(e) => return Processed::Done(Err(e)),
+    };
+    // `send_gift` asks the app's receiver (when one is configured) between
+    // checking and recording the gift, without the state lock.
+    let gift = <trtc_room::LiveSendGift as Command>::INFO;
+    if info.is_some_and(|i| (i.service, i.command) == (gift.service, gift.command)) {
+        return match handlers::gift::send_gift(app, q.identifier(), body) {
+            handlers::gift::Step::Done(result) => Processed::Done(result),
+            handlers::gift::Step::Ask(rest) => Processed::Pending(rest),
+        };
+    }
+    Processed::Done(run(handler))
+}
+
+/// The handler a call [`admit`]ted runs.
+enum Admitted {
+    /// The command's handler.
+    Handler(&'static handlers::Handler),
+    /// Its documented sample answer (no handler, or asked for).
+    Sample(handlers::SampleAnswer),
+}
+
+/// The checks every call passes before its handler runs (method, UserSig,
+/// known command, rate limit): the handler, or the refusal.
+fn admit(
+    app: &App,
+    method: Method,
+    q: &CallQuery<'_>,
+    info: Option<&'static CommandInfo>,
+    service: &str,
+    command: &str,
+) -> Result<Admitted, ApiError> {
     if method != Method::POST {
         return Err(ApiError::new(codes::HTTP_PARSE, "REST calls must use POST"));
     }
@@ -463,9 +544,8 @@ fn process(
         .sample_answers
         .iter()
         .any(|c| c.split_once('/') == Some((info.service, info.command)));
-    let sample;
-    let handler = match handlers::handler(info.service, info.command) {
-        Some(handler) if !canned => handler,
+    let admitted = match handlers::handler(info.service, info.command) {
+        Some(handler) if !canned => Admitted::Handler(handler),
         found => {
             if app.config.strict && found.is_none() {
                 return Err(ApiError::new(
@@ -476,7 +556,7 @@ fn process(
                     ),
                 ));
             }
-            sample = handlers::sample_answer(info.service, info.command).ok_or_else(|| {
+            let sample = handlers::sample_answer(info.service, info.command).ok_or_else(|| {
                 ApiError::new(
                     codes::REQUEST_DISABLED,
                     format!("{}/{} has no handler", info.service, info.command),
@@ -488,7 +568,7 @@ fn process(
                 command = info.command,
                 "sample answer: the documented sample, no state change"
             );
-            &sample.handler
+            Admitted::Sample(sample)
         }
     };
     let limit = app
@@ -501,8 +581,7 @@ fn process(
             format!("more than {limit} calls per second"),
         ));
     }
-    let call = handler(body)?;
-    app.apply(q.identifier(), OptPlatform::RestApi, call)
+    Ok(admitted)
 }
 
 /// The Chat services (`im_open_login_svc`, `openim`) answer without a

@@ -6,7 +6,10 @@
 //! for a change made by a REST call, the configured client platform for one
 //! made by a simulated client through the control API) and, when a callback
 //! token is configured, `RequestTime` and `Sign`. The body is the event's
-//! JSON payload.
+//! JSON payload. Live callbacks go to the `live_config` configuration and
+//! are signed with the `live_config/set_callback_token` token while it is
+//! enabled (unsigned while it is disabled; with no such token, the
+//! emulator's configured one, as Room callbacks).
 //!
 //! Delivery never holds up the REST call that caused it: events are put on a
 //! bounded queue that one background task works through in order (so a
@@ -83,6 +86,10 @@ struct Job {
 pub struct WebhookDispatcher {
     settings: DeliverySettings,
     queue: mpsc::Sender<Job>,
+    /// The client of the worker, shared with [`WebhookDispatcher::ask`].
+    http: Result<reqwest::Client, String>,
+    /// The web console's delivery log, if any.
+    log: Option<Arc<DeliveryLog>>,
 }
 
 impl fmt::Debug for WebhookDispatcher {
@@ -126,8 +133,13 @@ impl WebhookDispatcher {
         if let Err(error) = &http {
             tracing::warn!(%error, "webhook HTTP client unavailable; deliveries will fail");
         }
-        tokio::spawn(work(http, jobs, log));
-        WebhookDispatcher { settings, queue }
+        tokio::spawn(work(http.clone(), jobs, log.clone()));
+        WebhookDispatcher {
+            settings,
+            queue,
+            http,
+            log,
+        }
     }
 
     /// The settings deliveries are made with.
@@ -145,12 +157,26 @@ impl WebhookDispatcher {
         }
     }
 
-    /// Queue `event` when `config` enables its command. Returns at once.
+    /// Queue `event` when `config` enables its command, signed with the
+    /// settings' token (if any). Returns at once.
     pub fn dispatch(&self, config: &CallbackConfig, event: &Event) {
+        self.dispatch_signed(config, event, self.settings.token.as_deref());
+    }
+
+    /// Queue `event` when `config` enables its command, signed with `token`
+    /// (`None`: unsigned) instead of the settings' token: Live callbacks
+    /// are signed with the `live_config` token. Returns at once.
+    pub fn dispatch_signed(&self, config: &CallbackConfig, event: &Event, token: Option<&str>) {
         if !enabled(&config.commands, event.command) {
             return;
         }
-        let url = match self.delivery_url(&config.url, event.command, &event.platform, unix_now()) {
+        let url = match self.signed_url(
+            &config.url,
+            event.command,
+            &event.platform,
+            unix_now(),
+            token,
+        ) {
             Ok(url) => url,
             Err(error) => {
                 tracing::warn!(url = %config.url, %error, "webhook URL unusable; callback dropped");
@@ -188,6 +214,20 @@ impl WebhookDispatcher {
         platform: &OptPlatform,
         request_time: u64,
     ) -> Result<String, InvalidCallbackUrl> {
+        let token = self.settings.token.as_deref();
+        self.signed_url(configured, command, platform, request_time, token)
+    }
+
+    /// [`WebhookDispatcher::delivery_url`] signed with `token` (`None`:
+    /// unsigned) instead of the settings' token.
+    pub fn signed_url(
+        &self,
+        configured: &str,
+        command: &str,
+        platform: &OptPlatform,
+        request_time: u64,
+        token: Option<&str>,
+    ) -> Result<String, InvalidCallbackUrl> {
         let invalid = || InvalidCallbackUrl {
             url: configured.to_owned(),
         };
@@ -198,7 +238,7 @@ impl WebhookDispatcher {
         let mut query = WebhookQuery::new(self.settings.sdk_app_id, command)
             .client_ip(self.settings.client_ip.clone())
             .opt_platform(platform.clone());
-        if let Some(token) = &self.settings.token {
+        if let Some(token) = token {
             query = query.signed(token, request_time);
         }
         let ours = query.to_query_string();
@@ -208,6 +248,122 @@ impl WebhookDispatcher {
         };
         url.set_query(Some(&combined));
         Ok(url.into())
+    }
+}
+
+impl WebhookDispatcher {
+    /// POSTs a before-callback (`command`, with `body`) to `configured` and
+    /// waits at most `budget` for the receiver's answer: the same query
+    /// string and signing as [`WebhookDispatcher::dispatch_signed`], sent at
+    /// once rather than queued (the caller is waiting for the answer).
+    pub async fn ask(
+        &self,
+        configured: &str,
+        command: &str,
+        platform: &OptPlatform,
+        token: Option<&str>,
+        body: Vec<u8>,
+        budget: Duration,
+    ) -> Answer {
+        let url = match self.signed_url(configured, command, platform, unix_now(), token) {
+            Ok(url) => url,
+            Err(error) => return Answer::Failed(error.to_string()),
+        };
+        let http = match &self.http {
+            Ok(http) => http,
+            Err(error) => return Answer::Failed(format!("no HTTP client: {error}")),
+        };
+        let started = std::time::Instant::now();
+        let logged = self.log.as_ref().map(|log| (log, body.clone()));
+        let exchange = async {
+            let response = http
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body)
+                .send()
+                .await
+                .map_err(|error| Answer::Failed(error.without_url().to_string()))?;
+            let status = response.status();
+            if !status.is_success() {
+                return Err(Answer::HttpStatus(status.as_u16()));
+            }
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|error| Answer::Failed(error.without_url().to_string()))?;
+            Ok(Answer::from_body(&bytes))
+        };
+        let answer = match tokio::time::timeout(budget, exchange).await {
+            Ok(Ok(answer) | Err(answer)) => answer,
+            Err(_) => Answer::TimedOut(budget),
+        };
+        if let Some((log, body)) = logged {
+            crate::console::log_answer(log, command, &url, body, started, &answer);
+        }
+        match &answer {
+            Answer::Replied { code, .. } => {
+                tracing::info!(command, code, "before-callback answered");
+            }
+            failed => {
+                tracing::warn!(command, answer = %failed, "before-callback failed");
+            }
+        }
+        answer
+    }
+}
+
+/// What came of asking a before-callback receiver
+/// ([`WebhookDispatcher::ask`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// The receiver answered the JSON envelope.
+    Replied {
+        /// Its `ErrorCode` (0 allows).
+        code: i64,
+        /// Its `ErrorInfo` (empty when absent).
+        info: String,
+    },
+    /// The receiver answered with this non-2xx HTTP status.
+    HttpStatus(u16),
+    /// The receiver answered 2xx with a body that is not the envelope.
+    BadBody(String),
+    /// The callback could not be sent or the answer not read.
+    Failed(String),
+    /// No answer within this budget.
+    TimedOut(Duration),
+}
+
+impl Answer {
+    /// Reads a 2xx answer body: a JSON object with an integer `ErrorCode`
+    /// (`ErrorInfo`, a string, may be absent; `ActionStatus` is not read).
+    pub fn from_body(body: &[u8]) -> Self {
+        let value: serde_json::Value = match serde_json::from_slice(body) {
+            Ok(value) => value,
+            Err(error) => return Answer::BadBody(format!("not JSON: {error}")),
+        };
+        let Some(code) = value.get("ErrorCode").and_then(serde_json::Value::as_i64) else {
+            return Answer::BadBody("no integer ErrorCode".to_owned());
+        };
+        let info = match value.get("ErrorInfo") {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(info)) => info.clone(),
+            Some(_) => return Answer::BadBody("ErrorInfo is not a string".to_owned()),
+        };
+        Answer::Replied { code, info }
+    }
+}
+
+impl fmt::Display for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Answer::Replied { code, info } => write!(f, "answered ErrorCode {code} ({info:?})"),
+            Answer::HttpStatus(status) => write!(f, "bad answer: HTTP status {status}"),
+            Answer::BadBody(why) => write!(f, "bad answer: not the JSON envelope ({why})"),
+            Answer::Failed(why) => write!(f, "not delivered: {why}"),
+            Answer::TimedOut(budget) => {
+                write!(f, "timed out after {} s", budget.as_secs_f64())
+            }
+        }
     }
 }
 

@@ -416,3 +416,36 @@ pub(crate) async fn log_delivery(
     });
     passed
 }
+
+/// Records one before-callback exchange (`WebhookDispatcher::ask`) in the
+/// delivery log, from what came of it.
+pub(crate) fn log_answer(
+    log: &DeliveryLog,
+    command: &str,
+    url: &str,
+    body: Vec<u8>,
+    started: Instant,
+    answer: &crate::webhooks::Answer,
+) {
+    use crate::webhooks::Answer;
+    let result = match answer {
+        Answer::Replied { code, info } => Ok((
+            200,
+            Bytes::from(json!({"ErrorCode": code, "ErrorInfo": info}).to_string()),
+        )),
+        Answer::HttpStatus(status) => Ok((*status, Bytes::new())),
+        Answer::BadBody(text) => Ok((200, Bytes::from(text.clone()))),
+        failed @ (Answer::Failed(_) | Answer::TimedOut(_)) => {
+            Err(failed.to_string().replace(url, &log::redact_url(url)))
+        }
+    };
+    log.record(DeliveryOutcome {
+        command: command.to_owned(),
+        url: url.to_owned(),
+        body: Bytes::from(body),
+        result,
+        latency: started.elapsed(),
+        attempts: 1,
+        resend_of: None,
+    });
+}

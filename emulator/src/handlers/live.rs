@@ -473,7 +473,9 @@ pub fn get_room_statistic(
 
 /// Validates and prices the gift, plays the app's before-callback answer
 /// (control API `gift_decision`; allowed by default), and records an
-/// allowed gift.
+/// allowed gift: `send_gift` without a before-callback receiver. The server
+/// runs [`super::gift::send_gift`], which asks the configured receiver
+/// instead when there is one.
 pub fn send_gift(
     state: &mut State,
     ctx: &mut Ctx,

@@ -1,4 +1,4 @@
-//! `room_engine_http_mic`: seats.
+//! `room_engine_http_mic`: seats, of Room rooms and live rooms alike.
 
 use trtc_room::{
     GetSeatList, GetSeatListResponse, KickUserOffSeat, KickUserOffSeatResponse, LockSeat,
@@ -14,8 +14,7 @@ pub fn get_seat_list(
     _ctx: &mut Ctx,
     req: GetSeatList,
 ) -> Result<GetSeatListResponse, ApiError> {
-    let room = state.room(&req.room_id)?;
-    let list = room.seats.iter().enumerate().map(|(i, s)| s.info(i));
+    let list = state.seat_host(&req.room_id)?.seat_list();
     Ok(GetSeatListResponse::new().seat_list(list))
 }
 
@@ -25,7 +24,7 @@ pub fn pick_user_on_seat(
     req: PickUserOnSeat,
 ) -> Result<PickUserOnSeatResponse, ApiError> {
     state
-        .room_mut(&req.room_id)?
+        .seat_host_mut(&req.room_id)?
         .pick(ctx, &req.member_account, i64::from(req.index))?;
     Ok(PickUserOnSeatResponse::new())
 }
@@ -38,7 +37,7 @@ pub fn kick_user_off_seat(
     // `Data` goes to the client SDKs with the notification; the emulator has
     // no clients to notify.
     state
-        .room_mut(&req.room_id)?
+        .seat_host_mut(&req.room_id)?
         .kick_off_seat(ctx, &req.member_account)?;
     Ok(KickUserOffSeatResponse::new())
 }
@@ -48,7 +47,7 @@ pub fn lock_seat(
     ctx: &mut Ctx,
     req: LockSeat,
 ) -> Result<LockSeatResponse, ApiError> {
-    state.room_mut(&req.room_id)?.lock_seat(
+    state.seat_host_mut(&req.room_id)?.lock_seat(
         ctx,
         i64::from(req.index),
         req.forbid_taken,
@@ -63,9 +62,11 @@ pub fn switch_seat(
     ctx: &mut Ctx,
     req: SwitchSeat,
 ) -> Result<SwitchSeatResponse, ApiError> {
-    state
-        .room_mut(&req.room_id)?
-        .switch_seat(ctx, &req.member_account, i64::from(req.to_index))?;
+    state.seat_host_mut(&req.room_id)?.switch_seat(
+        ctx,
+        &req.member_account,
+        i64::from(req.to_index),
+    )?;
     Ok(SwitchSeatResponse::new())
 }
 
@@ -79,7 +80,7 @@ pub fn move_user_to_seat(
             "Policy {other} is not 0, 1 or 2"
         )));
     }
-    state.room_mut(&req.room_id)?.move_to_seat(
+    state.seat_host_mut(&req.room_id)?.move_to_seat(
         ctx,
         &req.member_account,
         i64::from(req.seat_index),

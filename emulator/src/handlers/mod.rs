@@ -13,6 +13,7 @@
 mod accounts;
 mod chat;
 mod config;
+pub(crate) mod gift;
 mod live;
 mod live_config;
 mod live_pk;
@@ -30,7 +31,7 @@ use trtc_room::{Command, CommandInfo};
 use crate::error::{codes, ApiError};
 use crate::state::{Ctx, State};
 
-pub(crate) use sample::sample_answer;
+pub(crate) use sample::{sample_answer, SampleAnswer};
 
 /// What a prepared call returns: the payload object, serialized.
 pub type Outcome = Result<Vec<u8>, ApiError>;
@@ -107,6 +108,19 @@ where
     }
 }
 
+/// The body of command `C` parsed and checked as [`typed`] does (outside
+/// the state lock), for the handlers that do not run in one piece under it.
+pub(crate) fn parse_typed<C>(body: &[u8]) -> Result<C, ApiError>
+where
+    C: Command + DeserializeOwned,
+{
+    let request = parse_body::<C>(body, codes::BAD_PARAM)?;
+    request
+        .validate()
+        .map_err(|e| ApiError::bad_param(e.to_string()))?;
+    Ok(request)
+}
+
 /// The request body as a `C`.
 ///
 /// A well-formed body parses in one pass, straight from the bytes. Anything
@@ -142,7 +156,10 @@ fn parse_body<C: DeserializeOwned>(body: &[u8], bad_body: i64) -> Result<C, ApiE
 /// the fields whose wire name ends in `_Account`, at any depth), which the
 /// generated types do not mark. It walks the typed request serialized again,
 /// so only fields of the spec count, with their values as parsed.
-fn require_named_accounts(state: &State, request: &impl Serialize) -> Result<(), ApiError> {
+pub(crate) fn require_named_accounts(
+    state: &State,
+    request: &impl Serialize,
+) -> Result<(), ApiError> {
     if !state.require_imported_accounts {
         return Ok(());
     }

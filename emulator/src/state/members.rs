@@ -10,6 +10,7 @@ use trtc_room::{
 use super::room::{wire_time, Member, Room};
 use super::{check_not_empty, Ctx};
 use crate::error::ApiError;
+use crate::state::seats::SeatHost;
 
 // The per-call limits the spec declares (accounts per call, Reason and
 // NameCard bytes, marks per call, banned page size) are checked by the SDK's

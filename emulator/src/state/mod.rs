@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use trtc_room::webhook::OptPlatform;
 use trtc_room::{CallbackAfterCreateRoom, CallbackAfterDestroyRoom, CallbackCommand, RoomInfo};
 
-pub use room::Room;
+pub use room::{Room, Seat};
 
 use crate::error::{codes, ApiError};
 use crate::events::{Callback, Event};
@@ -140,6 +140,23 @@ impl State {
         self.rooms
             .get(room_id)
             .ok_or_else(|| ApiError::room_not_found(room_id))
+    }
+
+    /// The room with seats `room_id`, a live room or a Room room, or 100004
+    /// (the `room_engine_http_mic` commands serve both).
+    pub fn seat_host(&self, room_id: &str) -> Result<&dyn seats::SeatHost, ApiError> {
+        match self.live.room(room_id) {
+            Ok(live) => Ok(live),
+            Err(_) => Ok(self.room(room_id)?),
+        }
+    }
+
+    /// [`State::seat_host`] for changing.
+    pub fn seat_host_mut(&mut self, room_id: &str) -> Result<&mut dyn seats::SeatHost, ApiError> {
+        if self.live.contains(room_id) {
+            return Ok(self.live.room_mut(room_id)?);
+        }
+        Ok(self.room_mut(room_id)?)
     }
 
     /// The room `room_id` for changing, or 100004.

@@ -1,7 +1,12 @@
 //! Seats: list, take (control API), pick, kick off, lock, switch, move.
+//!
+//! Room rooms and live rooms have the same seats (`room_engine_http_mic`
+//! serves both): the rules are written once, over [`SeatHost`], which both
+//! room types implement with their own idea of who is in the room.
 
 use trtc_room::{CallbackAfterSeatInfoChanged, MoveSeatPolicy, SeatInfo};
 
+use super::live::LiveRoom;
 use super::room::{Room, Seat};
 use super::Ctx;
 use crate::error::{codes, ApiError};
@@ -20,25 +25,48 @@ impl Seat {
     }
 }
 
-impl Room {
+/// A room with seats: a Room room or a live room.
+pub trait SeatHost {
+    /// The room's ID.
+    fn seat_room_id(&self) -> &str;
+
+    /// The seats, index 0 first (empty when seats are off).
+    fn seats(&self) -> &[Seat];
+
+    /// The seats, for changing.
+    fn seats_mut(&mut self) -> &mut [Seat];
+
+    /// 100005 unless `account` is in the room.
+    fn require_in_room(&self, account: &str) -> Result<(), ApiError>;
+
+    /// The seats as `get_seat_list` lists them.
+    fn seat_list(&self) -> Vec<SeatInfo> {
+        self.seats()
+            .iter()
+            .enumerate()
+            .map(|(i, s)| s.info(i))
+            .collect()
+    }
+
     /// Records a seat-change callback for the seats at `indexes` (if any).
-    pub(crate) fn emit_seats(&self, ctx: &mut Ctx, indexes: &[usize]) {
+    fn emit_seats(&self, ctx: &mut Ctx, indexes: &[usize]) {
         if indexes.is_empty() {
             return;
         }
         let list: Vec<SeatInfo> = indexes
             .iter()
-            .filter_map(|i| self.seats.get(*i).map(|s| s.info(*i)))
+            .filter_map(|i| self.seats().get(*i).map(|s| s.info(*i)))
             .collect();
         ctx.emit(
-            CallbackAfterSeatInfoChanged::new(&self.id)
+            CallbackAfterSeatInfoChanged::new(self.seat_room_id())
                 .operator_account(&ctx.operator)
                 .seat_list(list),
         );
     }
 
+    /// 100211 (seats disabled) when the room has no seats.
     fn require_seats(&self) -> Result<(), ApiError> {
-        if self.seats.is_empty() {
+        if self.seats().is_empty() {
             return Err(ApiError::new(
                 codes::SEATS_DISABLED,
                 "the room has seats turned off (IsSeatEnabled false)",
@@ -47,21 +75,22 @@ impl Room {
         Ok(())
     }
 
+    /// `index` (named `field` in errors) as a seat index, or 100002.
     fn seat_index(&self, field: &str, index: i64) -> Result<usize, ApiError> {
         usize::try_from(index)
             .ok()
-            .filter(|i| *i < self.seats.len())
+            .filter(|i| *i < self.seats().len())
             .ok_or_else(|| {
                 ApiError::bad_param(format!(
                     "{field} {index} is outside 0..{} (MaxSeatCount)",
-                    self.seats.len()
+                    self.seats().len()
                 ))
             })
     }
 
     /// The seat `account` occupies.
-    pub fn seat_of(&self, account: &str) -> Option<usize> {
-        self.seats
+    fn seat_of(&self, account: &str) -> Option<usize> {
+        self.seats()
             .iter()
             .position(|s| s.member.as_deref() == Some(account))
     }
@@ -74,7 +103,7 @@ impl Room {
 
     /// 100200 when seat `index` is locked, 100210 when someone sits there.
     fn check_free(&self, index: usize) -> Result<(), ApiError> {
-        let seat = &self.seats[index];
+        let seat = &self.seats()[index];
         if seat.taken_disabled {
             return Err(ApiError::new(
                 codes::SEAT_LOCKED,
@@ -99,7 +128,7 @@ impl Room {
         to: i64,
     ) -> Result<Option<(usize, usize)>, ApiError> {
         self.require_seats()?;
-        self.member(account)?;
+        self.require_in_room(account)?;
         let to = self.seat_index(field, to)?;
         let from = self.occupied_seat(account)?;
         Ok((from != to).then_some((from, to)))
@@ -107,9 +136,9 @@ impl Room {
 
     /// `pick_user_on_seat`, and the control API's `take_seat` (a negative
     /// index takes the first free seat).
-    pub fn pick(&mut self, ctx: &mut Ctx, account: &str, index: i64) -> Result<(), ApiError> {
+    fn pick(&mut self, ctx: &mut Ctx, account: &str, index: i64) -> Result<(), ApiError> {
         self.require_seats()?;
-        self.member(account)?;
+        self.require_in_room(account)?;
         if self.seat_of(account).is_some() {
             return Err(ApiError::new(
                 codes::ALREADY_ON_SEAT,
@@ -117,7 +146,7 @@ impl Room {
             ));
         }
         let index = if index < 0 {
-            self.seats
+            self.seats()
                 .iter()
                 .position(|s| s.member.is_none() && !s.taken_disabled)
                 .ok_or_else(|| ApiError::new(codes::SEATS_FULL, "all seats are occupied"))?
@@ -125,22 +154,22 @@ impl Room {
             self.seat_index("Index", index)?
         };
         self.check_free(index)?;
-        self.seats[index].member = Some(account.to_owned());
+        self.seats_mut()[index].member = Some(account.to_owned());
         self.emit_seats(ctx, &[index]);
         Ok(())
     }
 
     /// `kick_user_off_seat`.
-    pub fn kick_off_seat(&mut self, ctx: &mut Ctx, account: &str) -> Result<(), ApiError> {
+    fn kick_off_seat(&mut self, ctx: &mut Ctx, account: &str) -> Result<(), ApiError> {
         self.require_seats()?;
         let index = self.occupied_seat(account)?;
-        self.seats[index].member = None;
+        self.seats_mut()[index].member = None;
         self.emit_seats(ctx, &[index]);
         Ok(())
     }
 
     /// `lock_seat`: absent flags keep their value; locking removes the occupant.
-    pub fn lock_seat(
+    fn lock_seat(
         &mut self,
         ctx: &mut Ctx,
         index: i64,
@@ -150,7 +179,7 @@ impl Room {
     ) -> Result<(), ApiError> {
         self.require_seats()?;
         let index = self.seat_index("Index", index)?;
-        let seat = &mut self.seats[index];
+        let seat = &mut self.seats_mut()[index];
         if let Some(t) = taken {
             seat.taken_disabled = t;
             if t {
@@ -168,20 +197,20 @@ impl Room {
     }
 
     /// `switch_seat`: moves a seated user to an empty, unlocked seat.
-    pub fn switch_seat(&mut self, ctx: &mut Ctx, account: &str, to: i64) -> Result<(), ApiError> {
+    fn switch_seat(&mut self, ctx: &mut Ctx, account: &str, to: i64) -> Result<(), ApiError> {
         let Some((from, to)) = self.move_seats(account, "ToIndex", to)? else {
             return Ok(());
         };
         self.check_free(to)?;
-        self.seats[from].member = None;
-        self.seats[to].member = Some(account.to_owned());
+        self.seats_mut()[from].member = None;
+        self.seats_mut()[to].member = Some(account.to_owned());
         self.emit_seats(ctx, &[from, to]);
         Ok(())
     }
 
     /// `move_user_to_seat`: a locked target is unlocked; an occupied one is
     /// handled by `policy`.
-    pub fn move_to_seat(
+    fn move_to_seat(
         &mut self,
         ctx: &mut Ctx,
         account: &str,
@@ -191,20 +220,61 @@ impl Room {
         let Some((from, to)) = self.move_seats(account, "SeatIndex", to)? else {
             return Ok(());
         };
-        let occupant = self.seats[to].member.clone();
+        let occupant = self.seats_mut()[to].member.clone();
         if occupant.is_some() && policy == MoveSeatPolicy::Cancel {
             return Err(ApiError::new(
                 codes::SEAT_OCCUPIED,
                 format!("seat {to} is occupied and Policy is 0 (cancel)"),
             ));
         }
-        self.seats[to].taken_disabled = false;
-        self.seats[to].member = Some(account.to_owned());
-        self.seats[from].member = match policy {
+        self.seats_mut()[to].taken_disabled = false;
+        self.seats_mut()[to].member = Some(account.to_owned());
+        self.seats_mut()[from].member = match policy {
             MoveSeatPolicy::Swap => occupant,
             _ => None,
         };
         self.emit_seats(ctx, &[from, to]);
         Ok(())
+    }
+}
+
+impl SeatHost for Room {
+    fn seat_room_id(&self) -> &str {
+        &self.id
+    }
+
+    fn seats(&self) -> &[Seat] {
+        &self.seats
+    }
+
+    fn seats_mut(&mut self) -> &mut [Seat] {
+        &mut self.seats
+    }
+
+    fn require_in_room(&self, account: &str) -> Result<(), ApiError> {
+        self.member(account).map(|_| ())
+    }
+}
+
+/// A live room's members are the users online in it.
+impl SeatHost for LiveRoom {
+    fn seat_room_id(&self) -> &str {
+        &self.id
+    }
+
+    fn seats(&self) -> &[Seat] {
+        &self.seats
+    }
+
+    fn seats_mut(&mut self) -> &mut [Seat] {
+        &mut self.seats
+    }
+
+    fn require_in_room(&self, account: &str) -> Result<(), ApiError> {
+        if self.is_online(account) {
+            Ok(())
+        } else {
+            Err(ApiError::not_member(account))
+        }
     }
 }

@@ -19,8 +19,13 @@
 //! | 100302 | `get_callback_token` / `delete_callback_token` without a token |
 //! | 100500 / 100501 / 100502 | metadata: > 10 keys / a value > 2 KB / values > 16 KB |
 //! | 102002 | `send_gift`: a gift list is seeded and does not have the gift |
-//! | 102004, 102100..=102200 | `send_gift`: the played before-callback answer refused it ([`Live::gift_refusal`]) |
+//! | 102004, 102100..=102200 | `send_gift`: the app's before-callback receiver refused it or failed (the server asks it between [`Live::check_gift`] and [`Live::record_gift`]), or, without a receiver, the played answer did ([`Live::gift_refusal`]) |
 //! | 10004 | `get_appid_group_list`: Limit above 10000 or an unknown GroupType |
+//!
+//! Live rooms have seats ([`LiveRoom::seats`]) that the shared
+//! `room_engine_http_mic` commands serve as they serve a Room room's
+//! ([`SeatHost`](crate::state::seats::SeatHost)); their seat callbacks go to
+//! the Live callback configuration.
 //!
 //! Live callbacks are recorded in the [`Ctx`] as JSON shaped like the
 //! documented samples (`Live.CallbackAfter...`).

@@ -8,6 +8,7 @@ use super::Live;
 use crate::config::DEFAULT_MAX_SEAT_COUNT;
 use crate::error::{codes, ApiError};
 use crate::events;
+use crate::state::seats::SeatHost;
 use crate::state::{check_account, Ctx};
 
 /// Largest (and default) `Count` of `get_room_list`.
@@ -129,6 +130,10 @@ pub struct LiveRoom {
     pub gifts: Vec<super::GiftEntry>,
     /// The battle the room is in, if any.
     pub battle: Option<String>,
+    /// Seats, index 0 first (`MaxSeatCount` of them; none when seats are
+    /// off): the `room_engine_http_mic` commands work on them as on a Room
+    /// room's (see [`SeatHost`](crate::state::seats::SeatHost)).
+    pub seats: Vec<crate::state::Seat>,
     /// Creation order (ties of the room list).
     pub(super) seq: u64,
     pub(super) next_entry: u64,
@@ -287,6 +292,11 @@ impl LiveRoom {
             messages: Vec::new(),
             gifts: Vec::new(),
             battle: None,
+            seats: if is_seat_enabled {
+                vec![crate::state::Seat::default(); max_seat_count as usize]
+            } else {
+                Vec::new()
+            },
             seq,
             next_entry: 1,
             next_msg_seq: 1,
@@ -347,6 +357,15 @@ impl LiveRoom {
             return;
         }
         self.online.retain(|m| !gone.contains(&m.account));
+        // Their seats are freed (as a Room room's are).
+        let mut freed = Vec::new();
+        for (index, seat) in self.seats.iter_mut().enumerate() {
+            if seat.member.as_ref().is_some_and(|m| gone.contains(m)) {
+                seat.member = None;
+                freed.push(index);
+            }
+        }
+        self.emit_seats(ctx, &freed);
         member_state(ctx, &self.id, "Offline", cause, &gone);
     }
 }
