@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
-use axum::http::{Method, Uri};
+use axum::http::Method;
 use hyper::body::{Frame, SizeHint};
 use serde_json::{json, Map, Value};
 
@@ -95,7 +95,9 @@ pub(crate) struct RequestRecord {
     pub(crate) id: u64,
     pub(crate) at_ms: u64,
     pub(crate) method: Method,
-    pub(crate) uri: Uri,
+    /// Path and query, copied (a `Uri` from the server shares, and would
+    /// keep alive, the connection's read buffer).
+    pub(crate) target: String,
     pub(crate) body: Bytes,
     pub(crate) body_len: usize,
     /// `None`: the connection was closed without an answer.
@@ -112,7 +114,7 @@ impl RequestLog {
     pub(crate) fn record(
         &self,
         method: Method,
-        uri: Uri,
+        target: String,
         body: Bytes,
         answer: Option<(u16, &Bytes)>,
         latency: Duration,
@@ -125,7 +127,7 @@ impl RequestLog {
             id: self.next_id(),
             at_ms: wall_ms(),
             method,
-            uri,
+            target,
             body_len: body.len(),
             body: kept(&body),
             status,
@@ -157,13 +159,15 @@ impl Tee {
     }
 }
 
-/// What a [`Tee`] saw, as one buffer.
+/// What a [`Tee`] saw, as one buffer of its own: a copy, since the chunks
+/// share the connection's read buffer, which the server could not reuse
+/// while a log entry holds it.
 pub(crate) fn joined(seen: &Mutex<Vec<Bytes>>) -> Bytes {
     let chunks = std::mem::take(&mut *seen.lock().unwrap_or_else(|e| e.into_inner()));
-    match chunks.len() {
-        0 => Bytes::new(),
-        1 => chunks.into_iter().next().unwrap_or_default(),
-        _ => Bytes::from(chunks.concat()),
+    match chunks.as_slice() {
+        [] => Bytes::new(),
+        [one] => Bytes::copy_from_slice(one),
+        many => Bytes::from(many.concat()),
     }
 }
 
@@ -432,7 +436,10 @@ impl RequestRecord {
         if f.after.is_some_and(|after| self.id <= after) {
             return None;
         }
-        let path = self.uri.path();
+        let (path, query) = self
+            .target
+            .split_once('?')
+            .unwrap_or((self.target.as_str(), ""));
         let (service, command) = match path.trim_start_matches('/').split('/').collect::<Vec<_>>()[..]
         {
             ["v4", service, command] => (service, command),
@@ -484,14 +491,7 @@ impl RequestRecord {
         out.insert("Path".into(), path.into());
         out.insert("Service".into(), service.into());
         out.insert("Command".into(), command.into());
-        out.insert(
-            "Query".into(),
-            self.uri
-                .query()
-                .map(redact_query)
-                .unwrap_or_default()
-                .into(),
-        );
+        out.insert("Query".into(), redact_query(query).into());
         out.insert("HttpStatus".into(), json!(self.status));
         out.insert("ErrorCode".into(), json!(code));
         out.insert(
@@ -572,7 +572,7 @@ mod tests {
         for _ in 0..LOG_CAPACITY + 7 {
             log.record(
                 Method::POST,
-                Uri::from_static("/v4/room_engine_http_srv/create_room?usersig=s"),
+                "/v4/room_engine_http_srv/create_room?usersig=s".to_owned(),
                 Bytes::from_static(br#"{"RoomInfo":{"RoomId":"a"}}"#),
                 Some((
                     200,

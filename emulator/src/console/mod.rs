@@ -317,7 +317,7 @@ async fn post(client: &reqwest::Client, url: &str, body: Bytes) -> Result<(u16, 
 struct InFlight {
     app: Arc<App>,
     method: axum::http::Method,
-    uri: axum::http::Uri,
+    target: String,
     seen: Arc<std::sync::Mutex<Vec<Bytes>>>,
     started: Instant,
     done: bool,
@@ -328,7 +328,7 @@ impl InFlight {
         self.done = true;
         self.app.console.requests.record(
             self.method.clone(),
-            self.uri.clone(),
+            std::mem::take(&mut self.target),
             log::joined(&self.seen),
             answer,
             self.started.elapsed(),
@@ -353,7 +353,10 @@ pub(crate) async fn recorded(AxState(app): AxState<Arc<App>>, req: Request) -> R
     let mut in_flight = InFlight {
         app: app.clone(),
         method: parts.method.clone(),
-        uri: parts.uri.clone(),
+        target: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned()),
         seen,
         started,
         done: false,
