@@ -101,7 +101,7 @@ pub fn document(spec: &Spec, components: &[Component]) -> Value {
     if !spec.webhooks.is_empty() {
         tags.push(json!({
             "name": "webhooks",
-            "description": "Callbacks the service POSTs to the URL configured with room_config/set_callback.",
+            "description": "Callbacks the service POSTs to the URL configured with room_config/set_callback (Room) or live_config/set_callback (Live).",
         }));
     }
 

@@ -21,7 +21,7 @@ use trtc_room::{
     SeatTemplate, TakeSeatMode,
 };
 
-use crate::error::ApiError;
+use crate::error::{codes, ApiError};
 use crate::state::live::{
     AdminOp, LiveRoom, LiveRoomSpec, LiveRoomUpdate, MessageBody, SentMessage,
 };
@@ -443,15 +443,7 @@ pub fn get_room_stats(
     _ctx: &mut Ctx,
     req: LiveGetRoomStats,
 ) -> Result<LiveGetRoomStatsResponse, ApiError> {
-    let s = state.live.room(&req.room_id)?.stats();
-    let mut out = LiveGetRoomStatsResponse::new();
-    out.total_viewers = Some(s.total_viewers);
-    out.total_gifts_sent = Some(s.total_gifts_sent);
-    out.total_gift_coins = Some(s.total_gift_coins);
-    out.total_unique_gift_senders = Some(s.total_unique_gift_senders);
-    out.total_likes_received = Some(s.total_likes_received);
-    out.total_msg_count = Some(s.total_msg_count);
-    Ok(out)
+    stats_answer(state, &req.room_id)
 }
 
 /// The name Tencent's console calls (`get_room_statistic`): same figures.
@@ -460,15 +452,18 @@ pub fn get_room_statistic(
     _ctx: &mut Ctx,
     req: LiveGetRoomStatistic,
 ) -> Result<LiveGetRoomStatisticResponse, ApiError> {
-    let s = state.live.room(&req.room_id)?.stats();
-    let mut out = LiveGetRoomStatisticResponse::new();
-    out.total_viewers = Some(s.total_viewers);
-    out.total_gifts_sent = Some(s.total_gifts_sent);
-    out.total_gift_coins = Some(s.total_gift_coins);
-    out.total_unique_gift_senders = Some(s.total_unique_gift_senders);
-    out.total_likes_received = Some(s.total_likes_received);
-    out.total_msg_count = Some(s.total_msg_count);
-    Ok(out)
+    stats_answer(state, &req.room_id)
+}
+
+/// A room's totals as either answer type (both carry the same fields).
+fn stats_answer<T: serde::de::DeserializeOwned>(
+    state: &State,
+    room_id: &str,
+) -> Result<T, ApiError> {
+    let stats = state.live.room(room_id)?.stats();
+    serde_json::to_value(stats)
+        .and_then(serde_json::from_value)
+        .map_err(|e| ApiError::new(codes::INTERNAL, format!("statistics not encodable: {e}")))
 }
 
 /// Validates and prices the gift, plays the app's before-callback answer

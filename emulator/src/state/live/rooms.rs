@@ -140,8 +140,9 @@ pub struct LiveRoom {
     pub(super) next_msg_seq: u64,
 }
 
-/// `get_room_stats`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// `get_room_stats` (and `get_room_statistic`), with the answers' wire names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[allow(missing_docs)]
 pub struct LiveStats {
     pub total_viewers: u64,
