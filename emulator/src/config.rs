@@ -58,6 +58,11 @@ pub struct EmulatorConfig {
     pub client_platform: OptPlatform,
     /// Extra receiver of state-change events (webhook delivery).
     pub event_sink: Option<Arc<dyn EventSink>>,
+    /// Token the web console and the control API require (as
+    /// `Authorization: Bearer <token>` or `?token=<token>`); none by
+    /// default. Required to listen on a non-loopback address (see
+    /// [`crate::console`]).
+    pub console_token: Option<String>,
     /// Answer 60017 for a spec command without a handler, instead of its
     /// documented sample answer. Off by default.
     pub strict: bool,
@@ -87,6 +92,7 @@ impl Default for EmulatorConfig {
             callback_token: None,
             client_platform: OptPlatform::Unknown,
             event_sink: None,
+            console_token: None,
             strict: false,
             sample_answers: Vec::new(),
             state_file: None,
@@ -112,6 +118,10 @@ impl fmt::Debug for EmulatorConfig {
             )
             .field("client_platform", &self.client_platform)
             .field("event_sink", &self.event_sink.as_ref().map(|_| "<sink>"))
+            .field(
+                "console_token",
+                &self.console_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("strict", &self.strict)
             .field("sample_answers", &self.sample_answers)
             .field("state_file", &self.state_file)

@@ -17,6 +17,7 @@
 //! | `save` | `{}`: saves the state to the state file now; answers `{"Path", "Bytes"}` (see [`crate::persist`]) |
 //! | `export` | GET or POST: the whole state as the state-file document (no envelope) |
 //! | `import` | a state-file document: replaces the whole state; answers `{"Rooms", "LiveRooms"}` |
+//! | `resend_delivery` | `{"Id"}`: POSTs a delivery of the console's delivery log (`GET /emulator/v1/deliveries`) again, to the same URL with the same body; answers `{"Queued": true}` at once, and the new try is logged with `ResendOf` |
 //! | `gift_decision` | `{"ErrorCode": n}`: how the app answers `Live.CallbackBeforeSendGift` from now on: 0 allows (default); 102100..=102200 refuse with that code; any other code refuses with 102004. Played only while no `Live.CallbackBeforeSendGift` receiver is configured (`live_config/set_callback`): a configured receiver decides instead |
 //!
 //! `enter_room` and `leave_room` act on a Live room when the ID names one
@@ -135,6 +136,7 @@ fn run(app: &App, op: &str, body: &[u8]) -> Result<Option<Value>, ApiError> {
     };
     match op {
         "clock" => return clock(app, &body).map(Some),
+        "resend_delivery" => return crate::console::resend(app, &body).map(Some),
         "live_messages" => {
             let room: RoomOp = parse(&body)?;
             return live_messages(app, &room.room_id).map(Some);

@@ -200,6 +200,11 @@ impl Faults {
         self.lock().clear();
     }
 
+    /// The pending faults, first used first.
+    pub fn pending(&self) -> Vec<Fault> {
+        self.lock().clone()
+    }
+
     /// Takes one use of the first fault matching the call, if any.
     pub fn take(&self, service: &str, command: &str) -> Option<Fault> {
         let mut pending = self.lock();

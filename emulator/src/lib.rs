@@ -19,13 +19,15 @@
 //! user profiles). Time is the emulator's [`clock`], which tests move. Routing follows the SDK's
 //! command catalog. A control API (`/emulator/v1/...`, see [`control`]) and
 //! the [`Emulator`] methods simulate clients (enter, leave, take a seat) and
-//! inject faults.
+//! inject faults. A web [`console`] at `/emulator/console` shows the state,
+//! the request log and the webhook deliveries live.
 #![deny(missing_docs)]
 
 mod auth;
 mod catalog;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod control;
 pub mod error;
 pub mod events;
@@ -82,8 +84,12 @@ impl Emulator {
     /// [`persist`]), binds `config.listen` (default: a free loopback port)
     /// and serves. A state file or seed that cannot be used is an error of
     /// kind `InvalidData` whose message names the file and the problem (its
-    /// inner error is the [`PersistError`]); the file is left as it is.
+    /// inner error is the [`PersistError`]); the file is left as it is. A
+    /// non-loopback address without a
+    /// [`console_token`](EmulatorConfig::console_token) is refused
+    /// (`InvalidInput`).
     pub async fn start(config: EmulatorConfig) -> std::io::Result<Self> {
+        console::check_listen(&config)?;
         let app = Arc::new(App::new(config));
         persist::startup(&app)?;
         let listener = tokio::net::TcpListener::bind(app.config.listen).await?;
@@ -101,6 +107,11 @@ impl Emulator {
     /// `http://<addr>` (no trailing slash): the base URL to give a client.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The web console's URL (see [`console`]).
+    pub fn console_url(&self) -> String {
+        format!("{}{}", self.base_url(), console::CONSOLE_PATH)
     }
 
     /// The bound address.

@@ -22,6 +22,10 @@ pub const OPTIONS: &str =
     --callback-token <T>     token for signing webhook deliveries
     --client-platform <P>    OptPlatform of the callbacks caused by simulated
                              clients (control API) [default: Unknown]
+    --console-token <T>      token the web console (/emulator/console) and the
+                             control API require (Authorization: Bearer <T>
+                             or ?token=<T>); required to listen off loopback
+                             [default: $ROOM_EMULATOR_CONSOLE_TOKEN]
     --strict                 answer 60017 for a spec command without a handler
                              (default: its documented sample answer)
     --sample-answer <SERVICE/COMMAND>
@@ -76,6 +80,7 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig
             "--rate-limit" => cfg.rate_limit = true,
             "--require-imported-accounts" => cfg.require_imported_accounts = true,
             "--callback-token" => cfg.callback_token = Some(value("--callback-token")?),
+            "--console-token" => cfg.console_token = Some(value("--console-token")?),
             "--client-platform" => {
                 cfg.client_platform = OptPlatform::from_wire(&value("--client-platform")?);
             }
@@ -97,6 +102,12 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
+    if cfg.console_token.is_none() {
+        cfg.console_token = std::env::var(crate::console::TOKEN_ENV)
+            .ok()
+            .filter(|t| !t.is_empty());
+    }
+    crate::console::check_listen(&cfg).map_err(|e| e.to_string())?;
     if cfg.admin.is_empty() {
         return Err("--admin must not be empty".into());
     }
@@ -137,6 +148,15 @@ pub async fn run(program: &str, args: impl Iterator<Item = String>) -> ExitCode 
         }
     };
     println!("{}", emu.base_url());
+    eprintln!(
+        "{program}: web console at {}{}",
+        emu.console_url(),
+        if emu.addr().ip().is_loopback() {
+            ""
+        } else {
+            " (needs the console token)"
+        }
+    );
     eprintln!(
         "{program}: SDKAppID {} admin {:?}{}{} (Ctrl-C or SIGTERM to stop)",
         emu.sdk_app_id(),

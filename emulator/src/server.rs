@@ -42,6 +42,8 @@ pub struct App {
     pub(crate) received: Mutex<std::collections::HashMap<(&'static str, &'static str), Received>>,
     /// The emulator's clock: the time of every state change.
     pub(crate) clock: Clock,
+    /// The web console's logs and token (`crate::console`).
+    pub(crate) console: crate::console::Console,
     seq: AtomicU64,
 }
 
@@ -49,6 +51,7 @@ impl App {
     pub(crate) fn new(config: EmulatorConfig) -> Self {
         let key = trtc_room::usersig::SigningKey::new(config.sdk_app_id, config.secret_key.clone());
         let (events, _) = broadcast::channel(1024);
+        let console = crate::console::Console::new(&config);
         Self {
             authority: Authority {
                 key,
@@ -63,7 +66,11 @@ impl App {
             faults: Faults::default(),
             limiter: RateLimiter::default(),
             events,
-            webhooks: WebhookDispatcher::start(DeliverySettings::from_config(&config)),
+            webhooks: WebhookDispatcher::start_logged(
+                DeliverySettings::from_config(&config),
+                console.deliveries.clone(),
+            ),
+            console,
             received: Mutex::new(std::collections::HashMap::new()),
             clock: Clock::default(),
             seq: AtomicU64::new(1),
@@ -246,8 +253,9 @@ fn now_secs() -> u64 {
         .unwrap_or_default()
 }
 
-/// Every path other than the control API lands here.
-async fn api(
+/// Every path other than the control API and the console lands here
+/// (through `console::recorded`, which logs it).
+pub(crate) async fn api(
     AxState(app): AxState<Arc<App>>,
     kill: Option<Extension<ConnKill>>,
     method: Method,
@@ -587,7 +595,12 @@ pub(crate) fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(crate::persist::routes())
         .route("/emulator/v1/{op}", post(crate::control::control))
-        .fallback(api)
+        .merge(crate::console::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::console::guard,
+        ))
+        .fallback(crate::console::recorded)
         .with_state(app)
 }
 

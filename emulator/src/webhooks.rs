@@ -18,12 +18,14 @@
 //! when the queue is full new events are logged and dropped.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc;
 use trtc_room::webhook::{OptPlatform, WebhookQuery};
 
 use crate::config::EmulatorConfig;
+use crate::console::DeliveryLog;
 use crate::events::{enabled, Event};
 use crate::state::CallbackConfig;
 
@@ -86,6 +88,8 @@ pub struct WebhookDispatcher {
     queue: mpsc::Sender<Job>,
     /// The client of the worker, shared with [`WebhookDispatcher::ask`].
     http: Result<reqwest::Client, String>,
+    /// The web console's delivery log, if any.
+    log: Option<Arc<DeliveryLog>>,
 }
 
 impl fmt::Debug for WebhookDispatcher {
@@ -104,6 +108,16 @@ impl WebhookDispatcher {
     /// When called outside a Tokio runtime (a programming error of the
     /// emulator, not something data from outside can cause).
     pub fn start(settings: DeliverySettings) -> Self {
+        Self::start_with(settings, None)
+    }
+
+    /// [`start`](Self::start), recording every delivery in `log` (the web
+    /// console's delivery log).
+    pub(crate) fn start_logged(settings: DeliverySettings, log: Arc<DeliveryLog>) -> Self {
+        Self::start_with(settings, Some(log))
+    }
+
+    fn start_with(settings: DeliverySettings, log: Option<Arc<DeliveryLog>>) -> Self {
         let (queue, jobs) = mpsc::channel(QUEUE_CAPACITY);
         // The SDK's TLS setup (a plain reqwest client may lack a TLS crypto
         // provider), following redirects as a webhook sender may.
@@ -119,11 +133,12 @@ impl WebhookDispatcher {
         if let Err(error) = &http {
             tracing::warn!(%error, "webhook HTTP client unavailable; deliveries will fail");
         }
-        tokio::spawn(work(http.clone(), jobs));
+        tokio::spawn(work(http.clone(), jobs, log.clone()));
         WebhookDispatcher {
             settings,
             queue,
             http,
+            log,
         }
     }
 
@@ -258,6 +273,8 @@ impl WebhookDispatcher {
             Ok(http) => http,
             Err(error) => return Answer::Failed(format!("no HTTP client: {error}")),
         };
+        let started = std::time::Instant::now();
+        let logged = self.log.as_ref().map(|log| (log, body.clone()));
         let exchange = async {
             let response = http
                 .post(&url)
@@ -280,6 +297,9 @@ impl WebhookDispatcher {
             Ok(Ok(answer) | Err(answer)) => answer,
             Err(_) => Answer::TimedOut(budget),
         };
+        if let Some((log, body)) = logged {
+            crate::console::log_answer(log, command, &url, body, started, &answer);
+        }
         match &answer {
             Answer::Replied { code, .. } => {
                 tracing::info!(command, code, "before-callback answered");
@@ -363,8 +383,15 @@ fn unix_now() -> u64 {
 }
 
 /// The worker: one POST at a time, in queue order.
-async fn work(http: Result<reqwest::Client, String>, mut jobs: mpsc::Receiver<Job>) {
+async fn work(
+    http: Result<reqwest::Client, String>,
+    mut jobs: mpsc::Receiver<Job>,
+    log: Option<Arc<DeliveryLog>>,
+) {
     while let Some(job) = jobs.recv().await {
+        let started = std::time::Instant::now();
+        // What the console's delivery log needs (a copy of the body).
+        let logged = log.as_ref().map(|_| (job.url.clone(), job.body.clone()));
         let http = match &http {
             Ok(http) => http,
             Err(error) => {
@@ -378,6 +405,12 @@ async fn work(http: Result<reqwest::Client, String>, mut jobs: mpsc::Receiver<Jo
             .body(job.body)
             .send()
             .await;
+        let sent = match (sent, log.as_ref().zip(logged)) {
+            (sent, None) => sent,
+            (sent, Some((log, (url, body)))) => {
+                crate::console::log_delivery(log, &job.command, url, body, started, sent).await
+            }
+        };
         match sent {
             Ok(response) if response.status().is_success() => {
                 tracing::debug!(command = %job.command, "webhook delivered");

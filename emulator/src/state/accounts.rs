@@ -51,6 +51,11 @@ impl Accounts {
         true
     }
 
+    /// Every imported account with its profile, by ID.
+    pub fn imported(&self) -> impl Iterator<Item = (&str, &Profile)> {
+        self.imported.iter().map(|(id, p)| (id.as_str(), p))
+    }
+
     /// Whether `id` has been imported.
     pub fn is_imported(&self, id: &str) -> bool {
         self.imported.contains_key(id)

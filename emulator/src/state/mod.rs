@@ -197,6 +197,11 @@ impl State {
         self.rooms.len()
     }
 
+    /// Every Room room, by ID.
+    pub fn rooms(&self) -> impl Iterator<Item = &Room> {
+        self.rooms.values()
+    }
+
     /// `create_room`.
     pub fn create_room(
         &mut self,

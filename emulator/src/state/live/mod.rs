@@ -154,6 +154,16 @@ impl Live {
         }
         Ok(())
     }
+
+    /// Every live room, by ID.
+    pub fn rooms(&self) -> impl Iterator<Item = &LiveRoom> {
+        self.rooms.values()
+    }
+
+    /// Every PK battle (running and ended), by ID.
+    pub fn battles(&self) -> impl Iterator<Item = &Battle> {
+        self.battles.values()
+    }
 }
 
 impl State {
