@@ -352,13 +352,16 @@ pub(crate) async fn api(
     // client gives up (times out, disconnects) before the answer.
     let delay = fault.as_ref().map_or(Duration::ZERO, |f| f.delay);
     let task_failed = |_| Err(ApiError::new(codes::INTERNAL, "the call's task failed"));
-    let result = if delay.is_zero() {
+    let (result, sample) = if delay.is_zero() {
         // Synchronous from here to the answer: nothing can cancel it half
         // way, so it needs no task of its own; the rest of a call that
         // waits for the app's receiver gets one.
         match process(&app, method, &q, info, service, command, &body) {
-            Processed::Done(result) => result,
-            Processed::Pending(rest) => tokio::spawn(rest).await.unwrap_or_else(task_failed),
+            Processed::Done(result) => (result, false),
+            Processed::Sample(result) => (result, true),
+            Processed::Pending(rest) => {
+                (tokio::spawn(rest).await.unwrap_or_else(task_failed), false)
+            }
         }
     } else {
         let (app, service, command) = (app.clone(), service.to_owned(), command.to_owned());
@@ -368,24 +371,34 @@ pub(crate) async fn api(
             let q = CallQuery::parse(query.as_deref());
             let processed = process(&app, method, &q, info, &service, &command, &body);
             match processed {
-                Processed::Done(result) => result,
-                Processed::Pending(rest) => rest.await,
+                Processed::Done(result) => (result, false),
+                Processed::Sample(result) => (result, true),
+                Processed::Pending(rest) => (rest.await, false),
             }
         };
-        tokio::spawn(work).await.unwrap_or_else(task_failed)
+        tokio::spawn(work)
+            .await
+            .unwrap_or_else(|e| (task_failed(e), false))
     };
     let code = result.as_ref().err().map_or(0, |e| e.code);
     if matches!(fault.as_ref().map(|f| &f.kind), Some(FaultKind::LoseAnswer)) {
         log(path, code, started, "processed; answer lost (injected)");
         return drop_connection(kill).await;
     }
-    log(path, code, started, "");
+    log(path, code, started, if sample { SAMPLE_ANSWER } else { "" });
     let id = sends_request_id(service).then_some(request_id.as_str());
     let mut bytes = encode_envelope(id, result, location);
     if matches!(fault.map(|f| f.kind), Some(FaultKind::TruncatedBody)) {
         bytes.truncate(bytes.len() / 2);
     }
-    ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+    let mut response = ([(header::CONTENT_TYPE, "application/json")], bytes).into_response();
+    if sample {
+        response.headers_mut().insert(
+            ANSWER_HEADER,
+            header::HeaderValue::from_static(SAMPLE_ANSWER),
+        );
+    }
+    response
 }
 
 /// Writes the answer envelope straight to bytes, in one pass (the same
@@ -472,9 +485,19 @@ fn log(path: &str, code: i64, started: Instant, note: &str) {
 enum Processed {
     /// Answered.
     Done(Result<Vec<u8>, ApiError>),
+    /// Answered with the command's documented sample (no handler, or asked
+    /// for with `--sample-answer`).
+    Sample(Result<Vec<u8>, ApiError>),
     /// The rest waits for the app's before-callback receiver (no lock held).
     Pending(handlers::gift::Pending),
 }
+
+/// Response header marking an answer that is not the emulator's own
+/// behaviour; its value is [`SAMPLE_ANSWER`] for a documented sample.
+pub(crate) const ANSWER_HEADER: &str = "x-room-emulator-answer";
+
+/// The log note and [`ANSWER_HEADER`] value of a documented sample answer.
+pub(crate) const SAMPLE_ANSWER: &str = "sample answer";
 
 fn process(
     app: &Arc<App>,
@@ -490,7 +513,7 @@ fn process(
     };
     let handler = match admit(app, method, q, info, service, command) {
         Ok(Admitted::Handler(handler)) => handler,
-        Ok(Admitted::Sample(sample)) => return Processed::Done(run(&sample.handler)),
+        Ok(Admitted::Sample(sample)) => return Processed::Sample(run(&sample.handler)),
         Err(e) => return Processed::Done(Err(e)),
     };
     // `send_gift` asks the app's receiver (when one is configured) between

@@ -42,6 +42,20 @@ async fn a_command_answered_from_its_sample_gets_the_documented_payload() {
     let sample = documented("live_engine_http_srv.get_room_stats.response.json");
     let got = serde_json::to_value(reply.into_inner()).expect("serialize");
     assert_eq!(got, sample["Response"]);
+    // The request log (and the console) mark it as a sample answer.
+    let log: Value = trtc_room::reqwest::get(format!(
+        "{}/emulator/v1/requests?command=get_room_stats",
+        emu.base_url()
+    ))
+    .await
+    .expect("request log")
+    .bytes()
+    .await
+    .map(|b| serde_json::from_slice(&b).expect("JSON"))
+    .expect("body");
+    let entries = log["Requests"].as_array().expect("a list");
+    assert_eq!(entries.len(), 1, "{log}");
+    assert_eq!(entries[0]["SampleAnswer"], true, "{log}");
     emu.shutdown().await;
 }
 

@@ -105,6 +105,8 @@ pub(crate) struct RequestRecord {
     pub(crate) answer: Bytes,
     pub(crate) answer_len: usize,
     pub(crate) latency: Duration,
+    /// Answered with the command's documented sample, not by a handler.
+    pub(crate) sample: bool,
 }
 
 /// The request log.
@@ -118,6 +120,7 @@ impl RequestLog {
         body: Bytes,
         answer: Option<(u16, &Bytes)>,
         latency: Duration,
+        sample: bool,
     ) {
         let (status, answer, answer_len) = match answer {
             Some((status, bytes)) => (Some(status), kept(bytes), bytes.len()),
@@ -134,6 +137,7 @@ impl RequestLog {
             answer,
             answer_len,
             latency,
+            sample,
         };
         self.push(record);
     }
@@ -494,6 +498,7 @@ impl RequestRecord {
         out.insert("Query".into(), redact_query(query).into());
         out.insert("HttpStatus".into(), json!(self.status));
         out.insert("ErrorCode".into(), json!(code));
+        out.insert("SampleAnswer".into(), json!(self.sample));
         out.insert(
             "ErrorInfo".into(),
             answer.get("ErrorInfo").cloned().unwrap_or(Value::Null),

@@ -324,7 +324,7 @@ struct InFlight {
 }
 
 impl InFlight {
-    fn finish(&mut self, answer: Option<(u16, &Bytes)>) {
+    fn finish(&mut self, answer: Option<(u16, &Bytes)>, sample: bool) {
         self.done = true;
         self.app.console.requests.record(
             self.method.clone(),
@@ -332,6 +332,7 @@ impl InFlight {
             log::joined(&self.seen),
             answer,
             self.started.elapsed(),
+            sample,
         );
     }
 }
@@ -339,7 +340,7 @@ impl InFlight {
 impl Drop for InFlight {
     fn drop(&mut self) {
         if !self.done {
-            self.finish(None);
+            self.finish(None, false);
         }
     }
 }
@@ -377,7 +378,8 @@ pub(crate) async fn recorded(AxState(app): AxState<Arc<App>>, req: Request) -> R
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
-    in_flight.finish(Some((head.status.as_u16(), &bytes)));
+    let sample = head.headers.contains_key(crate::server::ANSWER_HEADER);
+    in_flight.finish(Some((head.status.as_u16(), &bytes)), sample);
     Response::from_parts(head, Body::from(bytes))
 }
 

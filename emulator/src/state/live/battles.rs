@@ -53,7 +53,7 @@ impl BattleEnd {
 pub struct BattleResult {
     /// The callee room.
     pub room_id: String,
-    /// `ResultCode`: [`RESULT_OK`], [`RESULT_IN_BATTLE`] or [`RESULT_FAILED`].
+    /// `ResultCode`: 0 (joined), 3 (already in another battle) or 5 (failed: unknown room or the calling room).
     pub code: i64,
     /// `ResultMessage`.
     pub message: String,
