@@ -584,6 +584,7 @@ mod tests {
                     &Bytes::from_static(br#"{"ErrorCode":0,"RequestId":"x"}"#),
                 )),
                 Duration::from_micros(5),
+                false,
             );
         }
         let entries = log.newest_first();
