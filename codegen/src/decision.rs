@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::emit::{doc, ident};
-use crate::ir::{Decision, Webhook};
+use crate::ir::{Decision, Refusal, Webhook};
 
 /// `1, 102100..=102200`: the refusal codes as text.
 fn codes_text(d: &Decision) -> String {
@@ -53,67 +53,12 @@ pub fn decision_type(w: &Webhook) -> Option<TokenStream> {
     let mut info_arms = vec![quote! { Self::Allow => "", }];
     let mut read_arms = vec![quote! { 0 => Ok(Self::Allow), }];
     for r in &d.refusals {
-        let v = ident(&r.name);
-        let ctor = ident(&heck::ToSnakeCase::to_snake_case(r.name.as_str()));
-        match r.code() {
-            Some(code) => {
-                let c = Literal::i64_unsuffixed(code);
-                let vdoc = doc(&format!("{} (`ErrorCode` {code}).", r.doc));
-                variants.push(quote! {
-                    #vdoc
-                    #v {
-                        /// `ErrorInfo`: why.
-                        info: String,
-                    },
-                });
-                let cdoc = doc(&format!(
-                    "{} (`ErrorCode` {code}), saying why in `info`.",
-                    r.doc
-                ));
-                ctors.push(quote! {
-                    #cdoc
-                    #[must_use]
-                    pub fn #ctor(info: impl Into<String>) -> Self {
-                        Self::#v { info: info.into() }
-                    }
-                });
-                code_arms.push(quote! { Self::#v { .. } => #c, });
-                info_arms.push(quote! { Self::#v { info } => info, });
-                read_arms.push(quote! { #c => Ok(Self::#v { info: info.to_owned() }), });
-            }
-            None => {
-                let (lo, hi) = (Literal::i64_unsuffixed(r.lo), Literal::i64_unsuffixed(r.hi));
-                let vdoc = doc(&format!("{} (`ErrorCode` {}..={}).", r.doc, r.lo, r.hi));
-                variants.push(quote! {
-                    #vdoc
-                    #v {
-                        /// `ErrorCode`, within the documented range.
-                        code: i64,
-                        /// `ErrorInfo`: why.
-                        info: String,
-                    },
-                });
-                let cdoc = doc(&format!(
-                    "{} `code` must be within {}..={}; any other is an \
-                     [`UnknownRefusal`](crate::webhook::UnknownRefusal).",
-                    r.doc, r.lo, r.hi
-                ));
-                ctors.push(quote! {
-                    #cdoc
-                    pub fn #ctor(code: i64, info: impl Into<String>) -> Result<Self, crate::webhook::UnknownRefusal> {
-                        if (#lo..=#hi).contains(&code) {
-                            Ok(Self::#v { code, info: info.into() })
-                        } else {
-                            Err(crate::webhook::UnknownRefusal { command: #command, code, expected: #expected })
-                        }
-                    }
-                });
-                code_arms.push(quote! { Self::#v { code, .. } => *code, });
-                info_arms.push(quote! { Self::#v { info, .. } => info, });
-                read_arms
-                    .push(quote! { #lo..=#hi => Ok(Self::#v { code, info: info.to_owned() }), });
-            }
-        }
+        let arms = refusal_arms(r, command, &expected);
+        variants.push(arms.variant);
+        ctors.push(arms.ctor);
+        code_arms.push(arms.code);
+        info_arms.push(arms.info);
+        read_arms.push(arms.read);
     }
     Some(quote! {
         #tdoc
@@ -151,4 +96,81 @@ pub fn decision_type(w: &Webhook) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// The tokens one refusal adds: its variant, constructor and the arms of
+/// `error_code`, `error_info` and `from_answer`.
+struct RefusalArms {
+    variant: TokenStream,
+    ctor: TokenStream,
+    code: TokenStream,
+    info: TokenStream,
+    read: TokenStream,
+}
+
+fn refusal_arms(r: &Refusal, command: &str, expected: &str) -> RefusalArms {
+    let v = ident(&r.name);
+    let ctor = ident(&heck::ToSnakeCase::to_snake_case(r.name.as_str()));
+    match r.code() {
+        Some(code) => {
+            let c = Literal::i64_unsuffixed(code);
+            let vdoc = doc(&format!("{} (`ErrorCode` {code}).", r.doc));
+            let cdoc = doc(&format!(
+                "{} (`ErrorCode` {code}), saying why in `info`.",
+                r.doc
+            ));
+            RefusalArms {
+                variant: quote! {
+                    #vdoc
+                    #v {
+                        /// `ErrorInfo`: why.
+                        info: String,
+                    },
+                },
+                ctor: quote! {
+                    #cdoc
+                    #[must_use]
+                    pub fn #ctor(info: impl Into<String>) -> Self {
+                        Self::#v { info: info.into() }
+                    }
+                },
+                code: quote! { Self::#v { .. } => #c, },
+                info: quote! { Self::#v { info } => info, },
+                read: quote! { #c => Ok(Self::#v { info: info.to_owned() }), },
+            }
+        }
+        None => {
+            let (lo, hi) = (Literal::i64_unsuffixed(r.lo), Literal::i64_unsuffixed(r.hi));
+            let vdoc = doc(&format!("{} (`ErrorCode` {}..={}).", r.doc, r.lo, r.hi));
+            let cdoc = doc(&format!(
+                "{} `code` must be within {}..={}; any other is an \
+                 [`UnknownRefusal`](crate::webhook::UnknownRefusal).",
+                r.doc, r.lo, r.hi
+            ));
+            RefusalArms {
+                variant: quote! {
+                    #vdoc
+                    #v {
+                        /// `ErrorCode`, within the documented range.
+                        code: i64,
+                        /// `ErrorInfo`: why.
+                        info: String,
+                    },
+                },
+                ctor: quote! {
+                    #cdoc
+                    pub fn #ctor(code: i64, info: impl Into<String>) -> Result<Self, crate::webhook::UnknownRefusal> {
+                        if (#lo..=#hi).contains(&code) {
+                            Ok(Self::#v { code, info: info.into() })
+                        } else {
+                            Err(crate::webhook::UnknownRefusal { command: #command, code, expected: #expected })
+                        }
+                    }
+                },
+                code: quote! { Self::#v { code, .. } => *code, },
+                info: quote! { Self::#v { info, .. } => info, },
+                read: quote! { #lo..=#hi => Ok(Self::#v { code, info: info.to_owned() }), },
+            }
+        }
+    }
 }

@@ -585,139 +585,180 @@ pub fn open_enum(t: &NamedType, kind: EnumKind, values: &[crate::ir::EnumValue])
             }
         }
     };
+    let parts = EnumParts {
+        name,
+        tdoc,
+        variants,
+        vns,
+        response_only_fn,
+        validate,
+    };
     match kind {
-        EnumKind::String => {
-            let wires: Vec<String> = values
-                .iter()
-                .map(|v| match &v.wire {
-                    WireValue::Str(s) => s.clone(),
-                    WireValue::Int(i) => i.to_string(),
-                })
-                .collect();
-            // Aliases: other strings, and numbers, read as a value.
-            let mut str_alias = Vec::new();
-            let mut str_alias_v = Vec::new();
-            let mut num_alias = Vec::new();
-            let mut num_alias_v = Vec::new();
-            for v in values {
-                for a in &v.aliases {
-                    match a {
-                        WireValue::Str(s) => {
-                            str_alias.push(s.clone());
-                            str_alias_v.push(ident(&v.variant));
-                        }
-                        WireValue::Int(i) => {
-                            num_alias.push(proc_macro2::Literal::i64_unsuffixed(*i));
-                            num_alias_v.push(ident(&v.variant));
-                        }
-                    }
-                }
-            }
-            let (from_number, serde_impl) = if num_alias.is_empty() {
-                (quote! {}, quote! { crate::wire::open_str_enum!(#name); })
-            } else {
-                (
-                    quote! {
-                        /// The variant for a number the service writes instead of the string;
-                        /// numbers this SDK does not know become `Unknown` (as their decimal text).
-                        pub fn from_number(value: i64) -> Self {
-                            match value {
-                                #(#num_alias => Self::#num_alias_v,)*
-                                other => Self::Unknown(other.to_string()),
-                            }
-                        }
-                    },
-                    quote! { crate::wire::open_str_enum!(#name, numbers); },
-                )
-            };
-            quote! {
-                #tdoc
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #(#variants)*
-                    /// A value this SDK version does not know, kept as received.
-                    Unknown(String),
-                }
+        EnumKind::String => string_enum(values, parts),
+        EnumKind::Integer => integer_enum(values, parts),
+    }
+}
 
-                impl #name {
-                    /// The value as sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(Self::#vns => #wires,)*
-                            Self::Unknown(value) => value,
-                        }
-                    }
+/// The tokens both kinds of open enum share.
+struct EnumParts {
+    name: Ident,
+    tdoc: TokenStream,
+    variants: Vec<TokenStream>,
+    vns: Vec<Ident>,
+    response_only_fn: TokenStream,
+    validate: TokenStream,
+}
 
-                    /// The variant for a wire value; values this SDK does not know become `Unknown`.
-                    pub fn from_wire(value: &str) -> Self {
-                        match value {
-                            #(#wires => Self::#vns,)*
-                            #(#str_alias => Self::#str_alias_v,)*
-                            other => Self::Unknown(other.to_owned()),
-                        }
-                    }
-                    #from_number
-                    #response_only_fn
+/// An open enum over strings (`as_str`, `from_wire`, and `from_number` for
+/// values the service also writes as numbers).
+fn string_enum(values: &[crate::ir::EnumValue], parts: EnumParts) -> TokenStream {
+    let EnumParts {
+        name,
+        tdoc,
+        variants,
+        vns,
+        response_only_fn,
+        validate,
+    } = parts;
+    let wires: Vec<String> = values
+        .iter()
+        .map(|v| match &v.wire {
+            WireValue::Str(s) => s.clone(),
+            WireValue::Int(i) => i.to_string(),
+        })
+        .collect();
+    // Aliases: other strings, and numbers, read as a value.
+    let mut str_alias = Vec::new();
+    let mut str_alias_v = Vec::new();
+    let mut num_alias = Vec::new();
+    let mut num_alias_v = Vec::new();
+    for v in values {
+        for a in &v.aliases {
+            match a {
+                WireValue::Str(s) => {
+                    str_alias.push(s.clone());
+                    str_alias_v.push(ident(&v.variant));
                 }
-
-                #serde_impl
-                #validate
+                WireValue::Int(i) => {
+                    num_alias.push(proc_macro2::Literal::i64_unsuffixed(*i));
+                    num_alias_v.push(ident(&v.variant));
+                }
             }
         }
-        EnumKind::Integer => {
-            let nums: Vec<proc_macro2::Literal> = values
-                .iter()
-                .map(|v| match &v.wire {
-                    WireValue::Int(i) => proc_macro2::Literal::i64_unsuffixed(*i),
-                    WireValue::Str(_) => proc_macro2::Literal::i64_unsuffixed(0),
-                })
-                .collect();
-            let (int_alias, int_alias_v): (Vec<_>, Vec<_>) = values
-                .iter()
-                .flat_map(|v| {
-                    v.aliases.iter().filter_map(move |a| match a {
-                        WireValue::Int(i) => {
-                            Some((proc_macro2::Literal::i64_unsuffixed(*i), ident(&v.variant)))
-                        }
-                        WireValue::Str(_) => None,
-                    })
-                })
-                .unzip();
+    }
+    let (from_number, serde_impl) = if num_alias.is_empty() {
+        (quote! {}, quote! { crate::wire::open_str_enum!(#name); })
+    } else {
+        (
             quote! {
-                #tdoc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #(#variants)*
-                    /// A value this SDK version does not know, kept as received.
-                    Unknown(i64),
-                }
-
-                impl #name {
-                    /// The number sent on the wire.
-                    pub fn value(&self) -> i64 {
-                        match self {
-                            #(Self::#vns => #nums,)*
-                            Self::Unknown(value) => *value,
-                        }
+                /// The variant for a number the service writes instead of the string;
+                /// numbers this SDK does not know become `Unknown` (as their decimal text).
+                pub fn from_number(value: i64) -> Self {
+                    match value {
+                        #(#num_alias => Self::#num_alias_v,)*
+                        other => Self::Unknown(other.to_string()),
                     }
-
-                    /// The variant for a wire number; numbers this SDK does not know become `Unknown`.
-                    pub fn from_value(value: i64) -> Self {
-                        match value {
-                            #(#nums => Self::#vns,)*
-                            #(#int_alias => Self::#int_alias_v,)*
-                            other => Self::Unknown(other),
-                        }
-                    }
-                    #response_only_fn
                 }
-
-                crate::wire::open_int_enum!(#name);
-                #validate
-            }
+            },
+            quote! { crate::wire::open_str_enum!(#name, numbers); },
+        )
+    };
+    quote! {
+        #tdoc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this SDK version does not know, kept as received.
+            Unknown(String),
         }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#vns => #wires,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+
+            /// The variant for a wire value; values this SDK does not know become `Unknown`.
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#vns,)*
+                    #(#str_alias => Self::#str_alias_v,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+            #from_number
+            #response_only_fn
+        }
+
+        #serde_impl
+        #validate
+    }
+}
+
+/// An open enum over integers (`value`, `from_value`).
+fn integer_enum(values: &[crate::ir::EnumValue], parts: EnumParts) -> TokenStream {
+    let EnumParts {
+        name,
+        tdoc,
+        variants,
+        vns,
+        response_only_fn,
+        validate,
+    } = parts;
+    let nums: Vec<proc_macro2::Literal> = values
+        .iter()
+        .map(|v| match &v.wire {
+            WireValue::Int(i) => proc_macro2::Literal::i64_unsuffixed(*i),
+            WireValue::Str(_) => proc_macro2::Literal::i64_unsuffixed(0),
+        })
+        .collect();
+    let (int_alias, int_alias_v): (Vec<_>, Vec<_>) = values
+        .iter()
+        .flat_map(|v| {
+            v.aliases.iter().filter_map(move |a| match a {
+                WireValue::Int(i) => {
+                    Some((proc_macro2::Literal::i64_unsuffixed(*i), ident(&v.variant)))
+                }
+                WireValue::Str(_) => None,
+            })
+        })
+        .unzip();
+    quote! {
+        #tdoc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this SDK version does not know, kept as received.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// The number sent on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(Self::#vns => #nums,)*
+                    Self::Unknown(value) => *value,
+                }
+            }
+
+            /// The variant for a wire number; numbers this SDK does not know become `Unknown`.
+            pub fn from_value(value: i64) -> Self {
+                match value {
+                    #(#nums => Self::#vns,)*
+                    #(#int_alias => Self::#int_alias_v,)*
+                    other => Self::Unknown(other),
+                }
+            }
+            #response_only_fn
+        }
+
+        crate::wire::open_int_enum!(#name);
+        #validate
     }
 }
 
