@@ -149,6 +149,65 @@ impl Live {
             .unwrap_or_default()
     }
 
+    /// Each callee room's outcome (duplicates listed once): 0 joins, 3 is
+    /// in another battle, 5 does not exist or is the calling room.
+    fn invite_results(&self, from_room: &str, to_rooms: &[String]) -> Vec<BattleResult> {
+        let mut results: Vec<BattleResult> = Vec::new();
+        for room_id in to_rooms {
+            if results.iter().any(|r| &r.room_id == room_id) {
+                continue;
+            }
+            let (code, message) = match self.rooms.get(room_id) {
+                _ if room_id == from_room => (RESULT_FAILED, "a room cannot battle itself".into()),
+                None => (RESULT_FAILED, format!("room {room_id:?} does not exist")),
+                Some(r) if r.battle.is_some() => {
+                    (RESULT_IN_BATTLE, "room is already in another battle".into())
+                }
+                Some(_) => (RESULT_OK, "ok".into()),
+            };
+            results.push(BattleResult {
+                room_id: room_id.clone(),
+                code,
+                message,
+            });
+        }
+        results
+    }
+
+    /// `Live.CallbackAfterCreateBattle` and `Live.CallbackAfterStartBattle`
+    /// of a battle that starts at once.
+    fn emit_battle_started(&self, ctx: &mut Ctx, battle: &Battle) {
+        ctx.emit_json(
+            events::LIVE_AFTER_CREATE_BATTLE,
+            json!({
+                "Operator_Account": ctx.operator,
+                "BattleId": battle.id,
+                "FromRoomId": battle.from_room,
+                "ToRoomIdList": battle.to_rooms,
+                "Timeout": INVITE_TIMEOUT_MS,
+                "Duration": battle.duration_ms,
+                "NeedResponse": false,
+                "ExtensionInfo": battle.extension,
+            }),
+        );
+        let to_list: Vec<Value> = battle
+            .to_rooms
+            .iter()
+            .map(|r| battle.room_json(r, &self.owner_of(battle, r), false))
+            .collect();
+        ctx.emit_json(
+            events::LIVE_AFTER_START_BATTLE,
+            json!({
+                "BattleId": battle.id,
+                "Duration": battle.duration_ms,
+                "CreateTime": battle.start_time(),
+                "StartTime": battle.start_time(),
+                "FromRoomInfo": battle.room_json(&battle.from_room, &self.owner_of(battle, &battle.from_room), false),
+                "ToRoomList": to_list,
+            }),
+        );
+    }
+
     /// `create_battle`: 100004 when the caller room does not exist, 100002
     /// when it is in a battle, the callee list is empty or the duration is
     /// 0. Callees answer per room; the battle starts with those that joined.
@@ -172,25 +231,7 @@ impl Live {
         if duration_ms == 0 {
             return Err(ApiError::bad_param("Duration must be at least 1 ms"));
         }
-        let mut results: Vec<BattleResult> = Vec::new();
-        for room_id in to_rooms {
-            if results.iter().any(|r| &r.room_id == room_id) {
-                continue;
-            }
-            let (code, message) = match self.rooms.get(room_id) {
-                _ if room_id == from_room => (RESULT_FAILED, "a room cannot battle itself".into()),
-                None => (RESULT_FAILED, format!("room {room_id:?} does not exist")),
-                Some(r) if r.battle.is_some() => {
-                    (RESULT_IN_BATTLE, "room is already in another battle".into())
-                }
-                Some(_) => (RESULT_OK, "ok".into()),
-            };
-            results.push(BattleResult {
-                room_id: room_id.clone(),
-                code,
-                message,
-            });
-        }
+        let results = self.invite_results(from_room, to_rooms);
         let joined: Vec<String> = results
             .iter()
             .filter(|r| r.code == RESULT_OK)
@@ -230,35 +271,7 @@ impl Live {
                 battle.scores.insert(room_id.clone(), 0);
             }
         }
-        ctx.emit_json(
-            events::LIVE_AFTER_CREATE_BATTLE,
-            json!({
-                "Operator_Account": ctx.operator,
-                "BattleId": id,
-                "FromRoomId": battle.from_room,
-                "ToRoomIdList": battle.to_rooms,
-                "Timeout": INVITE_TIMEOUT_MS,
-                "Duration": duration_ms,
-                "NeedResponse": false,
-                "ExtensionInfo": extension,
-            }),
-        );
-        let to_list: Vec<Value> = battle
-            .to_rooms
-            .iter()
-            .map(|r| battle.room_json(r, &self.owner_of(&battle, r), false))
-            .collect();
-        ctx.emit_json(
-            events::LIVE_AFTER_START_BATTLE,
-            json!({
-                "BattleId": id,
-                "Duration": duration_ms,
-                "CreateTime": battle.start_time(),
-                "StartTime": battle.start_time(),
-                "FromRoomInfo": battle.room_json(from_room, &self.owner_of(&battle, from_room), false),
-                "ToRoomList": to_list,
-            }),
-        );
+        self.emit_battle_started(ctx, &battle);
         self.battle_ends.insert((battle.end_ms, id.clone()));
         self.battles.insert(id.clone(), battle);
         Ok(CreatedBattle {
