@@ -160,9 +160,12 @@ struct DocumentRef<'a> {
     state: SnapshotRef<'a>,
 }
 
-/// The state document of `app` as compact JSON bytes (taken under the
-/// state lock, so it is one consistent state).
-pub(crate) fn export_bytes(app: &App) -> Result<Vec<u8>, PersistError> {
+/// Encodes the state document of `app` with `encode`, under the state lock
+/// (so it is one consistent state).
+fn encode_document<R>(
+    app: &App,
+    encode: impl FnOnce(&DocumentRef<'_>) -> serde_json::Result<R>,
+) -> Result<R, PersistError> {
     let state = app.lock_state();
     let doc = DocumentRef {
         format: FORMAT,
@@ -170,23 +173,20 @@ pub(crate) fn export_bytes(app: &App) -> Result<Vec<u8>, PersistError> {
         saved_at: crate::clock::wall_ms(),
         state: state.snapshot(app.clock.offset_ms()),
     };
-    let mut out = Vec::with_capacity(64 * 1024);
-    serde_json::to_writer(&mut out, &doc)
-        .map_err(|e| PersistError::new("export", format!("state not encodable: {e}")))?;
-    Ok(out)
+    encode(&doc).map_err(|e| PersistError::new("export", format!("state not encodable: {e}")))
+}
+
+/// The state document of `app` as compact JSON bytes.
+pub(crate) fn export_bytes(app: &App) -> Result<Vec<u8>, PersistError> {
+    encode_document(app, |doc| {
+        let mut out = Vec::with_capacity(64 * 1024);
+        serde_json::to_writer(&mut out, doc).map(|()| out)
+    })
 }
 
 /// The state document of `app` as a JSON value.
 pub(crate) fn export_value(app: &App) -> Result<Value, PersistError> {
-    let state = app.lock_state();
-    let doc = DocumentRef {
-        format: FORMAT,
-        version: VERSION,
-        saved_at: crate::clock::wall_ms(),
-        state: state.snapshot(app.clock.offset_ms()),
-    };
-    serde_json::to_value(&doc)
-        .map_err(|e| PersistError::new("export", format!("state not encodable: {e}")))
+    encode_document(app, |doc| serde_json::to_value(doc))
 }
 
 /// Reads a state document: header, then the state, then its consistency.

@@ -86,14 +86,7 @@ pub(crate) fn send_gift(app: &Arc<App>, operator: &str, body: &[u8]) -> Step {
             super::live::send_gift(state, ctx, req)?;
             return Ok(Checked::Recorded);
         };
-        let gift = state.live.check_gift(
-            ctx,
-            &req.room_id,
-            &req.gift_id,
-            &req.from_account,
-            &req.receiver_list_account,
-            req.count.map(u64::from),
-        )?;
+        let gift = super::live::check_gift(state, ctx, &req)?;
         Ok(Checked::Ask(Box::new(Asking {
             room_id: req.room_id,
             gift,

@@ -466,6 +466,22 @@ fn stats_answer<T: serde::de::DeserializeOwned>(
         .map_err(|e| ApiError::new(codes::INTERNAL, format!("statistics not encodable: {e}")))
 }
 
+/// Validates and prices the gift of `req` (nothing recorded yet).
+pub(super) fn check_gift(
+    state: &State,
+    ctx: &Ctx,
+    req: &LiveSendGift,
+) -> Result<crate::state::live::GiftEntry, ApiError> {
+    state.live.check_gift(
+        ctx,
+        &req.room_id,
+        &req.gift_id,
+        &req.from_account,
+        &req.receiver_list_account,
+        req.count.map(u64::from),
+    )
+}
+
 /// Validates and prices the gift, plays the app's before-callback answer
 /// (control API `gift_decision`; allowed by default), and records an
 /// allowed gift: `send_gift` without a before-callback receiver. The server
@@ -476,14 +492,7 @@ pub fn send_gift(
     ctx: &mut Ctx,
     req: LiveSendGift,
 ) -> Result<LiveSendGiftResponse, ApiError> {
-    let gift = state.live.check_gift(
-        ctx,
-        &req.room_id,
-        &req.gift_id,
-        &req.from_account,
-        &req.receiver_list_account,
-        req.count.map(u64::from),
-    )?;
+    let gift = check_gift(state, ctx, &req)?;
     if let Some(refused) = state.live.gift_refusal() {
         return Err(refused);
     }

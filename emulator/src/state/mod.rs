@@ -260,11 +260,7 @@ impl State {
         commands: &[CallbackCommand],
         update: bool,
     ) -> Result<(), ApiError> {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(ApiError::bad_param(
-                "Url must start with http:// or https://",
-            ));
-        }
+        CallbackConfig::check_url(url)?;
         if let Some(bad) = commands
             .iter()
             .find(|c| matches!(c, CallbackCommand::Unknown(_)))
@@ -274,21 +270,8 @@ impl State {
                 bad.as_str()
             )));
         }
-        match (&self.callback, update) {
-            (Some(_), false) => {
-                return Err(ApiError::new(
-                    codes::CALLBACK_EXISTS,
-                    "callback configuration already exists; use update_callback",
-                ))
-            }
-            (None, true) => return Err(missing_callback()),
-            _ => {}
-        }
-        self.callback = Some(CallbackConfig {
-            url: url.to_owned(),
-            commands: commands.iter().map(|c| c.as_str().to_owned()).collect(),
-        });
-        Ok(())
+        let commands = commands.iter().map(|c| c.as_str().to_owned()).collect();
+        CallbackConfig::store(&mut self.callback, url, commands, update)
     }
 
     /// `get_callback`.
@@ -298,15 +281,61 @@ impl State {
 
     /// `get_callback`, failing with 100301 when nothing is configured.
     pub fn get_callback(&self) -> Result<&CallbackConfig, ApiError> {
-        self.callback.as_ref().ok_or_else(missing_callback)
+        CallbackConfig::get(&self.callback)
     }
 
     /// `delete_callback`.
     pub fn delete_callback(&mut self) -> Result<(), ApiError> {
-        self.callback
-            .take()
-            .map(|_| ())
-            .ok_or_else(missing_callback)
+        CallbackConfig::delete(&mut self.callback)
+    }
+}
+
+/// The rules Room's `room_config` and Live's `live_config` share for their
+/// one configuration per app.
+impl CallbackConfig {
+    /// The URL must be http(s) (100002).
+    pub(crate) fn check_url(url: &str) -> Result<(), ApiError> {
+        if url.starts_with("http://") || url.starts_with("https://") {
+            Ok(())
+        } else {
+            Err(ApiError::bad_param(
+                "Url must start with http:// or https://",
+            ))
+        }
+    }
+
+    /// `set_callback` (`update == false`: 100300 if one exists) or
+    /// `update_callback` (100301 if none) into `slot`.
+    pub(crate) fn store(
+        slot: &mut Option<CallbackConfig>,
+        url: &str,
+        commands: Vec<String>,
+        update: bool,
+    ) -> Result<(), ApiError> {
+        match (&*slot, update) {
+            (Some(_), false) => Err(ApiError::new(
+                codes::CALLBACK_EXISTS,
+                "callback configuration already exists; use update_callback",
+            )),
+            (None, true) => Err(missing_callback()),
+            _ => {
+                *slot = Some(CallbackConfig {
+                    url: url.to_owned(),
+                    commands,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// `get_callback`: 100301 when none.
+    pub(crate) fn get(slot: &Option<CallbackConfig>) -> Result<&CallbackConfig, ApiError> {
+        slot.as_ref().ok_or_else(missing_callback)
+    }
+
+    /// `delete_callback`: 100301 when none.
+    pub(crate) fn delete(slot: &mut Option<CallbackConfig>) -> Result<(), ApiError> {
+        slot.take().map(|_| ()).ok_or_else(missing_callback)
     }
 }
 

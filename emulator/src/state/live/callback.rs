@@ -43,13 +43,6 @@ pub struct CallbackToken {
     pub enabled: bool,
 }
 
-fn missing_callback() -> ApiError {
-    ApiError::new(
-        codes::CALLBACK_MISSING,
-        "callback configuration does not exist; create it with set_callback",
-    )
-}
-
 fn missing_token() -> ApiError {
     ApiError::new(
         codes::CALLBACK_TOKEN_MISSING,
@@ -67,11 +60,7 @@ impl Live {
         commands: &[String],
         update: bool,
     ) -> Result<(), ApiError> {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(ApiError::bad_param(
-                "Url must start with http:// or https://",
-            ));
-        }
+        CallbackConfig::check_url(url)?;
         if let Some(bad) = commands
             .iter()
             .find(|c| !LIVE_CALLBACK_COMMANDS.contains(&c.as_str()))
@@ -80,21 +69,7 @@ impl Live {
                 "unknown callback command {bad:?} in CallbackCommandList"
             )));
         }
-        match (&self.callback, update) {
-            (Some(_), false) => {
-                return Err(ApiError::new(
-                    codes::CALLBACK_EXISTS,
-                    "callback configuration already exists; use update_callback",
-                ))
-            }
-            (None, true) => return Err(missing_callback()),
-            _ => {}
-        }
-        self.callback = Some(CallbackConfig {
-            url: url.to_owned(),
-            commands: commands.to_vec(),
-        });
-        Ok(())
+        CallbackConfig::store(&mut self.callback, url, commands.to_vec(), update)
     }
 
     /// The callback configuration, if any.
@@ -104,15 +79,12 @@ impl Live {
 
     /// `get_callback`: 100301 when none.
     pub fn get_callback(&self) -> Result<&CallbackConfig, ApiError> {
-        self.callback.as_ref().ok_or_else(missing_callback)
+        CallbackConfig::get(&self.callback)
     }
 
     /// `delete_callback`: 100301 when none.
     pub fn delete_callback(&mut self) -> Result<(), ApiError> {
-        self.callback
-            .take()
-            .map(|_| ())
-            .ok_or_else(missing_callback)
+        CallbackConfig::delete(&mut self.callback)
     }
 
     /// `set_callback_token`: both fields are required the first time
